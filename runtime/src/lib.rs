@@ -1,0 +1,1 @@
+pub use seedbed_macros::*;
