@@ -1,0 +1,412 @@
+//! The compile-time schema: the migrations are read in version order and their DDL replayed
+//! into a model of tables, columns, keys, checks and enum types, against which the macros
+//! check seed rows.
+//!
+//! Statements that cannot change the shape (indexes, functions, grants, comments, data) are
+//! passed over. A statement that could change it but that the loader cannot follow is an
+//! error naming the file and line: a wrong model would make wrong seeds compile.
+
+mod bounds;
+mod constraints;
+mod names;
+mod replay;
+mod split;
+mod table;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The shape of the database after replaying the migrations.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schema {
+    /// Tables by name: unqualified (`public.x` is `x`), lowercased unless quoted.
+    pub tables: BTreeMap<String, Table>,
+    /// Enum types by name, with their labels in order.
+    pub enums: BTreeMap<String, Vec<String>>,
+    /// Every migration file read (absolute), so the macros can make them compile dependencies.
+    pub files: Vec<PathBuf>,
+    /// The version of the last migration applied.
+    pub version: Option<i64>,
+    /// Unique indexes on plain columns, by index name: `DROP INDEX` must undo them.
+    pub unique_indexes: BTreeMap<String, UniqueIndex>,
+}
+
+/// A `CREATE UNIQUE INDEX` that the model counts as a uniqueness rule of its table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UniqueIndex {
+    pub table: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub name: String,
+    /// In the order of the table's definition.
+    pub columns: Vec<Column>,
+    /// Empty when the table has no primary key.
+    pub primary_key: Vec<String>,
+    /// Name of the primary key constraint (given or PostgreSQL's default, `<table>_pkey`).
+    pub primary_key_name: Option<String>,
+    /// Column sets of each UNIQUE constraint, UNIQUE column option and plain unique index.
+    pub unique: Vec<Vec<String>>,
+    /// Names of the UNIQUE constraints (given or PostgreSQL's default) with their columns, so
+    /// `DROP CONSTRAINT` can find them; unique indexes live in [`Schema::unique_indexes`].
+    pub unique_names: BTreeMap<String, Vec<String>>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub checks: Vec<Check>,
+    /// Names of constraints the model does not describe (EXCLUDE), so dropping one is no error.
+    pub other_constraints: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub ty: SqlType,
+    pub nullable: bool,
+    /// The default expression as SQL text; serial columns get PostgreSQL's `nextval(...)`.
+    pub default: Option<String>,
+    /// The database supplies the value: identity, serial, a `nextval` default or a stored
+    /// generated column. Always equal to `generation.is_some()`.
+    pub generated: bool,
+    /// How the value is generated; tells whether an explicit value is accepted.
+    pub generation: Option<Generation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generation {
+    /// serial/bigserial/smallserial or an explicit `DEFAULT nextval(...)`: a value may be given.
+    Sequence,
+    /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`; with `always`, inserting a value is an
+    /// error unless the insert says `OVERRIDING SYSTEM VALUE`.
+    Identity { always: bool },
+    /// `GENERATED ALWAYS AS (expr) STORED`: a value can never be given.
+    Stored,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SqlType {
+    Uuid,
+    Text,
+    Varchar(Option<u32>),
+    /// `char(n)`; `None` is `bpchar`, blank-padded without a length limit.
+    Char(Option<u32>),
+    SmallInt,
+    Integer,
+    BigInt,
+    /// Precision and scale.
+    Numeric(Option<(u32, u32)>),
+    Real,
+    Double,
+    Boolean,
+    Timestamptz,
+    Timestamp,
+    Date,
+    Time,
+    Interval,
+    Json,
+    Jsonb,
+    Bytea,
+    Inet,
+    Array(Box<SqlType>),
+    Enum(String),
+}
+
+impl SqlType {
+    /// The type as PostgreSQL users write it, e.g. `integer`, `varchar(120)`, `text[]`.
+    pub fn sql_name(&self) -> String {
+        match self {
+            SqlType::Uuid => "uuid".into(),
+            SqlType::Text => "text".into(),
+            SqlType::Varchar(None) => "varchar".into(),
+            SqlType::Varchar(Some(n)) => format!("varchar({n})"),
+            SqlType::Char(None) => "bpchar".into(),
+            SqlType::Char(Some(n)) => format!("char({n})"),
+            SqlType::SmallInt => "smallint".into(),
+            SqlType::Integer => "integer".into(),
+            SqlType::BigInt => "bigint".into(),
+            SqlType::Numeric(None) => "numeric".into(),
+            SqlType::Numeric(Some((p, s))) => format!("numeric({p},{s})"),
+            SqlType::Real => "real".into(),
+            SqlType::Double => "double precision".into(),
+            SqlType::Boolean => "boolean".into(),
+            SqlType::Timestamptz => "timestamptz".into(),
+            SqlType::Timestamp => "timestamp".into(),
+            SqlType::Date => "date".into(),
+            SqlType::Time => "time".into(),
+            SqlType::Interval => "interval".into(),
+            SqlType::Json => "json".into(),
+            SqlType::Jsonb => "jsonb".into(),
+            SqlType::Bytea => "bytea".into(),
+            SqlType::Inet => "inet".into(),
+            SqlType::Array(elem) => format!("{}[]", elem.sql_name()),
+            SqlType::Enum(name) => name.clone(),
+        }
+    }
+
+    /// Whether this type is the enum `name` or an array of it.
+    pub(crate) fn uses_enum(&self, name: &str) -> bool {
+        match self {
+            SqlType::Enum(n) => n == name,
+            SqlType::Array(elem) => elem.uses_enum(name),
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForeignKey {
+    /// The constraint's name: as given, or PostgreSQL's default (`<table>_<columns>_fkey`).
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    /// The referenced table's primary key when the migration omits the list.
+    pub ref_columns: Vec<String>,
+    /// `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT` or `NO ACTION`, when written.
+    pub on_delete: Option<String>,
+    pub deferrable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// The constraint's name: as given, or PostgreSQL's default (`<table>[_<column>]_check`).
+    pub name: Option<String>,
+    /// The expression, as sqlparser prints it.
+    pub sql: String,
+    /// Numeric bounds the check puts on single columns, for early errors on literal values.
+    pub bounds: Vec<Bound>,
+    /// Columns of the table that the expression mentions.
+    pub columns: Vec<String>,
+}
+
+/// `column op value`, one conjunct of a check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bound {
+    pub column: String,
+    pub op: CmpOp,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    LtEq,
+    Gt,
+    GtEq,
+    Eq,
+    NotEq,
+}
+
+impl CmpOp {
+    /// The operator seen from the other side: `1 < x` is `x > 1`.
+    pub fn flip(self) -> CmpOp {
+        match self {
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::LtEq => CmpOp::GtEq,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::GtEq => CmpOp::LtEq,
+            CmpOp::Eq | CmpOp::NotEq => self,
+        }
+    }
+
+    pub fn holds(self, left: f64, right: f64) -> bool {
+        match self {
+            CmpOp::Lt => left < right,
+            CmpOp::LtEq => left <= right,
+            CmpOp::Gt => left > right,
+            CmpOp::GtEq => left >= right,
+            CmpOp::Eq => left == right,
+            CmpOp::NotEq => left != right,
+        }
+    }
+}
+
+impl Bound {
+    /// Whether `value` satisfies this bound.
+    pub fn admits(&self, value: f64) -> bool {
+        self.op.holds(value, self.value)
+    }
+}
+
+/// Why the migrations could not be read into a model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadError {
+    pub file: PathBuf,
+    /// 1-based line of the offending statement; 0 when the error is about the whole file or
+    /// folder.
+    pub line: u64,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file.display(), self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl Schema {
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+}
+
+impl Table {
+    pub(crate) fn new(name: String) -> Table {
+        Table {
+            name,
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            primary_key_name: None,
+            unique: Vec::new(),
+            unique_names: BTreeMap::new(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            other_constraints: BTreeSet::new(),
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub(crate) fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Every constraint name in use on this table, for PostgreSQL's default-name choice.
+    pub(crate) fn constraint_names(&self) -> BTreeSet<&str> {
+        let mut names: BTreeSet<&str> = self.unique_names.keys().map(String::as_str).collect();
+        names.extend(self.primary_key_name.as_deref());
+        names.extend(self.foreign_keys.iter().filter_map(|fk| fk.name.as_deref()));
+        names.extend(self.checks.iter().filter_map(|c| c.name.as_deref()));
+        names.extend(self.other_constraints.iter().map(String::as_str));
+        names
+    }
+}
+
+impl Column {
+    pub(crate) fn set_generation(&mut self, generation: Option<Generation>) {
+        self.generation = generation;
+        self.generated = generation.is_some();
+    }
+}
+
+impl Schema {
+    /// Reads the sqlx migrations in `dir` and replays them in version order.
+    pub fn load(dir: &Path) -> Result<Schema, LoadError> {
+        let mut schema = Schema::default();
+        for migration in migration_files(dir)? {
+            let path = migration.up;
+            let sql = std::fs::read_to_string(&path).map_err(|e| LoadError {
+                file: path.clone(),
+                line: 0,
+                message: format!("cannot read the migration: {e}"),
+            })?;
+            schema.files.push(path.clone());
+            schema.apply_sql(&path, &sql)?;
+            schema.version = Some(migration.version);
+        }
+        Ok(schema)
+    }
+}
+
+/// One migration of a sqlx migrations folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MigrationFile {
+    pub version: i64,
+    /// The name after the version, e.g. `initial_schema`.
+    pub description: String,
+    /// `<version>_<description>.up.sql` or, for a simple migration, `<version>_<description>.sql`
+    /// (absolute).
+    pub up: PathBuf,
+    /// The matching `.down.sql` of a reversible migration, if there is one.
+    pub down: Option<PathBuf>,
+}
+
+/// The migrations in `dir` in version order: `<version>_<description>.up.sql` (reversible, with
+/// its `.down.sql`) and `<version>_<description>.sql` (simple). Other files are ignored.
+pub fn migration_files(dir: &Path) -> Result<Vec<MigrationFile>, LoadError> {
+    let error = |file: &Path, message: String| LoadError {
+        file: file.to_owned(),
+        line: 0,
+        message,
+    };
+    let dir = std::path::absolute(dir).map_err(|e| error(dir, e.to_string()))?;
+    let unreadable =
+        |e: std::io::Error| error(&dir, format!("cannot read the migrations folder: {e}"));
+    let mut migrations: Vec<MigrationFile> = Vec::new();
+    for entry in std::fs::read_dir(&dir).map_err(unreadable)? {
+        let path = entry.map_err(unreadable)?.path();
+        let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+            continue;
+        };
+        let (stem, reversible) = match name.strip_suffix(".up.sql") {
+            Some(stem) => (stem, true),
+            None if name.ends_with(".down.sql") => continue,
+            None => match name.strip_suffix(".sql") {
+                Some(stem) => (stem, false),
+                None => continue,
+            },
+        };
+        let Some((version, description)) = stem.split_once('_') else {
+            continue;
+        };
+        if !version.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(version) = version.parse::<i64>() else {
+            continue;
+        };
+        if let Some(other) = migrations.iter().find(|m| m.version == version) {
+            let message = format!("version {version} is also used by {}", other.up.display());
+            return Err(error(&path, message));
+        }
+        let down = dir.join(format!("{stem}.down.sql"));
+        migrations.push(MigrationFile {
+            version,
+            description: description.to_owned(),
+            down: (reversible && down.is_file()).then_some(down),
+            up: path,
+        });
+    }
+    migrations.sort_by_key(|m| m.version);
+    Ok(migrations)
+}
+
+/// The candidate closest to `name`, if it is close enough to be what was meant: for "did you
+/// mean" suggestions. Close is a typo away (an edit per three characters, as rustc counts, and
+/// fewer edits than characters) or containing the name or contained in it (`venue` and
+/// `venues`, `status` and `event_status`). Case is ignored; of equally close candidates the
+/// first wins.
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    let name_len = name.chars().count();
+    let typos = (name_len / 3).max(1);
+    candidates
+        .into_iter()
+        .filter_map(|candidate| {
+            let lower = candidate.to_lowercase();
+            let distance = strsim::damerau_levenshtein(&name, &lower);
+            let typo = distance <= typos && distance < name_len.min(lower.chars().count());
+            let (short, long) = if name.len() <= lower.len() {
+                (&name, &lower)
+            } else {
+                (&lower, &name)
+            };
+            // Below four characters, containment is mostly chance (`id` in `video_id`).
+            let contained = short.chars().count() >= 4 && long.contains(short.as_str());
+            (typo || contained).then_some((distance, candidate))
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}

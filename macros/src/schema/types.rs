@@ -1,0 +1,118 @@
+//! Maps sqlparser's data types onto [`SqlType`].
+
+use std::collections::BTreeMap;
+
+use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, TimezoneInfo};
+
+use super::SqlType;
+use super::names::object_name;
+
+/// A column's declared type: serial types are integers whose default is a sequence.
+pub(crate) struct Declared {
+    pub ty: SqlType,
+    pub serial: bool,
+}
+
+/// The type of a column definition (serial types allowed).
+pub(crate) fn declared_type(
+    dt: &DataType,
+    enums: &BTreeMap<String, Vec<String>>,
+) -> Result<Declared, String> {
+    let serial = match dt {
+        DataType::Custom(name, modifiers) if modifiers.is_empty() => {
+            match object_name(name)?.as_str() {
+                "serial" | "serial4" => Some(SqlType::Integer),
+                "bigserial" | "serial8" => Some(SqlType::BigInt),
+                "smallserial" | "serial2" => Some(SqlType::SmallInt),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    Ok(match serial {
+        Some(ty) => Declared { ty, serial: true },
+        None => Declared {
+            ty: sql_type(dt, enums)?,
+            serial: false,
+        },
+    })
+}
+
+/// The type of a value (no serial types: PostgreSQL knows them only in column definitions).
+pub(crate) fn sql_type(
+    dt: &DataType,
+    enums: &BTreeMap<String, Vec<String>>,
+) -> Result<SqlType, String> {
+    let unknown = || Err(format!("unknown column type `{dt}`"));
+    Ok(match dt {
+        DataType::Uuid => SqlType::Uuid,
+        DataType::Text => SqlType::Text,
+        DataType::Varchar(len) | DataType::CharacterVarying(len) | DataType::CharVarying(len) => {
+            SqlType::Varchar(length(len, dt)?)
+        }
+        // `char` without a length is `char(1)` in PostgreSQL.
+        DataType::Char(len) | DataType::Character(len) => {
+            SqlType::Char(Some(length(len, dt)?.unwrap_or(1)))
+        }
+        DataType::SmallInt(_) | DataType::Int2(_) => SqlType::SmallInt,
+        DataType::Int(_) | DataType::Integer(_) | DataType::Int4(_) => SqlType::Integer,
+        DataType::BigInt(_) | DataType::Int8(_) => SqlType::BigInt,
+        DataType::Numeric(info) | DataType::Decimal(info) | DataType::Dec(info) => {
+            SqlType::Numeric(precision(info, dt)?)
+        }
+        DataType::Real | DataType::Float4 => SqlType::Real,
+        DataType::DoublePrecision | DataType::Float8 => SqlType::Double,
+        // `float(p)` is real up to 24 binary digits, double precision above.
+        DataType::Float(ExactNumberInfo::Precision(p)) if *p <= 24 => SqlType::Real,
+        DataType::Float(ExactNumberInfo::None | ExactNumberInfo::Precision(_)) => SqlType::Double,
+        DataType::Bool | DataType::Boolean => SqlType::Boolean,
+        DataType::Timestamp(_, TimezoneInfo::Tz | TimezoneInfo::WithTimeZone) => {
+            SqlType::Timestamptz
+        }
+        DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => {
+            SqlType::Timestamp
+        }
+        DataType::Date => SqlType::Date,
+        DataType::Time(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => SqlType::Time,
+        DataType::Interval { .. } => SqlType::Interval,
+        DataType::JSON => SqlType::Json,
+        DataType::JSONB => SqlType::Jsonb,
+        DataType::Bytea => SqlType::Bytea,
+        // `int[][]` is the same type as `int[]` in PostgreSQL.
+        DataType::Array(ArrayElemTypeDef::SquareBracket(elem, _)) => match sql_type(elem, enums)? {
+            array @ SqlType::Array(_) => array,
+            elem => SqlType::Array(Box::new(elem)),
+        },
+        DataType::Custom(name, modifiers) if modifiers.is_empty() => {
+            match object_name(name)?.as_str() {
+                "inet" => SqlType::Inet,
+                "bpchar" => SqlType::Char(None),
+                name if enums.contains_key(name) => SqlType::Enum(name.to_owned()),
+                _ => return unknown(),
+            }
+        }
+        _ => return unknown(),
+    })
+}
+
+fn length(len: &Option<CharacterLength>, dt: &DataType) -> Result<Option<u32>, String> {
+    match len {
+        None => Ok(None),
+        Some(CharacterLength::IntegerLength { length, unit: None }) => u32::try_from(*length)
+            .map(Some)
+            .map_err(|_| format!("length out of range in `{dt}`")),
+        Some(_) => Err(format!("unknown column type `{dt}`")),
+    }
+}
+
+fn precision(info: &ExactNumberInfo, dt: &DataType) -> Result<Option<(u32, u32)>, String> {
+    let (p, s) = match *info {
+        ExactNumberInfo::None => return Ok(None),
+        ExactNumberInfo::Precision(p) => (p, 0),
+        ExactNumberInfo::PrecisionAndScale(p, s) => (p, s),
+    };
+    match (u32::try_from(p), u32::try_from(s)) {
+        (Ok(p), Ok(s)) => Ok(Some((p, s))),
+        _ => Err(format!("precision or scale out of range in `{dt}`")),
+    }
+}
