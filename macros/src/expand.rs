@@ -1,0 +1,491 @@
+//! Turns checked seeds into code: label constants, a build function, a registration.
+//!
+//! Generated code names only `::seedbed::...` paths, so a seeds crate depends on seedbed alone.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Expr, Ident};
+
+use crate::check::{Checked, CheckedEntry, CheckedRow, CheckedTable, CheckedValue, Literal};
+use crate::schema::{Column, Schema, SqlType, Table};
+
+/// What the registration of a unit needs besides its rows.
+pub struct UnitInfo<'a> {
+    pub name: &'a str,
+    pub scenario: bool,
+    pub description: String,
+    pub depends_on: Vec<String>,
+    pub env: Vec<String>,
+    pub schema: &'a Schema,
+}
+
+/// The `Seed` expression that builds the rows of a checked body.
+pub fn seed_expr(checked: &Checked<'_>, schema: &Schema) -> TokenStream {
+    let mut items = Vec::new();
+    let mut tables = Vec::new();
+    for table in &checked.tables {
+        let meta = format_ident!("__SEEDBED_TABLE_{}", table.table.name.to_uppercase());
+        items.push(table_meta(&meta, table.table, table.derived_key));
+        for column in used_columns(table) {
+            items.push(column_trait(
+                table.table,
+                &table.table.columns[column],
+                schema,
+            ));
+        }
+        let rows = entries_iter(table, &table.entries);
+        tables.push(quote!(.table(&#meta, #rows)));
+    }
+    quote! {{
+        #[allow(unused_imports)]
+        use ::seedbed::__private as __sb;
+        #(#items)*
+        __sb::Seed::new() #(#tables)*
+    }}
+}
+
+/// Modules named after the tables, holding a constant per label and `ALL`.
+pub fn label_modules(unit: &str, checked: &Checked<'_>) -> TokenStream {
+    let modules = checked
+        .tables
+        .iter()
+        .filter(|t| t.derived_key.is_some())
+        .map(|table| {
+            let module = table.ident;
+            let table_name = &table.table.name;
+            let hash = table_hash(table_name);
+            let labels: Vec<(&Ident, u128)> = top_level_rows(&table.entries)
+                .filter_map(|row| {
+                    let label = row.label?;
+                    row.values.iter().find_map(|(_, v)| match v {
+                        CheckedValue::Key(k) => Some((label, *k)),
+                        _ => None,
+                    })
+                })
+                .collect();
+            let consts = labels.iter().map(|(label, key)| {
+                let label_text = label.to_string();
+                let doc = format!("The `{label_text}` row of `{table_name}` in unit `{unit}`.");
+                quote_spanned! {label.span()=>
+                    #[doc = #doc]
+                    pub const #label: ::seedbed::RowRef<#hash> =
+                        ::seedbed::RowRef::new(#unit, #table_name, #label_text, #key);
+                }
+            });
+            let names = labels.iter().map(|(label, _)| label);
+            let doc = format!("Labelled rows of `{table_name}` in unit `{unit}`.");
+            quote! {
+                #[doc = #doc]
+                #[allow(non_upper_case_globals, dead_code)]
+                pub mod #module {
+                    #(#consts)*
+                    /// Every labelled row of the table in this unit, in the order written.
+                    pub const ALL: &[::seedbed::RowRef<#hash>] = &[#(#names),*];
+                }
+            }
+        });
+    quote!(#(#modules)*)
+}
+
+/// `inventory::submit!` of the unit.
+pub fn registration(
+    info: &UnitInfo<'_>,
+    checked: &[Checked<'_>],
+    build: &TokenStream,
+    refs: &[Expr],
+) -> TokenStream {
+    let UnitInfo {
+        name, description, ..
+    } = info;
+    let kind = if info.scenario {
+        quote!(Scenario)
+    } else {
+        quote!(Set)
+    };
+    let depends_on = &info.depends_on;
+    let env = &info.env;
+    let version = match info.schema.version {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    };
+    let static_rows = static_row_count(checked).map_or_else(
+        || quote!(::core::option::Option::None),
+        |n| quote!(::core::option::Option::Some(#n)),
+    );
+    quote! {
+        ::seedbed::__private::inventory::submit! {
+            ::seedbed::__private::Unit {
+                name: #name,
+                kind: ::seedbed::__private::UnitKind::#kind,
+                description: #description,
+                depends_on: &[#(#depends_on),*],
+                environments: &[#(#env),*],
+                file: ::core::file!(),
+                line: ::core::line!(),
+                schema_version: #version,
+                static_rows: #static_rows,
+                references: || {
+                    #[allow(unused_imports)]
+                    use ::seedbed::__private::{ViaOther as _, ViaRefs as _};
+                    let mut out = ::std::vec::Vec::new();
+                    #( (&::seedbed::__private::Probe(&#refs)).referenced_units(&mut out); )*
+                    out
+                },
+                build: #build,
+            }
+        }
+    }
+}
+
+/// Paths into other units used by the rows: label constants and `ALL` lists, as values of
+/// foreign keys or as what a `for` loop walks.
+pub fn cross_unit_paths<'a>(checked: &Checked<'a>) -> Vec<Expr> {
+    let local: Vec<String> = checked.tables.iter().map(|t| t.ident.to_string()).collect();
+    let mut out = Vec::new();
+    for table in &checked.tables {
+        collect_paths(table.table, &table.entries, &local, &mut out);
+    }
+    out
+}
+
+fn collect_paths(
+    table: &Table,
+    entries: &[CheckedEntry<'_>],
+    local: &[String],
+    out: &mut Vec<Expr>,
+) {
+    let foreign = |expr: &Expr| match expr {
+        Expr::Path(p) if p.path.segments.len() >= 2 => {
+            !local.contains(&p.path.segments[0].ident.to_string()) && p.qself.is_none()
+        }
+        _ => false,
+    };
+    for entry in entries {
+        match entry {
+            CheckedEntry::Row(row) => {
+                for (index, value) in &row.values {
+                    let is_fk = table
+                        .foreign_keys
+                        .iter()
+                        .any(|fk| fk.columns == [table.columns[*index].name.clone()]);
+                    if let CheckedValue::Expr(expr) = value
+                        && is_fk
+                        && foreign(expr)
+                    {
+                        out.push((*expr).clone());
+                    }
+                }
+            }
+            CheckedEntry::For { expr, entries, .. } => {
+                if foreign(expr) {
+                    out.push((*expr).clone());
+                }
+                collect_paths(table, entries, local, out);
+            }
+        }
+    }
+}
+
+fn static_row_count(checked: &[Checked<'_>]) -> Option<u64> {
+    let mut count = 0u64;
+    for table in checked.iter().flat_map(|c| &c.tables) {
+        for entry in &table.entries {
+            match entry {
+                CheckedEntry::Row(_) => count += 1,
+                CheckedEntry::For { .. } => return None,
+            }
+        }
+    }
+    Some(count)
+}
+
+fn top_level_rows<'c, 'a>(
+    entries: &'c [CheckedEntry<'a>],
+) -> impl Iterator<Item = &'c CheckedRow<'a>> {
+    entries.iter().filter_map(|e| match e {
+        CheckedEntry::Row(r) => Some(r),
+        CheckedEntry::For { .. } => None,
+    })
+}
+
+/// FNV-1a of the table name: the type-level identity of a table in `RowRef<TABLE>`.
+pub fn table_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn table_meta(ident: &Ident, table: &Table, derived_key: Option<usize>) -> TokenStream {
+    let name = &table.name;
+    let columns = table.columns.iter().map(|c| {
+        let column = &c.name;
+        let sql_type = c.ty.sql_name();
+        let references = match single_fk_target(table, c) {
+            Some(target) => quote!(::core::option::Option::Some(#target)),
+            None => quote!(::core::option::Option::None),
+        };
+        quote!(__sb::ColumnMeta { name: #column, sql_type: #sql_type, references: #references })
+    });
+    let primary_key = table
+        .primary_key
+        .iter()
+        .filter_map(|k| table.columns.iter().position(|c| &c.name == k))
+        .map(|i| i as u16);
+    let derived_key = match derived_key {
+        Some(i) => {
+            let i = i as u16;
+            quote!(::core::option::Option::Some(#i))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    quote! {
+        static #ident: __sb::TableMeta = __sb::TableMeta {
+            name: #name,
+            columns: &[#(#columns),*],
+            primary_key: &[#(#primary_key),*],
+            derived_key: #derived_key,
+        };
+    }
+}
+
+fn single_fk_target<'t>(table: &'t Table, column: &Column) -> Option<&'t str> {
+    table
+        .foreign_keys
+        .iter()
+        .find(|fk| fk.columns.len() == 1 && fk.columns[0] == column.name)
+        .map(|fk| fk.ref_table.as_str())
+}
+
+/// Columns that take at least one expression value, and so need a type-checking trait.
+fn used_columns(table: &CheckedTable<'_>) -> Vec<usize> {
+    fn walk(entries: &[CheckedEntry<'_>], out: &mut Vec<usize>) {
+        for entry in entries {
+            match entry {
+                CheckedEntry::Row(row) => {
+                    for (i, v) in &row.values {
+                        if matches!(v, CheckedValue::Expr(_)) && !out.contains(i) {
+                            out.push(*i);
+                        }
+                    }
+                }
+                CheckedEntry::For { entries, .. } => walk(entries, out),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&table.entries, &mut out);
+    out
+}
+
+fn column_trait_ident(table: &Table, column: &Column) -> Ident {
+    format_ident!("__seedbed_{}__{}", table.name, column.name)
+}
+
+/// A trait per column whose diagnostic names the column, implemented for whatever
+/// `Encode<marker>` accepts.
+fn column_trait(table: &Table, column: &Column, schema: &Schema) -> TokenStream {
+    let ident = column_trait_ident(table, column);
+    let marker = marker(table, column, schema);
+    let sql = column.ty.sql_name();
+    let fk = single_fk_target(table, column);
+    let message = match fk {
+        Some(target) => format!(
+            "column `{}` of `{}` references `{target}`: `{{Self}}` is not a row of `{target}`",
+            column.name, table.name
+        ),
+        None => format!(
+            "column `{}` of `{}` is `{sql}`: `{{Self}}` is not a value for it",
+            column.name, table.name
+        ),
+    };
+    let mut label = format!("expected {}", rust_hint(&column.ty, fk));
+    if column.nullable {
+        label.push_str(", or an `Option` of it");
+    }
+    quote! {
+        #[allow(non_camel_case_types)]
+        #[diagnostic::on_unimplemented(message = #message, label = #label)]
+        trait #ident {
+            fn encode(self) -> __sb::Value;
+        }
+        impl<V: __sb::Encode<#marker>> #ident for V {
+            fn encode(self) -> __sb::Value {
+                __sb::Encode::<#marker>::encode(self)
+            }
+        }
+    }
+}
+
+fn marker(table: &Table, column: &Column, schema: &Schema) -> TokenStream {
+    let base = match single_fk_target(table, column) {
+        Some(target) if column.ty == SqlType::Uuid && schema.table(target).is_some() => {
+            let hash = table_hash(target);
+            quote!(__sb::sql::Ref<#hash>)
+        }
+        _ => type_marker(&column.ty),
+    };
+    if column.nullable {
+        quote!(__sb::sql::Nullable<#base>)
+    } else {
+        base
+    }
+}
+
+fn type_marker(ty: &SqlType) -> TokenStream {
+    match ty {
+        SqlType::Uuid => quote!(__sb::sql::Uuid),
+        SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => quote!(__sb::sql::Text),
+        SqlType::SmallInt => quote!(__sb::sql::SmallInt),
+        SqlType::Integer => quote!(__sb::sql::Integer),
+        SqlType::BigInt => quote!(__sb::sql::BigInt),
+        SqlType::Numeric(_) => quote!(__sb::sql::Numeric),
+        SqlType::Real => quote!(__sb::sql::Real),
+        SqlType::Double => quote!(__sb::sql::Double),
+        SqlType::Boolean => quote!(__sb::sql::Boolean),
+        SqlType::Timestamptz => quote!(__sb::sql::Timestamptz),
+        SqlType::Timestamp => quote!(__sb::sql::Timestamp),
+        SqlType::Date => quote!(__sb::sql::Date),
+        SqlType::Time => quote!(__sb::sql::Time),
+        SqlType::Interval => quote!(__sb::sql::Interval),
+        SqlType::Json | SqlType::Jsonb => quote!(__sb::sql::Json),
+        SqlType::Bytea => quote!(__sb::sql::Bytea),
+        SqlType::Inet => quote!(__sb::sql::Inet),
+        SqlType::Enum(_) => quote!(__sb::sql::Enum),
+        SqlType::Array(inner) => {
+            let inner = type_marker(inner);
+            quote!(__sb::sql::Array<#inner>)
+        }
+    }
+}
+
+/// What Rust values a column takes, for the label of a type error.
+fn rust_hint(ty: &SqlType, fk: Option<&str>) -> String {
+    if let Some(target) = fk {
+        return format!(
+            "a row of `{target}` (a label constant such as `{target}::some_label`) or a `Uuid`"
+        );
+    }
+    match ty {
+        SqlType::Uuid => "a `uuid::Uuid`".into(),
+        SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => "a `&str` or `String`".into(),
+        SqlType::Enum(name) => format!("a `&str` naming a value of `{name}`"),
+        SqlType::SmallInt => "an `i16`".into(),
+        SqlType::Integer => "an `i32`".into(),
+        SqlType::BigInt => "an `i64`".into(),
+        SqlType::Numeric(_) => "an `f64` or an integer".into(),
+        SqlType::Real | SqlType::Double => "an `f64`".into(),
+        SqlType::Boolean => "a `bool`".into(),
+        SqlType::Timestamptz => "a `chrono::DateTime<Utc>`".into(),
+        SqlType::Timestamp => "a `chrono::NaiveDateTime`".into(),
+        SqlType::Date => "a `chrono::NaiveDate`".into(),
+        SqlType::Time => "a `chrono::NaiveTime`".into(),
+        SqlType::Json | SqlType::Jsonb => "a `serde_json::Value` (`seedbed::json!`)".into(),
+        SqlType::Bytea => "a `Vec<u8>`".into(),
+        SqlType::Interval | SqlType::Inet => "a `&str`".into(),
+        SqlType::Array(inner) => format!("a `Vec`, array or slice of {}", rust_hint(inner, None)),
+    }
+}
+
+/// The rows of a table as one iterator: written-out rows batched into a `Vec`, loops as
+/// `flat_map`s that produce their rows lazily.
+fn entries_iter(table: &CheckedTable<'_>, entries: &[CheckedEntry<'_>]) -> TokenStream {
+    let mut parts: Vec<TokenStream> = Vec::new();
+    let mut pending: Vec<TokenStream> = Vec::new();
+    let flush = |pending: &mut Vec<TokenStream>, parts: &mut Vec<TokenStream>| {
+        if !pending.is_empty() {
+            parts.push(quote!(::std::vec![#(#pending),*].into_iter()));
+            pending.clear();
+        }
+    };
+    for entry in entries {
+        match entry {
+            CheckedEntry::Row(row) => pending.push(row_expr(table, row)),
+            CheckedEntry::For { pat, expr, entries } => {
+                flush(&mut pending, &mut parts);
+                let inner = entries_iter(table, entries);
+                parts.push(quote! {
+                    ::core::iter::IntoIterator::into_iter(#expr).flat_map(move |#pat| #inner)
+                });
+            }
+        }
+    }
+    flush(&mut pending, &mut parts);
+    match parts.split_first() {
+        None => quote!(::core::iter::empty::<__sb::Row>()),
+        Some((first, rest)) => quote!(#first #(.chain(#rest))*),
+    }
+}
+
+fn row_expr(table: &CheckedTable<'_>, row: &CheckedRow<'_>) -> TokenStream {
+    let label = match row.label {
+        Some(label) => {
+            let text = label.to_string();
+            quote!(::core::option::Option::Some(#text))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let columns = row.values.iter().map(|(i, _)| *i as u16);
+    let values = row
+        .values
+        .iter()
+        .map(|(i, v)| value_expr(table.table, &table.table.columns[*i], v));
+    quote! {
+        __sb::Row { label: #label, columns: &[#(#columns),*], values: ::std::vec![#(#values),*] }
+    }
+}
+
+fn value_expr(table: &Table, column: &Column, value: &CheckedValue<'_>) -> TokenStream {
+    match value {
+        CheckedValue::Key(key) => quote!(__sb::Value::Uuid(__sb::Uuid::from_u128(#key))),
+        CheckedValue::AutoKey => quote!(__sb::Value::AutoKey),
+        CheckedValue::Null => quote!(__sb::Value::Null),
+        CheckedValue::LocalRef { key, .. } => {
+            quote!(__sb::Value::Uuid(__sb::Uuid::from_u128(#key)))
+        }
+        CheckedValue::Literal(lit) => literal_expr(&column.ty, lit),
+        CheckedValue::Expr(expr) => {
+            let ident = column_trait_ident(table, column);
+            quote_spanned!(expr.span()=> #ident::encode(#expr))
+        }
+    }
+}
+
+fn literal_expr(ty: &SqlType, lit: &Literal) -> TokenStream {
+    match (ty, lit) {
+        (SqlType::Array(inner), Literal::Array(items)) => {
+            let items = items.iter().map(|item| literal_expr(inner, item));
+            quote!(__sb::Value::Array(::std::vec![#(#items),*]))
+        }
+        (SqlType::Uuid, Literal::Text(t)) => {
+            let key = uuid::Uuid::parse_str(t)
+                .map(|u| u.as_u128())
+                .unwrap_or_default();
+            quote!(__sb::Value::Uuid(__sb::Uuid::from_u128(#key)))
+        }
+        (SqlType::SmallInt | SqlType::Integer | SqlType::BigInt, Literal::Int(i)) => {
+            let i = *i as i64;
+            quote!(__sb::Value::Int(#i))
+        }
+        (SqlType::Real | SqlType::Double, Literal::Int(_) | Literal::Decimal(_)) => {
+            let text = match lit {
+                Literal::Int(i) => i.to_string(),
+                Literal::Decimal(d) => d.clone(),
+                _ => unreachable!(),
+            };
+            let f: f64 = text.parse().unwrap_or_default();
+            quote!(__sb::Value::Float(#f))
+        }
+        (_, Literal::Decimal(d)) => quote!(__sb::Value::numeric(#d)),
+        (_, Literal::Int(i)) => {
+            let text = i.to_string();
+            quote!(__sb::Value::numeric(#text))
+        }
+        (_, Literal::Bool(b)) => quote!(__sb::Value::Bool(#b)),
+        (_, Literal::Text(t)) => quote!(__sb::Value::str(#t)),
+        (_, Literal::Array(items)) => {
+            let items = items.iter().map(|item| literal_expr(&SqlType::Text, item));
+            quote!(__sb::Value::Array(::std::vec![#(#items),*]))
+        }
+    }
+}

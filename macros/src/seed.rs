@@ -1,0 +1,86 @@
+//! `seed! { set name; ... }`: a seed set declared at item level.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::check::{self, Errors};
+use crate::expand::{self, UnitInfo};
+use crate::parse::{SeedInput, UnitOptions};
+use crate::source;
+
+pub fn expand(input: TokenStream) -> TokenStream {
+    let input: SeedInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let Some(header) = input.header else {
+        return syn::Error::new(
+            Span::call_site(),
+            "`seed!` without `set name;` builds the rows of a scenario: use it inside a `#[scenario]` \
+             function, or start with `set name;` to declare a seed set",
+        )
+        .to_compile_error();
+    };
+    let schema = match source::schema(header.name.span()) {
+        Ok(schema) => schema,
+        Err(e) => return e.to_compile_error(),
+    };
+    let name = header.name.to_string();
+    let mut errors = Errors::default();
+    let env = unit_options(&name, &header.options, &mut errors);
+    let checked = check::check(&name, &schema, &input.body, &mut errors);
+
+    let build = format_ident!("__seedbed_build_{}", name);
+    let seed = expand::seed_expr(&checked, &schema);
+    let modules = expand::label_modules(&name, &checked);
+    let refs = expand::cross_unit_paths(&checked);
+    let info = UnitInfo {
+        name: &name,
+        scenario: false,
+        description: header.docs.join("\n"),
+        depends_on: header
+            .options
+            .depends_on
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        env,
+        schema: &schema,
+    };
+    let registration = expand::registration(&info, &[checked], &quote!(#build), &refs);
+    let tracked = source::tracked_files(&schema.files);
+    let errors = errors.into_result().map(|e| e.to_compile_error());
+    quote! {
+        #errors
+        #tracked
+        #modules
+        #[doc(hidden)]
+        fn #build() -> ::seedbed::Seed #seed
+        #registration
+    }
+}
+
+/// The environments a unit may run in.
+const ENVIRONMENTS: &[&str] = &["development", "test", "staging", "production"];
+
+/// Checks `depends_on` and `env` of a unit; returns the environments as text.
+pub fn unit_options(name: &str, options: &UnitOptions, errors: &mut Errors) -> Vec<String> {
+    source::check_dependencies(name, &options.depends_on, errors);
+    let mut env = Vec::new();
+    for ident in &options.env {
+        let text = ident.to_string();
+        if ENVIRONMENTS.contains(&text.as_str()) {
+            env.push(text);
+        } else {
+            errors.at(
+                ident.span(),
+                format!(
+                    "unknown environment `{text}`{}; environments are {}",
+                    check::suggestion(&text, ENVIRONMENTS.iter().copied()),
+                    ENVIRONMENTS.join(", ")
+                ),
+            );
+        }
+    }
+    env
+}

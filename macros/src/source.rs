@@ -1,0 +1,268 @@
+//! Where the macros find what they check against: the migrations folder, and the other units
+//! declared in the calling crate.
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::visit::Visit;
+
+use crate::parse::{SeedInput, UnitOptions};
+use crate::schema::Schema;
+
+/// The environment variable that points the macros at a migrations folder, relative to the
+/// calling crate's manifest (set it in `.cargo/config.toml` under `[env]`).
+pub const MIGRATIONS_ENV: &str = "SEEDBED_MIGRATIONS";
+
+fn manifest_dir() -> Option<PathBuf> {
+    std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from)
+}
+
+/// The migrations folder: `$SEEDBED_MIGRATIONS`, else the nearest `migrations/` at or above the
+/// calling crate's manifest.
+pub fn migrations_dir() -> Result<PathBuf, String> {
+    let manifest =
+        manifest_dir().ok_or("CARGO_MANIFEST_DIR is not set: seedbed's macros run under cargo")?;
+    if let Some(configured) = std::env::var_os(MIGRATIONS_ENV) {
+        let dir = manifest.join(configured);
+        return if dir.is_dir() {
+            Ok(dir)
+        } else {
+            Err(format!(
+                "{MIGRATIONS_ENV} points at {}, which is not a folder",
+                dir.display()
+            ))
+        };
+    }
+    manifest
+        .ancestors()
+        .map(|d| d.join("migrations"))
+        .find(|d| d.is_dir())
+        .ok_or_else(|| {
+            format!(
+                "no `migrations` folder found at or above {}; create one or set {MIGRATIONS_ENV}",
+                manifest.display()
+            )
+        })
+}
+
+/// Loads the schema the seeds are checked against, or an error spanned at `span`.
+pub fn schema(span: Span) -> syn::Result<Schema> {
+    let dir = migrations_dir().map_err(|e| syn::Error::new(span, e))?;
+    Schema::load(&dir)
+        .map_err(|e| syn::Error::new(span, format!("cannot read the migrations: {e}")))
+}
+
+/// `include_str!` of every migration read, so that editing one recompiles the seeds.
+pub fn tracked_files(files: &[PathBuf]) -> TokenStream {
+    let paths = files.iter().filter_map(|f| f.to_str());
+    quote!(#(const _: &str = ::core::include_str!(#paths);)*)
+}
+
+/// A unit declared somewhere in the calling crate.
+pub struct DeclaredUnit {
+    pub name: String,
+    pub depends_on: Vec<String>,
+}
+
+/// The units of the calling crate: every `seed! { set ...; }` and `#[scenario]` in its `src/`
+/// and in the file being compiled. Used to reject unknown names and cycles in `depends_on` at
+/// compile time; empty when the sources cannot be found.
+pub fn crate_units() -> Vec<DeclaredUnit> {
+    let mut files = Vec::new();
+    if let Some(src) = manifest_dir().map(|m| m.join("src")) {
+        rust_files(&src, &mut files);
+    }
+    if let Some(current) = current_file().filter(|f| !files.contains(f)) {
+        files.push(current);
+    }
+    let mut finder = UnitFinder::default();
+    for file in files {
+        if let Ok(ast) = std::fs::read_to_string(&file)
+            .map_err(|_| ())
+            .and_then(|s| syn::parse_file(&s).map_err(|_| ()))
+        {
+            finder.visit_file(&ast);
+        }
+    }
+    finder.units
+}
+
+/// The source file of the macro call, when the compiler tells.
+fn current_file() -> Option<PathBuf> {
+    std::panic::catch_unwind(|| proc_macro::Span::call_site().local_file())
+        .ok()
+        .flatten()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[derive(Default)]
+struct UnitFinder {
+    units: Vec<DeclaredUnit>,
+}
+
+fn names(idents: &[syn::Ident]) -> Vec<String> {
+    idents.iter().map(ToString::to_string).collect()
+}
+
+impl<'ast> Visit<'ast> for UnitFinder {
+    fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
+        if item
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "seed")
+            && let Ok(SeedInput {
+                header: Some(header),
+                ..
+            }) = item.mac.parse_body::<SeedInput>()
+        {
+            self.units.push(DeclaredUnit {
+                name: header.name.to_string(),
+                depends_on: names(&header.options.depends_on),
+            });
+        }
+    }
+
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        let scenario = item.attrs.iter().find(|a| {
+            a.path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "scenario")
+        });
+        if let Some(attr) = scenario {
+            let options = match &attr.meta {
+                syn::Meta::Path(_) => Some(UnitOptions::default()),
+                _ => attr.parse_args::<UnitOptions>().ok(),
+            };
+            if let Some(options) = options {
+                self.units.push(DeclaredUnit {
+                    name: item.sig.ident.to_string(),
+                    depends_on: names(&options.depends_on),
+                });
+            }
+        }
+    }
+}
+
+/// Checks `depends_on` of unit `name` against the crate's units: unknown names and cycles.
+pub fn check_dependencies(
+    name: &str,
+    depends_on: &[syn::Ident],
+    errors: &mut crate::check::Errors,
+) {
+    let units = crate_units();
+    if units.is_empty() {
+        return;
+    }
+    let known = |n: &str| n == name || units.iter().any(|u| u.name == n);
+    for dep in depends_on {
+        let dep_name = dep.to_string();
+        if !known(&dep_name) {
+            let candidates = units.iter().map(|u| u.name.as_str());
+            errors.at(
+                dep.span(),
+                format!(
+                    "unknown unit `{dep_name}` in depends_on{}",
+                    crate::check::suggestion(&dep_name, candidates)
+                ),
+            );
+        } else if let Some(cycle) = path_back(&units, &dep_name, name, &mut vec![name.to_owned()]) {
+            errors.at(
+                dep.span(),
+                format!("dependency cycle: {}", cycle.join(" -> ")),
+            );
+        }
+    }
+}
+
+/// A chain of declared dependencies from `from` back to `target`, if there is one.
+fn path_back(
+    units: &[DeclaredUnit],
+    from: &str,
+    target: &str,
+    path: &mut Vec<String>,
+) -> Option<Vec<String>> {
+    path.push(from.to_owned());
+    if from == target {
+        return Some(path.clone());
+    }
+    if path[..path.len() - 1].iter().any(|p| p == from) {
+        path.pop();
+        return None;
+    }
+    for unit in units.iter().filter(|u| u.name == from) {
+        for dep in &unit.depends_on {
+            if let Some(found) = path_back(units, dep, target, path) {
+                return Some(found);
+            }
+        }
+    }
+    path.pop();
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(name: &str, deps: &[&str]) -> DeclaredUnit {
+        DeclaredUnit {
+            name: name.into(),
+            depends_on: deps.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn finds_a_cycle_back_to_the_unit() {
+        let units = [unit("a", &["b"]), unit("b", &["c"]), unit("c", &["a"])];
+        let cycle = path_back(&units, "b", "a", &mut vec!["a".into()]).unwrap();
+        assert_eq!(cycle, ["a", "b", "c", "a"]);
+        assert!(
+            path_back(
+                &[unit("a", &["b"]), unit("b", &[])],
+                "b",
+                "a",
+                &mut vec!["a".into()]
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn finds_units_in_source() {
+        let file: syn::File = syn::parse_quote! {
+            seed! { set venues(depends_on = [styles]); venues {} }
+            #[scenario(depends_on = [venues])]
+            fn power_user() -> Seed { seed! { users {} } }
+        };
+        let mut finder = UnitFinder::default();
+        finder.visit_file(&file);
+        let found: Vec<(&str, &[String])> = finder
+            .units
+            .iter()
+            .map(|u| (u.name.as_str(), u.depends_on.as_slice()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("venues", &["styles".to_owned()][..]),
+                ("power_user", &["venues".to_owned()][..])
+            ]
+        );
+    }
+}

@@ -1,0 +1,483 @@
+//! Applying units: rows upserted in batches, the ledger updated, one transaction per unit.
+//!
+//! Each table's rows go in one statement per set of columns written: the values travel as one
+//! `text[]` per column, are unnested, cast to the column types, and upserted on the primary key.
+//! The same statement records every row's key in the ledger under a new generation; rows of
+//! the unit left with an older generation were removed from its definition and are deleted.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use sqlx::{Connection, PgConnection};
+
+use crate::catalog::{Catalog, TableInfo, ident};
+use crate::context::Context;
+use crate::ledger::{Entry, TOOL_VERSION};
+use crate::plan::{Row, TableMeta, Unit, ordinal_key, ordinal_prefix};
+use crate::{Error, Value};
+
+/// What applying one unit did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnitReport {
+    pub unit: String,
+    pub outcome: Outcome,
+    pub tables: Vec<TableReport>,
+    pub millis: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Applied for the first time.
+    Applied,
+    /// Its definition changed since it was applied: brought up to date.
+    Updated,
+    /// Applied before and unchanged: nothing written.
+    Unchanged,
+}
+
+/// Row counts of one table in one unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TableReport {
+    pub table: String,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub deleted: u64,
+}
+
+impl UnitReport {
+    pub fn rows(&self) -> u64 {
+        self.tables
+            .iter()
+            .map(|t| t.inserted + t.updated + t.unchanged)
+            .sum()
+    }
+}
+
+/// The rows of one table of a unit, built and keyed.
+pub struct TableRowsBuilt {
+    pub meta: &'static TableMeta,
+    pub rows: Vec<Row>,
+}
+
+/// Builds a unit's rows under the run's context, fills in the keys of anonymous rows, and
+/// computes the checksum of the plan (table, columns and every value).
+pub fn build(unit: &Unit, context: &Context) -> (Vec<TableRowsBuilt>, String) {
+    context.clone().sync_scope(|| {
+        let seed = (unit.build)();
+        let mut hasher = Sha256::new();
+        let tables: Vec<TableRowsBuilt> = seed
+            .tables
+            .into_iter()
+            .map(|table| {
+                let meta = table.meta;
+                let prefix = ordinal_prefix(unit.name, meta.name);
+                let mut ordinal = 0u64;
+                hasher.update(meta.name.as_bytes());
+                let rows = table
+                    .rows
+                    .map(|mut row| {
+                        for value in &mut row.values {
+                            if *value == Value::AutoKey {
+                                *value = Value::Uuid(ordinal_key(prefix, ordinal));
+                                ordinal += 1;
+                            }
+                        }
+                        hash_row(&mut hasher, meta, &row);
+                        row
+                    })
+                    .collect();
+                TableRowsBuilt { meta, rows }
+            })
+            .collect();
+        (tables, format!("{:x}", hasher.finalize()))
+    })
+}
+
+fn hash_row(hasher: &mut Sha256, meta: &TableMeta, row: &Row) {
+    hasher.update([0x1e]);
+    for (column, value) in row.columns.iter().zip(&row.values) {
+        hasher.update(meta.columns[*column as usize].name.as_bytes());
+        hasher.update([0x1f]);
+        match value.to_pg_text() {
+            Some(text) => hasher.update(text.as_bytes()),
+            None => hasher.update([0]),
+        }
+        hasher.update([0x1f]);
+    }
+}
+
+/// Applies `units` in order. Call with the run's advisory lock held and the ledger created;
+/// `ledger` is what it held when the lock was taken.
+pub async fn apply(
+    conn: &mut PgConnection,
+    units: &[&'static Unit],
+    ledger: &HashMap<String, Entry>,
+    environment: &str,
+    context: &Context,
+) -> Result<Vec<UnitReport>, Error> {
+    let mut catalog: Option<Catalog> = None;
+    let mut reports = Vec::with_capacity(units.len());
+    for unit in units {
+        let started = Instant::now();
+        let (tables, checksum) = build(unit, context);
+        let previous = ledger.get(unit.name);
+        if previous.is_some_and(|p| p.checksum == checksum) {
+            let unchanged = tables
+                .iter()
+                .map(|t| TableReport {
+                    table: t.meta.name.into(),
+                    unchanged: t.rows.len() as u64,
+                    ..Default::default()
+                })
+                .collect();
+            reports.push(UnitReport {
+                unit: unit.name.into(),
+                outcome: Outcome::Unchanged,
+                tables: unchanged,
+                millis: millis(started.elapsed()),
+            });
+            continue;
+        }
+        if catalog.is_none() {
+            catalog = Some(Catalog::load(conn).await?);
+        }
+        let catalog = catalog.as_ref().ok_or(Error::NoUnits)?;
+        let generation = previous.map_or(1, |p| p.generation + 1);
+        let mut tx = conn
+            .begin()
+            .await
+            .map_err(|e| Error::database("starting a transaction", &e))?;
+        sqlx::query("SET CONSTRAINTS ALL DEFERRED")
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| Error::database("deferring constraints", &e))?;
+        let names: Vec<&str> = tables.iter().map(|t| t.meta.name).collect();
+        let mut table_reports: BTreeMap<String, TableReport> = BTreeMap::new();
+        for name in catalog.insert_order(&names) {
+            let table = tables
+                .iter()
+                .find(|t| t.meta.name == name)
+                .ok_or(Error::NoUnits)?;
+            let report = upsert_table(&mut tx, unit, catalog, table, generation).await?;
+            table_reports.insert(name.to_owned(), report);
+        }
+        if previous.is_some() {
+            remove_stale(&mut tx, unit.name, catalog, generation, &mut table_reports).await?;
+        }
+        let report = UnitReport {
+            unit: unit.name.into(),
+            outcome: if previous.is_some() {
+                Outcome::Updated
+            } else {
+                Outcome::Applied
+            },
+            tables: table_reports.into_values().collect(),
+            millis: 0.0,
+        };
+        let duration = started.elapsed();
+        record(
+            &mut tx,
+            unit,
+            &checksum,
+            environment,
+            &report,
+            duration,
+            generation,
+            context,
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(|e| Error::database(format!("committing unit `{}`", unit.name), &e))?;
+        reports.push(UnitReport {
+            millis: millis(started.elapsed()),
+            ..report
+        });
+    }
+    Ok(reports)
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Upserts every row of one table and records their keys under `generation`.
+async fn upsert_table(
+    conn: &mut PgConnection,
+    unit: &Unit,
+    catalog: &Catalog,
+    table: &TableRowsBuilt,
+    generation: i64,
+) -> Result<TableReport, Error> {
+    let meta = table.meta;
+    let info = catalog.table(meta.name)?;
+    if info.primary_key.is_empty() {
+        return Err(Error::NoPrimaryKey {
+            unit: unit.name.into(),
+            table: meta.name.into(),
+        });
+    }
+    let mut report = TableReport {
+        table: meta.name.into(),
+        ..Default::default()
+    };
+    // One statement per distinct set of columns, in the order the sets first appear.
+    let mut groups: Vec<(&[u16], Vec<&Row>)> = Vec::new();
+    for row in &table.rows {
+        match groups
+            .iter_mut()
+            .find(|(columns, _)| *columns == row.columns)
+        {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((row.columns, vec![row])),
+        }
+    }
+    for (columns, rows) in groups {
+        let names = meta.column_names(columns);
+        let sql = upsert_sql(meta.name, info, &names)?;
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql)
+            .bind(unit.name)
+            .bind(generation);
+        for position in 0..columns.len() {
+            let values: Vec<Option<String>> = rows
+                .iter()
+                .map(|r| r.values[position].to_pg_text())
+                .collect();
+            query = query.bind(values);
+        }
+        let (inserted, updated) = query
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| constraint_error(unit.name, meta, &rows, &e))?;
+        report.inserted += inserted as u64;
+        report.updated += updated as u64;
+        report.unchanged += rows.len() as u64 - (inserted + updated) as u64;
+    }
+    Ok(report)
+}
+
+/// The upsert-and-record statement for one table and set of columns. `$1` is the unit, `$2`
+/// the generation, `$3...` one `text[]` per column.
+fn upsert_sql(table: &str, info: &TableInfo, columns: &[&str]) -> Result<String, Error> {
+    let mut aliases = Vec::new();
+    let mut casts = Vec::new();
+    for (i, column) in columns.iter().enumerate() {
+        let ty = info
+            .columns
+            .get(*column)
+            .ok_or_else(|| Error::MissingColumn {
+                table: table.into(),
+                column: (*column).into(),
+            })?;
+        aliases.push(format!("c{i}"));
+        casts.push(format!("c{i}::{ty}"));
+    }
+    for (key, _) in &info.primary_key {
+        if !columns.contains(&key.as_str()) {
+            return Err(Error::MissingColumn {
+                table: table.into(),
+                column: key.clone(),
+            });
+        }
+    }
+    let unnest: Vec<String> = (0..columns.len())
+        .map(|i| format!("${}::text[]", i + 3))
+        .collect();
+    let quoted: Vec<String> = columns.iter().map(|c| ident(c)).collect();
+    let key_columns: Vec<String> = info.primary_key.iter().map(|(k, _)| ident(k)).collect();
+    let others: Vec<&String> = quoted
+        .iter()
+        .filter(|q| !key_columns.contains(q))
+        .collect::<Vec<_>>();
+    let on_conflict = if others.is_empty() {
+        format!("ON CONFLICT ({}) DO NOTHING", key_columns.join(", "))
+    } else {
+        let set: Vec<String> = others
+            .iter()
+            .map(|c| format!("{c} = EXCLUDED.{c}"))
+            .collect();
+        let current: Vec<String> = others
+            .iter()
+            .map(|c| format!("{}.{c}", ident(table)))
+            .collect();
+        let excluded: Vec<String> = others.iter().map(|c| format!("EXCLUDED.{c}")).collect();
+        format!(
+            "ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({})",
+            key_columns.join(", "),
+            set.join(", "),
+            row_of(&current),
+            row_of(&excluded),
+        )
+    };
+    let key_text = info.key_text(|k| {
+        let i = columns.iter().position(|c| *c == k).unwrap_or_default();
+        casts[i].clone()
+    });
+    Ok(format!(
+        "WITH input AS (SELECT * FROM unnest({unnest}) AS input({aliases})),
+         upserted AS (
+             INSERT INTO {table_q} ({quoted}) SELECT {casts} FROM input {on_conflict}
+             RETURNING (xmax = 0) AS inserted),
+         recorded AS (
+             INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation)
+             SELECT $1, {table_lit}, {key_text}, $2 FROM input
+             ON CONFLICT (unit, table_name, key) DO UPDATE SET generation = EXCLUDED.generation)
+         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted",
+        unnest = unnest.join(", "),
+        aliases = aliases.join(", "),
+        table_q = ident(table),
+        quoted = quoted.join(", "),
+        casts = casts.join(", "),
+        table_lit = literal(table),
+    ))
+}
+
+/// `(a, b)` for several, `ROW(a)` for one, so `IS DISTINCT FROM` compares whole rows.
+fn row_of(items: &[String]) -> String {
+    if items.len() == 1 {
+        format!("ROW({})", items[0])
+    } else {
+        format!("({})", items.join(", "))
+    }
+}
+
+/// A SQL string literal.
+pub(crate) fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Deletes the rows a unit's earlier generations inserted that its definition no longer has,
+/// children before parents.
+async fn remove_stale(
+    conn: &mut PgConnection,
+    unit: &str,
+    catalog: &Catalog,
+    generation: i64,
+    reports: &mut BTreeMap<String, TableReport>,
+) -> Result<(), Error> {
+    let stale_tables: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT table_name FROM seedbed.ledger_rows WHERE unit = $1 AND generation < $2",
+    )
+    .bind(unit)
+    .bind(generation)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| Error::database(format!("reading stale rows of unit `{unit}`"), &e))?;
+    let names: Vec<&str> = stale_tables.iter().map(String::as_str).collect();
+    for table in catalog.insert_order(&names).into_iter().rev() {
+        let info = catalog.table(table)?;
+        let stale = "SELECT key FROM seedbed.ledger_rows WHERE unit = $1 AND table_name = $2 AND generation < $3";
+        let sql = format!(
+            "DELETE FROM {} WHERE {}",
+            ident(table),
+            info.key_in(table, stale)
+        );
+        let deleted = sqlx::query(&sql)
+            .bind(unit)
+            .bind(table)
+            .bind(generation)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| {
+                Error::database(
+                    format!("removing rows of `{table}` no longer in unit `{unit}`"),
+                    &e,
+                )
+            })?
+            .rows_affected();
+        let report = reports
+            .entry(table.to_owned())
+            .or_insert_with(|| TableReport {
+                table: table.to_owned(),
+                ..Default::default()
+            });
+        report.deleted += deleted;
+    }
+    sqlx::query("DELETE FROM seedbed.ledger_rows WHERE unit = $1 AND generation < $2")
+        .bind(unit)
+        .bind(generation)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| Error::database(format!("updating the ledger of unit `{unit}`"), &e))?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    conn: &mut PgConnection,
+    unit: &Unit,
+    checksum: &str,
+    environment: &str,
+    report: &UnitReport,
+    duration: Duration,
+    generation: i64,
+    context: &Context,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO seedbed.ledger (unit, kind, checksum, environment, applied_at, rows, duration_ms,
+                                     tool_version, schema_version, generation, context)
+         VALUES ($1, $2, $3, $4, now(), $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (unit) DO UPDATE SET kind = EXCLUDED.kind, checksum = EXCLUDED.checksum,
+             environment = EXCLUDED.environment, applied_at = now(), rows = EXCLUDED.rows,
+             duration_ms = EXCLUDED.duration_ms, tool_version = EXCLUDED.tool_version,
+             schema_version = EXCLUDED.schema_version, generation = EXCLUDED.generation,
+             context = EXCLUDED.context",
+    )
+    .bind(unit.name)
+    .bind(unit.kind.to_string())
+    .bind(checksum)
+    .bind(environment)
+    .bind(report.rows() as i64)
+    .bind(millis(duration))
+    .bind(TOOL_VERSION)
+    .bind(unit.schema_version)
+    .bind(generation)
+    .bind(serde_json::to_value(context).unwrap_or_default())
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| Error::database(format!("recording unit `{}` in the ledger", unit.name), &e))?;
+    Ok(())
+}
+
+/// A failed insert, with the unit, table, constraint and, when the server's detail names the
+/// key, the label of the row.
+fn constraint_error(unit: &str, meta: &TableMeta, rows: &[&Row], error: &sqlx::Error) -> Error {
+    let (sqlstate, message) = crate::error::db_error_parts(error);
+    let db = error.as_database_error();
+    let constraint = db.and_then(|d| d.constraint()).map(str::to_owned);
+    let detail = db
+        .and_then(|d| d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
+        .and_then(|pg| pg.detail())
+        .unwrap_or_default();
+    Error::Constraint {
+        unit: unit.into(),
+        table: meta.name.into(),
+        label: label_from_detail(meta, rows, detail),
+        constraint,
+        sqlstate,
+        message,
+    }
+}
+
+/// Finds the row that `Key (a, b)=(x, y) ...` names.
+fn label_from_detail(meta: &TableMeta, rows: &[&Row], detail: &str) -> Option<String> {
+    let rest = detail.strip_prefix("Key (")?;
+    let (columns, rest) = rest.split_once(")=(")?;
+    let (values, _) = rest.split_once(')')?;
+    let pairs: Vec<(&str, &str)> = columns.split(", ").zip(values.split(", ")).collect();
+    let row = rows.iter().find(|row| {
+        pairs.iter().all(|(column, value)| {
+            row.columns.iter().zip(&row.values).any(|(c, v)| {
+                meta.columns[*c as usize].name == *column
+                    && v.to_pg_text().as_deref() == Some(*value)
+            })
+        })
+    })?;
+    Some(
+        row.label
+            .map_or_else(|| "an unlabelled row".to_owned(), |l| format!("`{l}`")),
+    )
+}

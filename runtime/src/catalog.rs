@@ -1,0 +1,185 @@
+//! The live database's tables, keys and foreign keys, read from `pg_catalog`.
+//!
+//! Apply and cleanup work from what the database says, not from what the seeds were compiled
+//! against, so cleanup stays exact for rows whose unit has since changed or disappeared.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sqlx::PgConnection;
+
+use crate::Error;
+
+/// The tables of the current schema.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    tables: HashMap<String, TableInfo>,
+    /// Every foreign key between tables of the current schema.
+    pub foreign_keys: Vec<ForeignKey>,
+}
+
+#[derive(Debug, Default)]
+pub struct TableInfo {
+    /// Column name to type without modifiers (`numeric`, `character varying`, `text[]`), the
+    /// type text values are cast to; the column's own modifiers then apply on assignment.
+    pub columns: HashMap<String, String>,
+    /// Primary key columns with their types, in key order.
+    pub primary_key: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ForeignKey {
+    pub name: String,
+    pub table: String,
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    pub ref_columns: Vec<String>,
+    /// `pg_constraint.confdeltype`: a no action, r restrict, c cascade, n set null, d set default.
+    pub on_delete: String,
+}
+
+impl Catalog {
+    pub async fn load(conn: &mut PgConnection) -> Result<Catalog, Error> {
+        let columns: Vec<(String, String, String)> = sqlx::query_as(
+            // Character types are cast to text: an explicit cast to char(n) would truncate,
+            // while assignment to the column checks the length.
+            "SELECT c.relname::text, a.attname::text,
+                    CASE WHEN a.atttypid IN ('bpchar'::regtype, 'varchar'::regtype) THEN 'text'
+                         ELSE format_type(a.atttypid, NULL) END
+             FROM pg_attribute a
+             JOIN pg_class c ON c.oid = a.attrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+               AND a.attnum > 0 AND NOT a.attisdropped",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| Error::database("reading the table columns", &e))?;
+        let keys: Vec<(String, String)> = sqlx::query_as(
+            "SELECT c.relname::text, a.attname::text
+             FROM pg_index i
+             JOIN pg_class c ON c.oid = i.indrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+             WHERE i.indisprimary AND n.nspname = current_schema()
+             ORDER BY c.relname, k.ord",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| Error::database("reading the primary keys", &e))?;
+        let foreign_keys: Vec<(String, String, Vec<String>, String, Vec<String>, String)> = sqlx::query_as(
+            "SELECT con.conname::text, c.relname::text,
+                    ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
+                          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o),
+                    r.relname::text,
+                    ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
+                          JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o),
+                    con.confdeltype::text
+             FROM pg_constraint con
+             JOIN pg_class c ON c.oid = con.conrelid
+             JOIN pg_class r ON r.oid = con.confrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE con.contype = 'f' AND n.nspname = current_schema()
+             ORDER BY c.relname, con.conname",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| Error::database("reading the foreign keys", &e))?;
+
+        let mut tables: HashMap<String, TableInfo> = HashMap::new();
+        for (table, column, ty) in columns {
+            tables.entry(table).or_default().columns.insert(column, ty);
+        }
+        for (table, column) in keys {
+            if let Some(info) = tables.get_mut(&table) {
+                let ty = info.columns.get(&column).cloned().unwrap_or_default();
+                info.primary_key.push((column, ty));
+            }
+        }
+        let foreign_keys = foreign_keys
+            .into_iter()
+            .map(
+                |(name, table, columns, ref_table, ref_columns, on_delete)| ForeignKey {
+                    name,
+                    table,
+                    columns,
+                    ref_table,
+                    ref_columns,
+                    on_delete,
+                },
+            )
+            .collect();
+        Ok(Catalog {
+            tables,
+            foreign_keys,
+        })
+    }
+
+    pub fn table(&self, name: &str) -> Result<&TableInfo, Error> {
+        self.tables.get(name).ok_or_else(|| Error::MissingTable {
+            table: name.to_owned(),
+        })
+    }
+
+    /// `tables` ordered so that referenced tables come before the tables that reference them.
+    /// Circular references (possible only with deferrable or nullable keys) are broken by name.
+    pub fn insert_order<'a>(&self, tables: &[&'a str]) -> Vec<&'a str> {
+        let mut needs: BTreeMap<&'a str, Vec<&'a str>> =
+            tables.iter().map(|t| (*t, Vec::new())).collect();
+        for fk in &self.foreign_keys {
+            if let (Some(&table), Some(&target)) = (
+                tables.iter().find(|t| **t == fk.table),
+                tables.iter().find(|t| **t == fk.ref_table),
+            ) {
+                needs.entry(table).or_default().push(target);
+            }
+        }
+        loop {
+            match crate::order::topological(&needs) {
+                Ok(order) => return order,
+                // Drop one edge of the cycle and try again.
+                Err(cycle) => {
+                    if let Some(deps) = needs.get_mut(cycle[0]) {
+                        deps.retain(|d| *d != cycle[1]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A quoted SQL identifier.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+impl TableInfo {
+    /// A condition that holds for rows whose key is among the ledger keys `keys` selects
+    /// (`SELECT key FROM seedbed.ledger_rows WHERE ...`). A single-column key is compared in
+    /// its own type, so the primary key index serves the look-up.
+    pub fn key_in(&self, table: &str, keys: &str) -> String {
+        match self.primary_key.as_slice() {
+            [(name, ty)] => format!(
+                "{}.{} IN (SELECT key::{ty} FROM ({keys}) AS k)",
+                ident(table),
+                ident(name)
+            ),
+            _ => format!(
+                "{} IN ({keys})",
+                self.key_text(|c| format!("{}.{}", ident(table), ident(c)))
+            ),
+        }
+    }
+
+    /// The SQL text of a row's key over columns prefixed by `prefix` (`""`, `"t."`), as stored
+    /// in the ledger: the key column's text, or the row of key columns as text.
+    pub fn key_text(&self, column: impl Fn(&str) -> String) -> String {
+        match self.primary_key.as_slice() {
+            [(name, _)] => format!("({})::text", column(name)),
+            many => {
+                let parts: Vec<String> = many.iter().map(|(name, _)| column(name)).collect();
+                format!("ROW({})::text", parts.join(", "))
+            }
+        }
+    }
+}

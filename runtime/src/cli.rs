@@ -1,0 +1,344 @@
+//! The `seed-runner` command line, as a library: a seeds crate's binary is one line,
+//! `fn main() -> ExitCode { seedbed::cli::main(MIGRATIONS) }`.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sqlx::PgPool;
+
+use crate::context::DEFAULT_RANDOM_SEED;
+use crate::database::{self, ResolvedDatabase};
+use crate::migrations::Migrations;
+use crate::registry::Registry;
+use crate::report;
+use crate::runner::{self, RunOptions};
+use crate::{Context, Error};
+
+/// Seed PostgreSQL with compiler-checked seed sets and scenarios.
+///
+/// With no action flag, applies every unit allowed in the environment (or those named with
+/// --only, after what they depend on). Units already applied and unchanged are skipped.
+#[derive(Debug, Parser)]
+#[command(name = "seed-runner", version, about, long_about = None, after_help = HELP_FOOTER)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub seed: SeedArgs,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+const HELP_FOOTER: &str = "\
+Database: --database-url, else DATABASE_URL (environment or .env), else a local throwaway
+PostgreSQL cluster in target/seedbed/pg, started with the machine's initdb/pg_ctl.
+Environment: --env, else SEEDBED_ENV, else APP_ENV, else development.
+Logs go to stderr (RUST_LOG=debug for more); results to stdout.";
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// PostgreSQL URL: postgres://user[:password]@host[:port]/database
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// development, test, staging or production
+    #[arg(long, global = true, env = "SEEDBED_ENV", value_name = "ENV")]
+    pub env: Option<String>,
+
+    /// Print results as JSON, for scripts
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Allow a destructive command on a database stamped production
+    #[arg(long = "i-know-this-is-production", global = true)]
+    pub production_override: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Only these units (comma-separated), after what they depend on
+    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
+    pub only: Option<Vec<String>>,
+
+    /// List every seed set and scenario (needs no database)
+    #[arg(long, group = "action")]
+    pub list: bool,
+
+    /// Per unit: applied, changed since applied, or pending
+    #[arg(long, group = "action")]
+    pub status: bool,
+
+    /// Show what a run would do (in a transaction that is rolled back)
+    #[arg(long, group = "action")]
+    pub dry_run: bool,
+
+    /// Remove the rows the units inserted (all, or --only and their dependents)
+    #[arg(long, group = "action")]
+    pub cleanup: bool,
+
+    /// With --cleanup: also remove other rows that point at seeded rows
+    #[arg(long, requires = "cleanup")]
+    pub cascade: bool,
+
+    /// Print the unit dependency graph (needs no database)
+    #[arg(long, group = "action", value_name = "FORMAT")]
+    pub graph: Option<GraphFormat>,
+
+    /// Drop everything, migrate and seed (development only)
+    #[arg(long, group = "action")]
+    pub reset: bool,
+
+    /// Apply pending migrations before seeding
+    #[arg(long)]
+    pub migrate: bool,
+
+    /// Re-stamp a database first seeded in another environment
+    #[arg(long)]
+    pub allow_env_change: bool,
+
+    /// "Now" for the seeds: 2026-05-01 or 2026-05-01T12:00:00Z (default: today, 00:00 UTC)
+    #[arg(long, value_parser = parse_clock, value_name = "TIME")]
+    pub clock: Option<DateTime<Utc>>,
+
+    /// Size of generated data, e.g. --scale events=100000 (repeatable)
+    #[arg(long, value_parser = parse_scale, value_name = "NAME=N")]
+    pub scale: Vec<(String, u64)>,
+
+    /// Seed of the random generators of generated data
+    #[arg(long, default_value_t = DEFAULT_RANDOM_SEED, value_name = "N")]
+    pub random_seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Database migrations (embedded in this binary; sqlx's _sqlx_migrations bookkeeping)
+    Migrate {
+        #[command(subcommand)]
+        action: Option<MigrateAction>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration (the default)
+    Apply,
+    /// List migrations: applied, pending, changed
+    Status,
+    /// Revert the last migration, or every one above --to VERSION (0: all)
+    Revert {
+        #[arg(long, value_name = "VERSION")]
+        to: Option<i64>,
+    },
+}
+
+fn parse_clock(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.to_utc());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+        .map_err(|_| {
+            format!(
+                "`{text}` is not a date (2026-05-01) or an RFC 3339 time (2026-05-01T12:00:00Z)"
+            )
+        })
+}
+
+fn parse_scale(text: &str) -> Result<(String, u64), String> {
+    let (name, n) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not NAME=N, e.g. events=100000"))?;
+    let n = n
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{n}` is not a whole number"))?;
+    Ok((name.trim().to_owned(), n))
+}
+
+/// Runs the command line and returns the process's exit status: 0 on success, 1 on an error
+/// (printed as one paragraph on stderr), 2 on bad usage.
+pub fn main(migrations: Migrations) -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli, migrations)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+/// The environment: --env (or SEEDBED_ENV), else APP_ENV, else development.
+fn environment(flag: Option<&str>) -> String {
+    flag.map(str::to_owned)
+        .or_else(|| std::env::var("APP_ENV").ok().filter(|e| !e.is_empty()))
+        .unwrap_or_else(|| "development".to_owned())
+}
+
+pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
+    let Cli {
+        command,
+        seed,
+        global,
+    } = cli;
+    let mut options = RunOptions::new(&environment(global.env.as_deref()))?;
+    options.allow_env_change = seed.allow_env_change;
+    options.migrate = seed.migrate;
+    options.production_override = global.production_override;
+    options.context = Context {
+        clock: seed.clock.unwrap_or(Context::default().clock),
+        scale: seed.scale.iter().cloned().collect::<BTreeMap<_, _>>(),
+        random_seed: seed.random_seed,
+    };
+    let json = global.json;
+
+    if let Some(Command::Migrate { action }) = command {
+        let (pool, _) = connect(global.database_url.as_deref()).await?;
+        return migrate(
+            &pool,
+            &migrations,
+            action.unwrap_or(MigrateAction::Apply),
+            &options,
+            json,
+        )
+        .await;
+    }
+    let registry = Registry::discover()?;
+    if seed.list {
+        return report::print_list(&registry, json);
+    }
+    if let Some(format) = seed.graph {
+        report::print_graph(&registry, format, &mut std::io::stdout());
+        return Ok(());
+    }
+    if let Some(names) = &seed.only {
+        for name in names {
+            registry.get(name)?;
+        }
+    }
+    let only = seed.only.as_deref();
+    let (pool, _) = connect(global.database_url.as_deref()).await?;
+    if seed.status {
+        let statuses = runner::status(&pool, &registry, &options).await?;
+        return report::print_status(&statuses, json);
+    }
+    if seed.cleanup {
+        let removed = runner::cleanup(&pool, &registry, only, seed.cascade, &options).await?;
+        return report::print_cleanup(&removed, json);
+    }
+    if seed.reset {
+        reset(&pool, &migrations, &options).await?;
+    } else {
+        runner::check_migrations(&pool, &migrations, options.migrate).await?;
+    }
+    let units = registry.select(only, &options.environment)?;
+    let reports = if seed.dry_run {
+        runner::dry_run(&pool, &units, &options).await?
+    } else {
+        runner::apply(&pool, &units, &options).await?
+    };
+    report::print_apply(&reports, seed.dry_run, json)
+}
+
+async fn connect(flag: Option<&str>) -> Result<(PgPool, ResolvedDatabase), Error> {
+    let resolved = database::resolve(flag).await?;
+    tracing::info!("{}", resolved.describe());
+    let pool = resolved.connect().await?;
+    Ok((pool, resolved))
+}
+
+async fn migrate(
+    pool: &PgPool,
+    migrations: &Migrations,
+    action: MigrateAction,
+    options: &RunOptions,
+    json: bool,
+) -> Result<(), Error> {
+    match action {
+        MigrateAction::Apply => {
+            let runs = migrations.apply(pool).await?;
+            report::print_migration_runs(&runs, "applied", json)
+        }
+        MigrateAction::Status => {
+            let statuses = migrations.status(pool).await?;
+            report::print_migration_status(&statuses, json)
+        }
+        MigrateAction::Revert { to } => {
+            let mut conn = pool
+                .acquire()
+                .await
+                .map_err(|e| Error::database("connecting", &e))?;
+            runner::guard_destructive(&mut conn, "revert migrations", options).await?;
+            drop(conn);
+            let runs = migrations.revert(pool, to).await?;
+            report::print_migration_runs(&runs, "reverted", json)
+        }
+    }
+}
+
+/// Drops every table of the database's schema and the ledger, then migrates.
+async fn reset(pool: &PgPool, migrations: &Migrations, options: &RunOptions) -> Result<(), Error> {
+    if options.environment != "development" {
+        return Err(Error::DevelopmentOnly {
+            command: "--reset".into(),
+            environment: options.environment.clone(),
+        });
+    }
+    let mut conn = pool
+        .acquire()
+        .await
+        .map_err(|e| Error::database("connecting", &e))?;
+    runner::guard_destructive(&mut conn, "reset the database", options).await?;
+    if crate::ledger::stamp(&mut conn)
+        .await?
+        .is_some_and(|s| s != "development")
+    {
+        return Err(Error::DevelopmentOnly {
+            command: "--reset".into(),
+            environment: "a non-development database".into(),
+        });
+    }
+    sqlx::raw_sql(
+        "DROP SCHEMA IF EXISTS seedbed CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;
+         GRANT ALL ON SCHEMA public TO public;",
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| Error::database("dropping the database's schema", &e))?;
+    drop(conn);
+    let runs = migrations.apply(pool).await?;
+    tracing::info!(migrations = runs.len(), "database reset and migrated");
+    Ok(())
+}

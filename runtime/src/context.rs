@@ -1,0 +1,120 @@
+//! The run's context as seen by seed code: its clock, scale and random seed.
+//!
+//! Seeds read it through [`now`], [`scale`] and [`random_seed`] while their rows are produced. The
+//! runner installs one per run (task-local, so parallel runs in one process do not mix); outside a
+//! run the defaults apply.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use chrono::{DateTime, Days, NaiveTime, Utc};
+
+/// Clock, scale and random seed of one run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Context {
+    /// "Now" for the seeds. Defaults to the start of the current UTC day, so that runs on the
+    /// same day produce the same rows and a re-run is a no-op.
+    pub clock: DateTime<Utc>,
+    /// Sizes of generated data by name, e.g. `events = 1000000`.
+    pub scale: BTreeMap<String, u64>,
+    /// Seed of the random generators of generated data.
+    pub random_seed: u64,
+}
+
+/// The default random seed: the same rows on every machine unless told otherwise.
+pub const DEFAULT_RANDOM_SEED: u64 = 0x5EED_BED;
+
+impl Default for Context {
+    fn default() -> Self {
+        Context {
+            clock: start_of_today(),
+            scale: BTreeMap::new(),
+            random_seed: DEFAULT_RANDOM_SEED,
+        }
+    }
+}
+
+fn start_of_today() -> DateTime<Utc> {
+    Utc::now().date_naive().and_time(NaiveTime::MIN).and_utc()
+}
+
+tokio::task_local! {
+    static CONTEXT: Context;
+}
+
+impl Context {
+    /// Runs `future` with this context visible to the seed code it calls.
+    pub async fn scope<F: Future>(self, future: F) -> F::Output {
+        CONTEXT.scope(self, future).await
+    }
+
+    /// Runs `f` with this context visible to the seed code it calls.
+    pub fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
+        CONTEXT.sync_scope(self, f)
+    }
+
+    fn with<R>(f: impl Fn(&Context) -> R) -> R {
+        CONTEXT
+            .try_with(&f)
+            .unwrap_or_else(|_| f(&Context::default()))
+    }
+}
+
+/// The run's clock ("now" for seed data); pinned with `seed-runner --clock`.
+///
+/// ```
+/// let start = seedbed::now() + chrono::Duration::days(30);
+/// assert!(start > chrono::Utc::now());
+/// ```
+pub fn now() -> DateTime<Utc> {
+    Context::with(|c| c.clock)
+}
+
+/// `days` days after the run's clock.
+pub fn days_from_now(days: u64) -> DateTime<Utc> {
+    now()
+        .checked_add_days(Days::new(days))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// `days` days before the run's clock.
+pub fn days_ago(days: u64) -> DateTime<Utc> {
+    now()
+        .checked_sub_days(Days::new(days))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// The size called `name` for this run (`--scale name=N`), or `default`.
+pub fn scale(name: &str, default: u64) -> u64 {
+    Context::with(|c| c.scale.get(name).copied().unwrap_or(default))
+}
+
+/// The random seed of this run (`--random-seed`).
+pub fn random_seed() -> u64 {
+    Context::with(|c| c.random_seed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scoped_context_is_seen_and_defaults_apply_outside() {
+        let clock = DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let ctx = Context {
+            clock,
+            scale: [("events".to_owned(), 7)].into(),
+            random_seed: 1,
+        };
+        ctx.sync_scope(|| {
+            assert_eq!(now(), clock);
+            assert_eq!(scale("events", 10), 7);
+            assert_eq!(scale("users", 10), 10);
+            assert_eq!(random_seed(), 1);
+        });
+        assert_eq!(random_seed(), DEFAULT_RANDOM_SEED);
+        assert_eq!(now(), start_of_today());
+    }
+}

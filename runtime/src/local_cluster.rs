@@ -1,0 +1,874 @@
+//! A throwaway PostgreSQL cluster of the project, for when no database URL is given.
+//!
+//! [`LocalCluster::ensure`] creates it with the machine's own `initdb` (if its data directory is
+//! absent), starts it with `pg_ctl` (unless `pg_ctl status` says it runs already), and creates the
+//! database [`DATABASE`] in it. Everything lives in one folder, by default
+//! `<workspace>/target/seedbed/pg` (see [`LocalCluster::default_dir`]):
+//!
+//! ```text
+//! target/seedbed/pg/
+//!   data/          the cluster (initdb -U postgres --auth=trust -E UTF8 --locale=C)
+//!   sock/          the Unix socket the server listens on (no TCP)
+//!   port           the port, so that the next run finds the same server
+//!   postgres.log   the server's log
+//! ```
+//!
+//! The server listens on a Unix socket in `sock/` only, unless that path would be too long for a
+//! socket (more than [`MAX_SOCKET_PATH`] bytes); then it listens on 127.0.0.1 at a free port.
+//!
+//! PostgreSQL refuses to run as root. When this process runs as root (containers, CI), `initdb` and
+//! `pg_ctl` run as the `postgres` OS user (through `runuser`, else `su`), and the folder is given to
+//! that user.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), seedbed::Error> {
+//! use seedbed::local_cluster::LocalCluster;
+//!
+//! let cluster = LocalCluster::ensure(&LocalCluster::default_dir()?).await?;
+//! eprintln!("using local PostgreSQL at {}, open it with: {}",
+//!           cluster.dir().display(), cluster.psql_command());
+//! let pool = seedbed::database::connect(&cluster.url()).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::fs;
+use std::io;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use sqlx::{Connection, PgConnection};
+
+use crate::error::Error;
+
+/// Overrides the cluster's folder.
+pub const DIR_ENV: &str = "SEEDBED_LOCAL_PG_DIR";
+/// The database created in the cluster (the one [`LocalCluster::url`] points at).
+pub const DATABASE: &str = "seedbed";
+/// The cluster's superuser (trust authentication, no password).
+pub const SUPERUSER: &str = "postgres";
+/// The OS user that runs the server when this process runs as root.
+pub const OS_USER: &str = "postgres";
+/// The longest Unix socket path used (`<dir>/sock/.s.PGSQL.<port>`), in bytes; the system limit
+/// is 107 on Linux and 103 on macOS, this leaves a margin.
+pub const MAX_SOCKET_PATH: usize = 100;
+/// How long `pg_ctl start` may wait for the server to accept connections.
+const START_TIMEOUT_SECS: u32 = 60;
+/// How long [`LocalCluster::ensure`] waits for another process doing the same.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(120);
+/// A lock file older than this is left over from a killed process.
+const LOCK_STALE_AFTER: Duration = Duration::from_secs(300);
+
+/// The PostgreSQL server programs `initdb` and `pg_ctl`, from one `bin` folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PgBinaries {
+    bindir: PathBuf,
+}
+
+impl PgBinaries {
+    /// Looks on `PATH`, then in `pg_config --bindir`, then in the usual install folders
+    /// (`/usr/lib/postgresql/<highest version>/bin` on Debian/Ubuntu, `/usr/pgsql-<version>/bin`,
+    /// Homebrew's `postgresql@<version>`).
+    pub fn find() -> Result<Self, Error> {
+        let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+            .map(|path| std::env::split_paths(&path).collect())
+            .unwrap_or_default();
+        if let Some(dir) = pg_config_bindir() {
+            dirs.push(dir);
+        }
+        dirs.extend(well_known_dirs());
+        Self::find_in(&dirs).map_err(|_| Error::PostgresNotInstalled {
+            searched: WELL_KNOWN_PATTERNS.iter().map(PathBuf::from).collect(),
+        })
+    }
+
+    /// The first of `dirs` that holds both `initdb` and `pg_ctl` (a symbolic link to them is
+    /// followed, so that both come from the real `bin` folder).
+    pub fn find_in(dirs: &[PathBuf]) -> Result<Self, Error> {
+        for dir in dirs {
+            if is_executable(&dir.join("initdb")) && is_executable(&dir.join("pg_ctl")) {
+                let bindir = fs::canonicalize(dir.join("pg_ctl"))
+                    .ok()
+                    .and_then(|real| real.parent().map(Path::to_path_buf))
+                    .filter(|real| is_executable(&real.join("initdb")))
+                    .unwrap_or_else(|| dir.clone());
+                return Ok(Self { bindir });
+            }
+        }
+        Err(Error::PostgresNotInstalled {
+            searched: dirs.to_vec(),
+        })
+    }
+
+    /// The folder holding the programs.
+    pub fn bindir(&self) -> &Path {
+        &self.bindir
+    }
+
+    /// The path of `initdb`.
+    pub fn initdb(&self) -> PathBuf {
+        self.bindir.join("initdb")
+    }
+
+    /// The path of `pg_ctl`.
+    pub fn pg_ctl(&self) -> PathBuf {
+        self.bindir.join("pg_ctl")
+    }
+}
+
+const WELL_KNOWN_PATTERNS: &[&str] = &[
+    "/usr/lib/postgresql/<version>/bin",
+    "/usr/pgsql-<version>/bin",
+    "/opt/homebrew/opt/postgresql@<version>/bin",
+    "/usr/local/opt/postgresql@<version>/bin",
+];
+
+fn pg_config_bindir() -> Option<PathBuf> {
+    let output = Command::new("pg_config")
+        .arg("--bindir")
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let dir = String::from_utf8(output.stdout).ok()?;
+    let dir = dir.trim();
+    (output.status.success() && !dir.is_empty()).then(|| PathBuf::from(dir))
+}
+
+/// Install folders, highest version first within each family.
+fn well_known_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for (parent, prefix, suffix) in [
+        ("/usr/lib/postgresql", "", "bin"),
+        ("/usr", "pgsql-", "bin"),
+        ("/opt/homebrew/opt", "postgresql@", "bin"),
+        ("/usr/local/opt", "postgresql@", "bin"),
+    ] {
+        let Ok(entries) = fs::read_dir(parent) else {
+            continue;
+        };
+        let mut versions: Vec<(Vec<u64>, PathBuf)> = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let version = name.strip_prefix(prefix)?;
+                let key = version
+                    .split('.')
+                    .map(|part| part.parse::<u64>().ok())
+                    .collect::<Option<Vec<_>>>()?;
+                Some((key, entry.path().join(suffix)))
+            })
+            .collect();
+        versions.sort_by(|a, b| b.0.cmp(&a.0));
+        dirs.extend(versions.into_iter().map(|(_, dir)| dir));
+    }
+    dirs
+}
+
+fn is_executable(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// What [`LocalCluster::ensure`] had to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClusterOutcome {
+    /// The cluster was created (initdb) and started.
+    Created,
+    /// It existed and was started.
+    Started,
+    /// It was running already.
+    Reused,
+}
+
+impl fmt::Display for ClusterOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Created => "created",
+            Self::Started => "started",
+            Self::Reused => "already running",
+        })
+    }
+}
+
+/// An OS user, from `/etc/passwd`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OsUser {
+    name: String,
+    uid: u32,
+    gid: u32,
+}
+
+impl OsUser {
+    fn lookup(name: &str) -> Option<Self> {
+        let passwd = fs::read_to_string("/etc/passwd").ok()?;
+        passwd.lines().find_map(|line| {
+            let mut fields = line.split(':');
+            (fields.next()? == name).then_some(())?;
+            let _password = fields.next()?;
+            Some(Self {
+                name: name.to_owned(),
+                uid: fields.next()?.parse().ok()?,
+                gid: fields.next()?.parse().ok()?,
+            })
+        })
+    }
+}
+
+/// The effective user id of this process, without `unsafe`: Linux makes `/proc/self` owned by it;
+/// elsewhere ask `id -u`.
+fn effective_uid() -> Option<u32> {
+    if let Ok(meta) = fs::metadata("/proc/self") {
+        return Some(meta.uid());
+    }
+    let output = Command::new("id").arg("-u").output().ok()?;
+    String::from_utf8(output.stdout).ok()?.trim().parse().ok()
+}
+
+/// A running throwaway cluster.
+#[derive(Debug, Clone)]
+pub struct LocalCluster {
+    dir: PathBuf,
+    bins: PgBinaries,
+    port: u16,
+    /// `None`: listening on 127.0.0.1 instead.
+    socket_dir: Option<PathBuf>,
+    run_as: Option<OsUser>,
+    outcome: ClusterOutcome,
+}
+
+impl LocalCluster {
+    /// The project's cluster folder: `$SEEDBED_LOCAL_PG_DIR` if set, else
+    /// `$CARGO_TARGET_DIR/seedbed/pg` if set, else `<root>/target/seedbed/pg` where `<root>` is the
+    /// nearest directory, from the current one upward, that holds a `Cargo.lock` or a `target/`
+    /// (the workspace root), or the current directory if none does.
+    pub fn default_dir() -> Result<PathBuf, Error> {
+        let absolute = |path: OsString| {
+            std::path::absolute(&path).map_err(|e| {
+                Error::io(
+                    format!("cannot make {} absolute", Path::new(&path).display()),
+                    e,
+                )
+            })
+        };
+        if let Some(dir) = std::env::var_os(DIR_ENV).filter(|v| !v.is_empty()) {
+            return absolute(dir);
+        }
+        if let Some(target) = std::env::var_os("CARGO_TARGET_DIR").filter(|v| !v.is_empty()) {
+            return Ok(absolute(target)?.join("seedbed").join("pg"));
+        }
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::io("cannot determine the current directory", e))?;
+        let root = cwd
+            .ancestors()
+            .find(|dir| dir.join("Cargo.lock").is_file() || dir.join("target").is_dir())
+            .unwrap_or(&cwd);
+        Ok(root.join("target").join("seedbed").join("pg"))
+    }
+
+    /// Starts the cluster in `dir` (creating it if needed), or finds it running, and makes sure
+    /// the database [`DATABASE`] exists. Progress goes to the log (`tracing`), the cluster's own
+    /// output to `<dir>/postgres.log`. Two processes calling this at once wait for each other.
+    pub async fn ensure(dir: &Path) -> Result<Self, Error> {
+        Self::ensure_with(dir, PgBinaries::find()?).await
+    }
+
+    /// [`LocalCluster::ensure`] with the given programs.
+    pub async fn ensure_with(dir: &Path, bins: PgBinaries) -> Result<Self, Error> {
+        let fail = |action: &str, detail: String| Error::LocalCluster {
+            dir: dir.to_owned(),
+            action: action.to_owned(),
+            detail,
+        };
+        fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        let dir = fs::canonicalize(dir)
+            .map_err(|e| Error::io(format!("cannot resolve {}", dir.display()), e))?;
+
+        let run_as = if effective_uid() == Some(0) {
+            let user = OsUser::lookup(OS_USER)
+                .ok_or_else(|| Error::NoPostgresUser { dir: dir.clone() })?;
+            check_reachable(&dir, &user)?;
+            // The server runs as `postgres` and needs to own its folder (initdb creates `data/`
+            // inside it, the server writes the log and the socket there). Our own small files
+            // (port, lock) stay root's, which is fine: root can write anywhere.
+            give_to(&dir, &user)?;
+            Some(user)
+        } else {
+            None
+        };
+
+        let _lock = DirLock::acquire(dir.join("ensure.lock")).await?;
+
+        let mut cluster = Self {
+            bins,
+            port: 0,
+            socket_dir: None,
+            run_as,
+            outcome: ClusterOutcome::Reused,
+            dir,
+        };
+        let data = cluster.data_dir();
+
+        if !data.join("PG_VERSION").is_file() {
+            if data.exists() {
+                // Left behind by an interrupted initdb: it is ours, and holds nothing.
+                tracing::warn!(data = %data.display(), "removing an incomplete cluster");
+                fs::remove_dir_all(&data).map_err(|e| {
+                    Error::io(
+                        format!("cannot remove the incomplete {}", data.display()),
+                        e,
+                    )
+                })?;
+            }
+            eprintln!(
+                "seedbed: creating a local PostgreSQL cluster in {}",
+                cluster.dir.display()
+            );
+            let initdb = cluster.command(
+                &cluster.bins.initdb(),
+                &[
+                    "-D".as_ref(),
+                    data.as_os_str(),
+                    "-U".as_ref(),
+                    SUPERUSER.as_ref(),
+                    "--auth=trust".as_ref(),
+                    "-E".as_ref(),
+                    "UTF8".as_ref(),
+                    "--locale=C".as_ref(),
+                    "--no-sync".as_ref(),
+                ],
+            );
+            let output = run(initdb).await.map_err(|e| fail("running initdb", e))?;
+            if !output.status.success() {
+                return Err(fail("initdb", command_failure(&output)));
+            }
+            cluster.outcome = ClusterOutcome::Created;
+        }
+
+        if cluster.is_running()? {
+            let pid_file = read_postmaster_pid(&data).map_err(|e| {
+                fail(
+                    "reading postmaster.pid of the running server",
+                    e.to_string(),
+                )
+            })?;
+            cluster.port = pid_file.port;
+            cluster.socket_dir = pid_file.socket_dir;
+            tracing::info!(
+                port = cluster.port,
+                "local PostgreSQL cluster already running"
+            );
+        } else {
+            cluster.start().await?;
+            if cluster.outcome == ClusterOutcome::Reused {
+                cluster.outcome = ClusterOutcome::Started;
+            }
+        }
+        fs::write(cluster.port_file(), format!("{}\n", cluster.port))
+            .map_err(|e| Error::io(format!("cannot write {}", cluster.port_file().display()), e))?;
+
+        cluster.create_database().await?;
+        Ok(cluster)
+    }
+
+    /// The cluster's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The data directory (`<dir>/data`).
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    /// The server log (`<dir>/postgres.log`).
+    pub fn log_file(&self) -> PathBuf {
+        self.dir.join("postgres.log")
+    }
+
+    /// The port (for a Unix socket, part of the socket's name).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The folder of the Unix socket, or `None` when the server listens on 127.0.0.1.
+    pub fn socket_dir(&self) -> Option<&Path> {
+        self.socket_dir.as_deref()
+    }
+
+    /// What [`LocalCluster::ensure`] did.
+    pub fn outcome(&self) -> ClusterOutcome {
+        self.outcome
+    }
+
+    /// The process id of the server, from `postmaster.pid`, if it runs.
+    pub fn pid(&self) -> Option<u32> {
+        read_postmaster_pid(&self.data_dir()).ok().map(|p| p.pid)
+    }
+
+    /// The URL of the database [`DATABASE`], e.g.
+    /// `postgres://postgres@localhost/seedbed?host=/abs/pg/sock&port=54321`.
+    pub fn url(&self) -> String {
+        self.url_for(DATABASE)
+    }
+
+    fn url_for(&self, database: &str) -> String {
+        match &self.socket_dir {
+            Some(socket) => format!(
+                "postgres://{SUPERUSER}@localhost/{database}?host={}&port={}",
+                percent_encode(&socket.to_string_lossy()),
+                self.port
+            ),
+            None => format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port),
+        }
+    }
+
+    /// A `psql` command line that opens the database, for the user to copy.
+    pub fn psql_command(&self) -> String {
+        let on_path = std::env::var_os("PATH").is_some_and(|path| {
+            std::env::split_paths(&path).any(|dir| is_executable(&dir.join("psql")))
+        });
+        let psql = self.bins.bindir.join("psql");
+        let program = if !on_path && is_executable(&psql) {
+            shell_quote(&psql.to_string_lossy())
+        } else {
+            "psql".to_owned()
+        };
+        let host = match &self.socket_dir {
+            Some(socket) => shell_quote(&socket.to_string_lossy()),
+            None => "127.0.0.1".to_owned(),
+        };
+        format!(
+            "{program} -h {host} -p {} -U {SUPERUSER} {DATABASE}",
+            self.port
+        )
+    }
+
+    /// Stops the server (fast shutdown: open sessions are closed) and waits for it; a server that
+    /// is not running is fine. Blocks for up to a few seconds (usable from `Drop`).
+    pub fn stop(&self) -> Result<(), Error> {
+        let data = self.data_dir();
+        let output = self
+            .command(
+                &self.bins.pg_ctl(),
+                &[
+                    "stop".as_ref(),
+                    "-D".as_ref(),
+                    data.as_os_str(),
+                    "-m".as_ref(),
+                    "fast".as_ref(),
+                    "-w".as_ref(),
+                    "-s".as_ref(),
+                ],
+            )
+            .output()
+            .map_err(|e| self.fail("running pg_ctl stop", e.to_string()))?;
+        if output.status.success() || !self.is_running()? {
+            return Ok(());
+        }
+        Err(self.fail("pg_ctl stop", command_failure(&output)))
+    }
+
+    fn fail(&self, action: &str, detail: String) -> Error {
+        Error::LocalCluster {
+            dir: self.dir.clone(),
+            action: action.to_owned(),
+            detail,
+        }
+    }
+
+    fn port_file(&self) -> PathBuf {
+        self.dir.join("port")
+    }
+
+    /// A command for a PostgreSQL program, run as the `postgres` OS user when we are root, in the
+    /// cluster folder (so that the program never starts in a directory it cannot read).
+    fn command(&self, program: &Path, args: &[&OsStr]) -> Command {
+        let mut command = match &self.run_as {
+            None => {
+                let mut c = Command::new(program);
+                c.args(args);
+                c
+            }
+            Some(user) => match runuser() {
+                Some(runuser) => {
+                    let mut c = Command::new(runuser);
+                    c.args(["-u", &user.name, "--"]).arg(program).args(args);
+                    c
+                }
+                None => {
+                    // No util-linux: `su` takes one shell command line.
+                    let line = std::iter::once(program.as_os_str())
+                        .chain(args.iter().copied())
+                        .map(|a| shell_quote(&a.to_string_lossy()))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let mut c = Command::new("su");
+                    c.args(["-s", "/bin/sh", &user.name, "-c", &line]);
+                    c
+                }
+            },
+        };
+        command.current_dir(&self.dir).stdin(Stdio::null());
+        command
+    }
+
+    /// `pg_ctl status`: 0 running, 3 not running, 4 no usable data directory.
+    fn is_running(&self) -> Result<bool, Error> {
+        let data = self.data_dir();
+        let output = self
+            .command(
+                &self.bins.pg_ctl(),
+                &["status".as_ref(), "-D".as_ref(), data.as_os_str()],
+            )
+            .output()
+            .map_err(|e| self.fail("running pg_ctl status", e.to_string()))?;
+        Ok(output.status.success())
+    }
+
+    async fn start(&mut self) -> Result<(), Error> {
+        let socket_dir = self.dir.join("sock");
+        let recorded = fs::read_to_string(self.port_file())
+            .ok()
+            .and_then(|s| s.trim().parse::<u16>().ok())
+            .filter(|&p| p != 0);
+        let socket_fits = socket_dir.as_os_str().len() + "/.s.PGSQL.65535".len() <= MAX_SOCKET_PATH;
+
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (port, options) = if socket_fits {
+                fs::create_dir_all(&socket_dir)
+                    .map_err(|e| Error::io(format!("cannot create {}", socket_dir.display()), e))?;
+                if let Some(user) = &self.run_as {
+                    give_to(&socket_dir, user)?;
+                }
+                let port = match recorded {
+                    Some(port) => port,
+                    None => {
+                        free_port().map_err(|e| self.fail("finding a free port", e.to_string()))?
+                    }
+                };
+                let options = format!(
+                    "-k {} -c listen_addresses='' -p {port}",
+                    shell_quote(&socket_dir.to_string_lossy())
+                );
+                self.socket_dir = Some(socket_dir.clone());
+                (port, options)
+            } else {
+                // Too long for a Unix socket: TCP on the loopback, at the recorded port if it is
+                // still free.
+                let port = match recorded.filter(|&p| attempt == 1 && port_is_free(p)) {
+                    Some(port) => port,
+                    None => {
+                        free_port().map_err(|e| self.fail("finding a free port", e.to_string()))?
+                    }
+                };
+                self.socket_dir = None;
+                (
+                    port,
+                    format!("-k '' -c listen_addresses=127.0.0.1 -p {port}"),
+                )
+            };
+            self.port = port;
+
+            tracing::info!(port, dir = %self.dir.display(), "starting local PostgreSQL");
+            let (data, log, timeout) = (
+                self.data_dir(),
+                self.log_file(),
+                START_TIMEOUT_SECS.to_string(),
+            );
+            let start = self.command(
+                &self.bins.pg_ctl(),
+                &[
+                    "start".as_ref(),
+                    "-D".as_ref(),
+                    data.as_os_str(),
+                    "-l".as_ref(),
+                    log.as_os_str(),
+                    "-w".as_ref(),
+                    "-s".as_ref(),
+                    "-t".as_ref(),
+                    timeout.as_ref(),
+                    "-o".as_ref(),
+                    options.as_ref(),
+                ],
+            );
+            let output = run(start)
+                .await
+                .map_err(|e| self.fail("running pg_ctl start", e))?;
+            if output.status.success() {
+                return Ok(());
+            }
+            // A TCP port taken in the meantime: one more try at another port.
+            if !socket_fits && attempt < 2 {
+                continue;
+            }
+            return Err(self.fail(
+                "pg_ctl start",
+                format!(
+                    "{}; the end of {}:\n{}",
+                    command_failure(&output),
+                    self.log_file().display(),
+                    log_tail(&self.log_file(), 15)
+                ),
+            ));
+        }
+    }
+
+    async fn create_database(&self) -> Result<(), Error> {
+        let admin_url = self.url_for("postgres");
+        let mut conn = PgConnection::connect(&admin_url)
+            .await
+            .map_err(|e| self.fail("connecting to the server", e.to_string()))?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(DATABASE)
+                .fetch_one(&mut conn)
+                .await
+                .map_err(|e| Error::database("looking for the database seedbed", &e))?;
+        if !exists {
+            tracing::info!("creating database {DATABASE}");
+            match sqlx::query(&format!("CREATE DATABASE {DATABASE}"))
+                .execute(&mut conn)
+                .await
+            {
+                Ok(_) => {}
+                // duplicate_database: created by someone else in the meantime
+                Err(e)
+                    if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("42P04") => {
+                }
+                Err(e) => return Err(Error::database("creating the database seedbed", &e)),
+            }
+        }
+        let _ = conn.close().await;
+        Ok(())
+    }
+}
+
+/// `runuser` (util-linux), if present.
+fn runuser() -> Option<PathBuf> {
+    [
+        "/usr/sbin/runuser",
+        "/sbin/runuser",
+        "/usr/bin/runuser",
+        "/bin/runuser",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| is_executable(p))
+}
+
+/// Runs a command to completion without blocking the async runtime, capturing its output.
+async fn run(command: Command) -> Result<Output, String> {
+    let mut command = tokio::process::Command::from(command);
+    command.output().await.map_err(|e| {
+        let program = command
+            .as_std()
+            .get_program()
+            .to_string_lossy()
+            .into_owned();
+        format!("cannot run {program}: {e}")
+    })
+}
+
+fn command_failure(output: &Output) -> String {
+    let mut text = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if text.is_empty() {
+        text = stdout.trim().to_owned();
+    }
+    format!("{} ({})", text, output.status)
+}
+
+fn log_tail(path: &Path, lines: usize) -> String {
+    match fs::read_to_string(path) {
+        Ok(text) => {
+            let all: Vec<&str> = text.lines().collect();
+            all[all.len().saturating_sub(lines)..].join("\n")
+        }
+        Err(e) => format!("(cannot read it: {e})"),
+    }
+}
+
+/// The fields of `postmaster.pid` we use: pid (line 1), port (4), first socket folder (5).
+struct PostmasterPid {
+    pid: u32,
+    port: u16,
+    socket_dir: Option<PathBuf>,
+}
+
+fn read_postmaster_pid(data: &Path) -> io::Result<PostmasterPid> {
+    let text = fs::read_to_string(data.join("postmaster.pid"))?;
+    let lines: Vec<&str> = text.lines().collect();
+    let field = |i: usize| lines.get(i).map(|s| s.trim()).unwrap_or("");
+    let invalid = || io::Error::new(io::ErrorKind::InvalidData, "unexpected postmaster.pid");
+    Ok(PostmasterPid {
+        pid: field(0).parse().map_err(|_| invalid())?,
+        port: field(3).parse().map_err(|_| invalid())?,
+        socket_dir: Some(field(4)).filter(|s| !s.is_empty()).map(PathBuf::from),
+    })
+}
+
+fn free_port() -> io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+fn port_is_free(port: u16) -> bool {
+    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
+}
+
+/// Gives a folder to `user` (root only; `std::os::unix::fs::chown` is safe code).
+fn give_to(dir: &Path, user: &OsUser) -> Result<(), Error> {
+    std::os::unix::fs::chown(dir, Some(user.uid), Some(user.gid)).map_err(|e| {
+        Error::io(
+            format!("cannot give {} to the {} OS user", dir.display(), user.name),
+            e,
+        )
+    })
+}
+
+/// The `postgres` OS user must be able to enter every folder above the cluster's.
+fn check_reachable(dir: &Path, user: &OsUser) -> Result<(), Error> {
+    for ancestor in dir.ancestors().skip(1) {
+        let Ok(meta) = fs::metadata(ancestor) else {
+            continue;
+        };
+        let mode = meta.mode();
+        let can_enter = mode & 0o001 != 0
+            || (meta.uid() == user.uid && mode & 0o100 != 0)
+            || (meta.gid() == user.gid && mode & 0o010 != 0);
+        if !can_enter {
+            return Err(Error::LocalCluster {
+                dir: dir.to_owned(),
+                action: "preparing the folder".to_owned(),
+                detail: format!(
+                    "running as root, the server runs as the {} OS user, which cannot enter {}; \
+                     set {DIR_ENV} to a folder it can reach (e.g. /tmp/seedbed-pg) or pass \
+                     --database-url",
+                    user.name,
+                    ancestor.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A lock file created with `create_new`: held by one process at a time, removed on drop; a lock
+/// left by a dead process (or older than [`LOCK_STALE_AFTER`]) is taken over.
+struct DirLock {
+    path: PathBuf,
+}
+
+impl DirLock {
+    async fn acquire(path: PathBuf) -> Result<Self, Error> {
+        let start = Instant::now();
+        loop {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(file) => {
+                    use std::io::Write;
+                    let _ = writeln!(&file, "{}", std::process::id());
+                    return Ok(Self { path });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if lock_is_stale(&path) {
+                        let _ = fs::remove_file(&path);
+                        continue;
+                    }
+                    if start.elapsed() > LOCK_TIMEOUT {
+                        return Err(Error::LocalCluster {
+                            dir: path.parent().unwrap_or(&path).to_owned(),
+                            action: "waiting for another seed-runner".to_owned(),
+                            detail: format!(
+                                "{} is still held after {} s; remove it if no other process is \
+                                 starting this cluster",
+                                path.display(),
+                                LOCK_TIMEOUT.as_secs()
+                            ),
+                        });
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    return Err(Error::io(format!("cannot create {}", path.display()), e));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+fn lock_is_stale(path: &Path) -> bool {
+    let holder_dead = fs::read_to_string(path)
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .is_some_and(|pid| {
+            Path::new("/proc/self").exists() && !Path::new(&format!("/proc/{pid}")).exists()
+        });
+    let too_old = fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| SystemTime::now().duration_since(t).ok())
+        .is_some_and(|age| age > LOCK_STALE_AFTER);
+    holder_dead || too_old
+}
+
+/// Quotes for a POSIX shell when needed (`pg_ctl -o` goes through `/bin/sh`; also for display).
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:,@%=".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Percent-encodes a path for a URL query value.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for byte in s.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/._-~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("/tmp/a"), "/tmp/a");
+        assert_eq!(shell_quote("/tmp/a b"), "'/tmp/a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(percent_encode("/tmp/a b&c"), "/tmp/a%20b%26c");
+    }
+
+    #[test]
+    fn passwd_lookup() {
+        assert_eq!(OsUser::lookup("root").map(|u| u.uid), Some(0));
+        assert!(OsUser::lookup("no-such-user-seedbed").is_none());
+    }
+}

@@ -1,0 +1,528 @@
+//! SQL migrations embedded in the binary, applied, listed and reverted with sqlx's own bookkeeping.
+//!
+//! The state lives in sqlx's table `_sqlx_migrations` (same columns, same SHA-384 checksums of the
+//! SQL text, same advisory lock), so `sqlx migrate run` / `sqlx migrate info` and seed-runner agree
+//! about what is applied.
+//!
+//! The list is normally produced by `seedbed::migrations!("migrations")`, which embeds every
+//! `<version>_<name>.up.sql` / `.down.sql` of the folder; the description is the `<name>` with
+//! underscores replaced by spaces, as sqlx does. It can also be written by hand:
+//!
+//! ```no_run
+//! use seedbed::migrations::{EmbeddedMigration, Migrations};
+//!
+//! static MIGRATIONS: Migrations = Migrations::new(&[EmbeddedMigration {
+//!     version: 1,
+//!     description: "create venues",
+//!     up: "CREATE TABLE venues (id bigint PRIMARY KEY, name text NOT NULL);",
+//!     down: Some("DROP TABLE venues;"),
+//! }]);
+//!
+//! # async fn run(pool: sqlx::PgPool) -> Result<(), seedbed::Error> {
+//! let applied = MIGRATIONS.apply(&pool).await?;
+//! println!("applied {} migration(s)", applied.len());
+//! if !MIGRATIONS.pending(&pool).await?.is_empty() {
+//!     unreachable!("everything was just applied");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! All operations that change something take sqlx's advisory lock for the database first, so two
+//! runners (or a runner and `sqlx migrate run`) never apply the same migration twice. Each migration
+//! runs in its own transaction together with its bookkeeping row, unless its SQL starts with
+//! `-- no-transaction` (sqlx's opt-out).
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::migrate::{Migrate, MigrateError, Migration, MigrationType, Migrator};
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, PgPool, Postgres};
+
+pub use crate::error::MigrationDirection;
+use crate::error::{Error, db_error_parts};
+
+/// One migration, embedded in the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct EmbeddedMigration {
+    /// The number before the first `_` of the file name (usually a timestamp).
+    pub version: i64,
+    /// The rest of the file name, underscores replaced by spaces (`initial schema`).
+    pub description: &'static str,
+    /// The `.up.sql` text.
+    pub up: &'static str,
+    /// The `.down.sql` text, if there is one.
+    pub down: Option<&'static str>,
+}
+
+impl EmbeddedMigration {
+    /// Whether the migration opted out of running in a transaction (sqlx's `-- no-transaction`).
+    pub fn no_transaction(&self) -> bool {
+        self.up.starts_with("-- no-transaction")
+    }
+
+    /// The sqlx migration for the up script (its checksum is what `_sqlx_migrations` records).
+    pub fn up_migration(&self) -> Migration {
+        Migration::new(
+            self.version,
+            Cow::Borrowed(self.description),
+            if self.down.is_some() {
+                MigrationType::ReversibleUp
+            } else {
+                MigrationType::Simple
+            },
+            Cow::Borrowed(self.up),
+            self.no_transaction(),
+        )
+    }
+
+    /// The sqlx migration for the down script, if there is one.
+    pub fn down_migration(&self) -> Option<Migration> {
+        self.down.map(|sql| {
+            Migration::new(
+                self.version,
+                Cow::Borrowed(self.description),
+                MigrationType::ReversibleDown,
+                Cow::Borrowed(sql),
+                sql.starts_with("-- no-transaction"),
+            )
+        })
+    }
+
+    /// The checksum sqlx records for this migration: SHA-384 of the up script.
+    pub fn checksum(&self) -> Vec<u8> {
+        self.up_migration().checksum.into_owned()
+    }
+}
+
+/// The migrations of a project, embedded in the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct Migrations {
+    list: &'static [EmbeddedMigration],
+}
+
+/// A migration that was applied or reverted by this call.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MigrationRun {
+    pub version: i64,
+    pub description: &'static str,
+    /// How long the SQL took.
+    pub elapsed: Duration,
+}
+
+/// One line of [`Migrations::status`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MigrationStatus {
+    pub version: i64,
+    pub description: String,
+    /// Whether a down script exists (false for migrations only the database knows).
+    pub reversible: bool,
+    pub state: MigrationState,
+}
+
+/// Where a migration stands in the database.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum MigrationState {
+    /// Applied, and the SQL is the one that was applied.
+    Applied { installed_on: DateTime<Utc> },
+    /// Applied, but the embedded SQL differs from what was applied.
+    ChecksumMismatch { installed_on: DateTime<Utc> },
+    /// Not applied yet.
+    Pending,
+    /// Recorded with `success = false`: a `-- no-transaction` migration that failed half-way.
+    Failed { installed_on: DateTime<Utc> },
+    /// Applied in the database, but not among the embedded migrations (the database is ahead).
+    Missing { installed_on: DateTime<Utc> },
+}
+
+impl MigrationState {
+    /// Whether the migration is recorded as applied (whatever its checksum).
+    pub fn is_applied(&self) -> bool {
+        matches!(
+            self,
+            Self::Applied { .. } | Self::ChecksumMismatch { .. } | Self::Missing { .. }
+        )
+    }
+}
+
+/// A row of `_sqlx_migrations`.
+struct AppliedRow {
+    version: i64,
+    description: String,
+    installed_on: DateTime<Utc>,
+    success: bool,
+    checksum: Vec<u8>,
+}
+
+impl Migrations {
+    /// Wraps a static list (in any order; versions must be unique).
+    pub const fn new(list: &'static [EmbeddedMigration]) -> Self {
+        Self { list }
+    }
+
+    /// The highest version, or `None` when there are no migrations.
+    pub fn latest_version(&self) -> Option<i64> {
+        self.list.iter().map(|m| m.version).max()
+    }
+
+    /// The migrations in the order given to [`Migrations::new`].
+    pub fn iter(&self) -> std::slice::Iter<'static, EmbeddedMigration> {
+        self.list.iter()
+    }
+
+    /// How many migrations there are.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The migration with this version.
+    pub fn get(&self, version: i64) -> Option<&'static EmbeddedMigration> {
+        self.list.iter().find(|m| m.version == version)
+    }
+
+    /// The migrations sorted by version; an error for a duplicate version.
+    fn sorted(&self) -> Result<Vec<&'static EmbeddedMigration>, Error> {
+        let mut sorted: Vec<_> = self.list.iter().collect();
+        sorted.sort_by_key(|m| m.version);
+        if let Some(pair) = sorted.windows(2).find(|w| w[0].version == w[1].version) {
+            return Err(Error::DuplicateMigrationVersion {
+                version: pair[0].version,
+            });
+        }
+        Ok(sorted)
+    }
+
+    /// The same migrations as a sqlx [`Migrator`] (up and down scripts, sorted by version), for
+    /// code that wants to drive sqlx directly.
+    pub fn migrator(&self) -> Migrator {
+        let mut list: Vec<_> = self.list.iter().collect();
+        list.sort_by_key(|m| m.version);
+        let migrations: Vec<Migration> = list
+            .iter()
+            .flat_map(|m| std::iter::once(m.up_migration()).chain(m.down_migration()))
+            .collect();
+        Migrator {
+            migrations: Cow::Owned(migrations),
+            ..Migrator::DEFAULT
+        }
+    }
+
+    /// Applies every pending migration, in version order, and returns those it applied (empty
+    /// when the database was up to date).
+    ///
+    /// Before applying anything it checks, under the lock, that no applied migration has changed
+    /// ([`Error::MigrationChecksumMismatch`]), that the database knows no migration this program
+    /// does not ([`Error::MigrationMissing`]) and that none is half-applied; so on those errors
+    /// nothing is written. A failing migration is rolled back and stops the run; the ones before it
+    /// stay applied.
+    pub async fn apply(&self, pool: &PgPool) -> Result<Vec<MigrationRun>, Error> {
+        let sorted = self.sorted()?;
+        let mut conn = acquire(pool).await?;
+        lock(&mut conn).await?;
+        let result = apply_locked(&mut conn, &sorted).await;
+        unlock(conn).await;
+        result
+    }
+
+    /// Reverts migrations with their down scripts, newest first, and returns those it reverted.
+    ///
+    /// `target = None` reverts the last applied migration; `Some(v)` reverts every applied
+    /// migration with a version greater than `v` (`Some(0)` reverts them all). Every migration to
+    /// revert is checked to have a down script before anything runs
+    /// ([`Error::MigrationIrreversible`]).
+    pub async fn revert(
+        &self,
+        pool: &PgPool,
+        target: Option<i64>,
+    ) -> Result<Vec<MigrationRun>, Error> {
+        let sorted = self.sorted()?;
+        if let Some(target) = target
+            && target != 0
+            && !sorted.iter().any(|m| m.version == target)
+        {
+            return Err(Error::MigrationTargetUnknown { target });
+        }
+        let mut conn = acquire(pool).await?;
+        lock(&mut conn).await?;
+        let result = revert_locked(&mut conn, &sorted, target).await;
+        unlock(conn).await;
+        result
+    }
+
+    /// Every migration, embedded or only recorded in the database, in version order, with its
+    /// state. Writes nothing (a database without `_sqlx_migrations` has everything pending).
+    pub async fn status(&self, pool: &PgPool) -> Result<Vec<MigrationStatus>, Error> {
+        let sorted = self.sorted()?;
+        let mut conn = acquire(pool).await?;
+        let applied: BTreeMap<i64, AppliedRow> = applied_rows(&mut conn)
+            .await?
+            .into_iter()
+            .map(|row| (row.version, row))
+            .collect();
+
+        let mut lines = Vec::with_capacity(sorted.len());
+        for m in &sorted {
+            let state = match applied.get(&m.version) {
+                None => MigrationState::Pending,
+                Some(row) if !row.success => MigrationState::Failed {
+                    installed_on: row.installed_on,
+                },
+                Some(row) if row.checksum != m.checksum() => MigrationState::ChecksumMismatch {
+                    installed_on: row.installed_on,
+                },
+                Some(row) => MigrationState::Applied {
+                    installed_on: row.installed_on,
+                },
+            };
+            lines.push(MigrationStatus {
+                version: m.version,
+                description: m.description.to_owned(),
+                reversible: m.down.is_some(),
+                state,
+            });
+        }
+        let known: HashSet<i64> = sorted.iter().map(|m| m.version).collect();
+        for row in applied.values().filter(|r| !known.contains(&r.version)) {
+            lines.push(MigrationStatus {
+                version: row.version,
+                description: row.description.clone(),
+                reversible: false,
+                state: if row.success {
+                    MigrationState::Missing {
+                        installed_on: row.installed_on,
+                    }
+                } else {
+                    MigrationState::Failed {
+                        installed_on: row.installed_on,
+                    }
+                },
+            });
+        }
+        lines.sort_by_key(|l| l.version);
+        Ok(lines)
+    }
+
+    /// The versions not applied yet, in order: a caller that must not seed a database that is
+    /// behind refuses when this is not empty. Writes nothing.
+    pub async fn pending(&self, pool: &PgPool) -> Result<Vec<i64>, Error> {
+        Ok(self
+            .status(pool)
+            .await?
+            .into_iter()
+            .filter(|s| s.state == MigrationState::Pending)
+            .map(|s| s.version)
+            .collect())
+    }
+}
+
+impl IntoIterator for &Migrations {
+    type Item = &'static EmbeddedMigration;
+    type IntoIter = std::slice::Iter<'static, EmbeddedMigration>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+async fn acquire(pool: &PgPool) -> Result<PoolConnection<Postgres>, Error> {
+    pool.acquire()
+        .await
+        .map_err(|e| Error::database("cannot get a database connection for migrations", &e))
+}
+
+async fn lock(conn: &mut PgConnection) -> Result<(), Error> {
+    conn.lock()
+        .await
+        .map_err(|e| migrate_error("cannot take the migration lock", e))
+}
+
+/// Releases the advisory lock; if that fails, the connection is closed instead of going back to
+/// the pool still holding it (closing a session releases its advisory locks).
+async fn unlock(mut conn: PoolConnection<Postgres>) {
+    if let Err(error) = conn.unlock().await {
+        tracing::warn!(%error, "cannot release the migration lock; closing the connection");
+        conn.close_on_drop();
+    }
+}
+
+async fn apply_locked(
+    conn: &mut PgConnection,
+    sorted: &[&'static EmbeddedMigration],
+) -> Result<Vec<MigrationRun>, Error> {
+    conn.ensure_migrations_table()
+        .await
+        .map_err(|e| migrate_error("cannot create _sqlx_migrations", e))?;
+    let applied = applied_rows(conn).await?;
+    if let Some(dirty) = applied.iter().find(|r| !r.success) {
+        return Err(Error::MigrationDirty {
+            version: dirty.version,
+        });
+    }
+    let applied: BTreeMap<i64, AppliedRow> = applied.into_iter().map(|r| (r.version, r)).collect();
+    let known: HashSet<i64> = sorted.iter().map(|m| m.version).collect();
+    if let Some(row) = applied.values().find(|r| !known.contains(&r.version)) {
+        return Err(Error::MigrationMissing {
+            version: row.version,
+            description: row.description.clone(),
+        });
+    }
+    for m in sorted {
+        if let Some(row) = applied.get(&m.version)
+            && row.checksum != m.checksum()
+        {
+            return Err(Error::MigrationChecksumMismatch {
+                version: m.version,
+                description: m.description.to_owned(),
+            });
+        }
+    }
+
+    let mut done = Vec::new();
+    for m in sorted.iter().filter(|m| !applied.contains_key(&m.version)) {
+        tracing::info!(
+            version = m.version,
+            description = m.description,
+            "applying migration"
+        );
+        let elapsed = conn
+            .apply(&m.up_migration())
+            .await
+            .map_err(|e| run_error(MigrationDirection::Apply, m, e))?;
+        done.push(MigrationRun {
+            version: m.version,
+            description: m.description,
+            elapsed,
+        });
+    }
+    Ok(done)
+}
+
+async fn revert_locked(
+    conn: &mut PgConnection,
+    sorted: &[&'static EmbeddedMigration],
+    target: Option<i64>,
+) -> Result<Vec<MigrationRun>, Error> {
+    let applied = applied_rows(conn).await?;
+    if let Some(dirty) = applied.iter().find(|r| !r.success) {
+        return Err(Error::MigrationDirty {
+            version: dirty.version,
+        });
+    }
+    let mut to_revert: Vec<&AppliedRow> = match target {
+        None => applied
+            .iter()
+            .max_by_key(|r| r.version)
+            .into_iter()
+            .collect(),
+        Some(target) => applied.iter().filter(|r| r.version > target).collect(),
+    };
+    to_revert.sort_by_key(|r| std::cmp::Reverse(r.version));
+
+    // Check everything before reverting anything.
+    let mut plan = Vec::with_capacity(to_revert.len());
+    for row in to_revert {
+        let Some(m) = sorted.iter().find(|m| m.version == row.version) else {
+            return Err(Error::MigrationMissing {
+                version: row.version,
+                description: row.description.clone(),
+            });
+        };
+        let Some(down) = m.down_migration() else {
+            return Err(Error::MigrationIrreversible {
+                version: m.version,
+                description: m.description.to_owned(),
+            });
+        };
+        plan.push((*m, down));
+    }
+
+    let mut done = Vec::with_capacity(plan.len());
+    for (m, down) in plan {
+        tracing::info!(
+            version = m.version,
+            description = m.description,
+            "reverting migration"
+        );
+        let elapsed = conn
+            .revert(&down)
+            .await
+            .map_err(|e| run_error(MigrationDirection::Revert, m, e))?;
+        done.push(MigrationRun {
+            version: m.version,
+            description: m.description,
+            elapsed,
+        });
+    }
+    Ok(done)
+}
+
+/// The rows of `_sqlx_migrations`, or none when the table does not exist (nothing is created).
+async fn applied_rows(conn: &mut PgConnection) -> Result<Vec<AppliedRow>, Error> {
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| Error::database("cannot look for _sqlx_migrations", &e))?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    type Row = (i64, String, DateTime<Utc>, bool, Vec<u8>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT version, description, installed_on, success, checksum \
+         FROM _sqlx_migrations ORDER BY version",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| Error::database("cannot read _sqlx_migrations", &e))?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(version, description, installed_on, success, checksum)| AppliedRow {
+                version,
+                description,
+                installed_on,
+                success,
+                checksum,
+            },
+        )
+        .collect())
+}
+
+fn migrate_error(context: &str, error: MigrateError) -> Error {
+    match error {
+        MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => {
+            Error::database(context, &e)
+        }
+        other => Error::Database {
+            context: context.to_owned(),
+            sqlstate: None,
+            message: other.to_string(),
+        },
+    }
+}
+
+fn run_error(
+    direction: MigrationDirection,
+    migration: &EmbeddedMigration,
+    error: MigrateError,
+) -> Error {
+    let (sqlstate, message) = match &error {
+        MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => db_error_parts(e),
+        other => (None, other.to_string()),
+    };
+    Error::MigrationFailed {
+        direction,
+        version: migration.version,
+        description: migration.description.to_owned(),
+        sqlstate,
+        message,
+    }
+}

@@ -1,0 +1,315 @@
+//! Insert plans: what `seed!` and `#[scenario]` compile into, and what the runner applies.
+//!
+//! A [`Unit`] is registered once per seed set or scenario through `inventory`. Building it yields a
+//! [`Seed`]: per table, a stream of [`Row`]s. Rows are produced lazily so that generated data never
+//! sits in memory at once.
+
+use std::fmt;
+
+use uuid::Uuid;
+
+/// Whether a unit was declared with `seed! { set name; ... }` or `#[scenario]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    Set,
+    Scenario,
+}
+
+impl fmt::Display for UnitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnitKind::Set => "set",
+            UnitKind::Scenario => "scenario",
+        })
+    }
+}
+
+/// A seed set or scenario, as registered by the macros.
+#[derive(Debug)]
+pub struct Unit {
+    pub name: &'static str,
+    pub kind: UnitKind,
+    /// The doc comment of the declaration.
+    pub description: &'static str,
+    pub depends_on: &'static [&'static str],
+    /// Environments the unit may run in; empty means development and test.
+    pub environments: &'static [&'static str],
+    pub file: &'static str,
+    pub line: u32,
+    /// The last migration version the unit was checked against at compile time.
+    pub schema_version: Option<i64>,
+    /// Number of rows when every row is written out literally (no loops).
+    pub static_rows: Option<u64>,
+    /// Units whose rows this one references, found from the paths it uses.
+    pub references: fn() -> Vec<&'static str>,
+    pub build: fn() -> Seed,
+}
+
+inventory::collect!(Unit);
+
+impl Unit {
+    /// The environments the unit runs in, with the default filled in.
+    pub fn environments(&self) -> &'static [&'static str] {
+        if self.environments.is_empty() {
+            DEFAULT_ENVIRONMENTS
+        } else {
+            self.environments
+        }
+    }
+
+    pub fn allows(&self, environment: &str) -> bool {
+        self.environments().contains(&environment)
+    }
+
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+
+    /// Declared dependencies followed by those implied by references, without repeats or itself.
+    pub fn dependencies(&self) -> Vec<&'static str> {
+        let mut all: Vec<&'static str> = self.depends_on.to_vec();
+        for name in (self.references)() {
+            if name != self.name && !all.contains(&name) {
+                all.push(name);
+            }
+        }
+        all
+    }
+}
+
+/// Environments a unit runs in when it declares none.
+pub const DEFAULT_ENVIRONMENTS: &[&str] = &["development", "test"];
+
+/// The shape of a table as the macros saw it in the migrations.
+#[derive(Debug)]
+pub struct TableMeta {
+    pub name: &'static str,
+    pub columns: &'static [ColumnMeta],
+    /// Indexes into `columns` of the primary key.
+    pub primary_key: &'static [u16],
+    /// The uuid primary key that seedbed derives for every row, when the table has one.
+    pub derived_key: Option<u16>,
+}
+
+#[derive(Debug)]
+pub struct ColumnMeta {
+    pub name: &'static str,
+    /// The SQL type as the migrations spell it, used to cast the text form: `numeric(10,2)`.
+    pub sql_type: &'static str,
+    /// The table a single-column foreign key points at.
+    pub references: Option<&'static str>,
+}
+
+impl TableMeta {
+    pub fn column_names(&self, indexes: &[u16]) -> Vec<&'static str> {
+        indexes
+            .iter()
+            .map(|&i| self.columns[i as usize].name)
+            .collect()
+    }
+}
+
+/// One row: a label (its stable identity) or none, and values for a subset of the columns.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub label: Option<&'static str>,
+    /// Indexes into [`TableMeta::columns`], in the order of `values`.
+    pub columns: &'static [u16],
+    pub values: Vec<crate::Value>,
+}
+
+/// The rows of one table in a unit, streamed.
+pub struct TableRows {
+    pub meta: &'static TableMeta,
+    pub rows: Box<dyn Iterator<Item = Row>>,
+}
+
+impl fmt::Debug for TableRows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TableRows")
+            .field("table", &self.meta.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a unit inserts: its tables, each with a stream of rows.
+#[derive(Debug, Default)]
+pub struct Seed {
+    pub tables: Vec<TableRows>,
+}
+
+impl Seed {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the rows of a table; rows of a table already present are appended to it.
+    pub fn table(
+        mut self,
+        meta: &'static TableMeta,
+        rows: impl Iterator<Item = Row> + 'static,
+    ) -> Self {
+        match self
+            .tables
+            .iter_mut()
+            .find(|t| std::ptr::eq(t.meta, meta) || t.meta.name == meta.name)
+        {
+            Some(existing) => {
+                let before = std::mem::replace(&mut existing.rows, Box::new(std::iter::empty()));
+                existing.rows = Box::new(before.chain(rows));
+            }
+            None => self.tables.push(TableRows {
+                meta,
+                rows: Box::new(rows),
+            }),
+        }
+        self
+    }
+
+    /// Merges another seed into this one (a scenario built from several `seed!` blocks).
+    pub fn merge(self, other: Seed) -> Self {
+        other
+            .tables
+            .into_iter()
+            .fold(self, |seed, t| seed.table(t.meta, t.rows))
+    }
+}
+
+/// A reference to a labelled row of another table, typed by that table.
+///
+/// `TABLE` is a hash of the table name: pointing a `venue_id` at a teacher's row does not
+/// compile. Label constants generated by `seed!` have this type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowRef<const TABLE: u64>(pub RowId);
+
+impl<const TABLE: u64> RowRef<TABLE> {
+    pub const fn new(
+        unit: &'static str,
+        table: &'static str,
+        label: &'static str,
+        key: u128,
+    ) -> Self {
+        RowRef(RowId {
+            unit,
+            table,
+            label,
+            key: Uuid::from_u128(key),
+        })
+    }
+
+    /// The row's primary key.
+    pub const fn key(&self) -> Uuid {
+        self.0.key
+    }
+
+    pub const fn id(&self) -> RowId {
+        self.0
+    }
+}
+
+/// An untyped reference to a labelled seed row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowId {
+    pub unit: &'static str,
+    pub table: &'static str,
+    pub label: &'static str,
+    pub key: Uuid,
+}
+
+/// Units referenced by a path used in a seed: a label constant, or the `ALL` list of a table.
+pub trait ReferencedUnits {
+    fn referenced_units(&self, out: &mut Vec<&'static str>);
+}
+
+impl<const T: u64> ReferencedUnits for RowRef<T> {
+    fn referenced_units(&self, out: &mut Vec<&'static str>) {
+        out.push(self.0.unit);
+    }
+}
+
+impl<const T: u64> ReferencedUnits for [RowRef<T>] {
+    fn referenced_units(&self, out: &mut Vec<&'static str>) {
+        out.extend(self.iter().map(|r| r.0.unit));
+    }
+}
+
+impl<R: ReferencedUnits + ?Sized> ReferencedUnits for &R {
+    fn referenced_units(&self, out: &mut Vec<&'static str>) {
+        (**self).referenced_units(out);
+    }
+}
+
+/// Finds the units behind a path used in a seed, whatever its type: through [`ViaRefs`] when
+/// it is a reference, else through [`ViaOther`], which finds none (autoref specialization).
+#[doc(hidden)]
+pub struct Probe<'a, T: ?Sized>(pub &'a T);
+
+#[doc(hidden)]
+pub trait ViaRefs {
+    fn referenced_units(&self, out: &mut Vec<&'static str>);
+}
+
+impl<T: ReferencedUnits + ?Sized> ViaRefs for Probe<'_, T> {
+    fn referenced_units(&self, out: &mut Vec<&'static str>) {
+        self.0.referenced_units(out);
+    }
+}
+
+#[doc(hidden)]
+pub trait ViaOther {
+    fn referenced_units(&self, _out: &mut Vec<&'static str>) {}
+}
+
+impl<T: ?Sized> ViaOther for &Probe<'_, T> {}
+
+/// Namespace of the UUIDv5 keys of labelled rows.
+pub const KEY_NAMESPACE: Uuid = Uuid::from_u128(0x5eed_bed0_0000_4000_8000_00f3_5715_c0a7_u128);
+
+/// The key of a labelled row: UUIDv5 of `unit/table/label`. The macros compute the same at
+/// compile time.
+pub fn label_key(unit: &str, table: &str, label: &str) -> Uuid {
+    Uuid::new_v5(&KEY_NAMESPACE, format!("{unit}/{table}/{label}").as_bytes())
+}
+
+/// The key of the `ordinal`-th anonymous row of a table in a unit.
+///
+/// The first half is a hash of unit and table, the second the ordinal: keys of generated rows
+/// ascend, so inserting them appends to the primary key's b-tree instead of scattering.
+pub fn ordinal_key(prefix: u64, ordinal: u64) -> Uuid {
+    // Version 8 (custom) in the high half, RFC variant bits in the low half.
+    let high = (prefix & !0xF000) | 0x8000;
+    let low = (ordinal & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
+    Uuid::from_u64_pair(high, low)
+}
+
+/// The hash prefix of the ordinal keys of one table in one unit.
+pub fn ordinal_prefix(unit: &str, table: &str) -> u64 {
+    label_key(unit, table, "#").as_u64_pair().0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinal_keys_ascend_and_are_valid_uuids() {
+        let prefix = ordinal_prefix("large_catalog", "events");
+        let keys: Vec<Uuid> = (0..1000).map(|i| ordinal_key(prefix, i)).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(keys[0].get_version_num(), 8);
+        assert_eq!(keys[0].get_variant(), uuid::Variant::RFC4122);
+    }
+
+    #[test]
+    fn label_keys_are_stable() {
+        assert_eq!(
+            label_key("venues", "venues", "a"),
+            label_key("venues", "venues", "a")
+        );
+        assert_ne!(
+            label_key("venues", "venues", "a"),
+            label_key("other", "venues", "a")
+        );
+    }
+}

@@ -1,0 +1,269 @@
+//! What seed-runner prints on stdout: tables for people, JSON for scripts.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::Error;
+use crate::apply::{Outcome, UnitReport};
+use crate::cleanup::CleanupReport;
+use crate::cli::GraphFormat;
+use crate::migrations::{MigrationRun, MigrationState, MigrationStatus};
+use crate::registry::Registry;
+use crate::runner::{UnitState, UnitStatus};
+
+fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), Error> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| Error::io("writing JSON", e.into()))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// A unit as `--list` shows it.
+#[derive(Debug, Serialize)]
+pub struct ListedUnit {
+    pub name: &'static str,
+    pub kind: crate::UnitKind,
+    pub depends_on: Vec<&'static str>,
+    pub environments: &'static [&'static str],
+    pub rows: Option<u64>,
+    pub description: &'static str,
+    pub location: String,
+}
+
+pub fn list(registry: &Registry) -> Vec<ListedUnit> {
+    registry
+        .units()
+        .map(|u| ListedUnit {
+            name: u.name,
+            kind: u.kind,
+            depends_on: u.dependencies(),
+            environments: u.environments(),
+            rows: u.static_rows,
+            description: u.description,
+            location: u.location(),
+        })
+        .collect()
+}
+
+pub fn print_list(registry: &Registry, json: bool) -> Result<(), Error> {
+    let units = list(registry);
+    if json {
+        return print_json(&units);
+    }
+    println!(
+        "{:<22} {:<9} {:>5}  {:<34} {:<30} DESCRIPTION",
+        "NAME", "KIND", "ROWS", "ENVIRONMENTS", "DEPENDS ON"
+    );
+    for u in units {
+        let rows = u.rows.map_or_else(|| "gen".to_owned(), |r| r.to_string());
+        let deps = if u.depends_on.is_empty() {
+            "-".to_owned()
+        } else {
+            u.depends_on.join(", ")
+        };
+        let description = u.description.lines().next().unwrap_or_default();
+        println!(
+            "{:<22} {:<9} {:>5}  {:<34} {:<30} {description}",
+            u.name,
+            u.kind.to_string(),
+            rows,
+            u.environments.join(", "),
+            deps
+        );
+    }
+    Ok(())
+}
+
+/// The unit graph, an edge from each dependency to the units that need it.
+pub fn print_graph(registry: &Registry, format: GraphFormat, out: &mut impl Write) {
+    let mut lines = Vec::new();
+    match format {
+        GraphFormat::Mermaid => {
+            lines.push("graph LR".to_owned());
+            for unit in registry.units() {
+                lines.push(format!(
+                    "  {}[\"{} ({})\"]",
+                    unit.name, unit.name, unit.kind
+                ));
+                lines.extend(
+                    unit.dependencies()
+                        .iter()
+                        .map(|d| format!("  {d} --> {}", unit.name)),
+                );
+            }
+        }
+        GraphFormat::Dot => {
+            lines.push("digraph units {".to_owned());
+            lines.push("  rankdir=LR;".to_owned());
+            for unit in registry.units() {
+                let shape = if unit.kind == crate::UnitKind::Set {
+                    "box"
+                } else {
+                    "ellipse"
+                };
+                lines.push(format!("  \"{}\" [shape={shape}];", unit.name));
+                lines.extend(
+                    unit.dependencies()
+                        .iter()
+                        .map(|d| format!("  \"{d}\" -> \"{}\";", unit.name)),
+                );
+            }
+            lines.push("}".to_owned());
+        }
+    }
+    let _ = writeln!(out, "{}", lines.join("\n"));
+}
+
+pub fn print_apply(reports: &[UnitReport], dry_run: bool, json: bool) -> Result<(), Error> {
+    if json {
+        return print_json(reports);
+    }
+    if dry_run {
+        println!("dry run: nothing was written; this is what a run would do");
+    }
+    for report in reports {
+        println!("{}", summary(report));
+        if report.outcome != Outcome::Unchanged {
+            for t in &report.tables {
+                println!(
+                    "    {:<28} {:>7} inserted {:>7} updated {:>7} unchanged {:>7} deleted",
+                    t.table, t.inserted, t.updated, t.unchanged, t.deleted
+                );
+            }
+        }
+    }
+    let changed = reports
+        .iter()
+        .filter(|r| r.outcome != Outcome::Unchanged)
+        .count();
+    let total: f64 = reports.iter().map(|r| r.millis).sum();
+    if changed == 0 {
+        println!(
+            "nothing to do: {} unit(s) already applied and unchanged ({total:.1} ms)",
+            reports.len()
+        );
+    } else {
+        println!(
+            "{changed} of {} unit(s) written ({total:.1} ms)",
+            reports.len()
+        );
+    }
+    Ok(())
+}
+
+/// One line per unit: `venues  applied  6 inserted, ... (3.1 ms)`.
+pub fn summary(report: &UnitReport) -> String {
+    let sum = |f: fn(&crate::apply::TableReport) -> u64| report.tables.iter().map(f).sum::<u64>();
+    let what = match report.outcome {
+        Outcome::Unchanged => format!("unchanged, {} rows", sum(|t| t.unchanged)),
+        _ => format!(
+            "{} inserted, {} updated, {} unchanged, {} deleted",
+            sum(|t| t.inserted),
+            sum(|t| t.updated),
+            sum(|t| t.unchanged),
+            sum(|t| t.deleted)
+        ),
+    };
+    let outcome = match report.outcome {
+        Outcome::Applied => "applied",
+        Outcome::Updated => "updated",
+        Outcome::Unchanged => "skipped",
+    };
+    format!(
+        "{:<22} {:<8} {what} ({:.1} ms)",
+        report.unit, outcome, report.millis
+    )
+}
+
+pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
+    if json {
+        return print_json(statuses);
+    }
+    println!(
+        "{:<22} {:<9} {:<20} {:>7}  APPLIED AT",
+        "UNIT", "KIND", "STATE", "ROWS"
+    );
+    for s in statuses {
+        let state = match s.state {
+            UnitState::Applied => "applied",
+            UnitState::Changed => "changed since applied",
+            UnitState::Pending => "pending",
+            UnitState::NotInEnvironment => "not in this env",
+        };
+        let (rows, at) = s
+            .applied
+            .as_ref()
+            .map_or((String::new(), String::new()), |e| {
+                (
+                    e.rows.to_string(),
+                    e.applied_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                )
+            });
+        println!(
+            "{:<22} {:<9} {:<20} {:>7}  {at}",
+            s.unit,
+            s.kind.to_string(),
+            state,
+            rows
+        );
+    }
+    Ok(())
+}
+
+pub fn print_cleanup(report: &CleanupReport, json: bool) -> Result<(), Error> {
+    if json {
+        return print_json(report);
+    }
+    for b in &report.cascaded {
+        println!(
+            "cascade: removed {} row(s) of `{}` that referenced `{}` ({})",
+            b.rows, b.table, b.references, b.constraint
+        );
+    }
+    for r in &report.removed {
+        println!("{:<22} removed {:>7} row(s) of {}", r.unit, r.rows, r.table);
+    }
+    let total: u64 = report.removed.iter().map(|r| r.rows).sum();
+    println!("cleanup: {total} row(s) removed");
+    Ok(())
+}
+
+pub fn print_migration_runs(runs: &[MigrationRun], verb: &str, json: bool) -> Result<(), Error> {
+    if json {
+        return print_json(runs);
+    }
+    for run in runs {
+        println!(
+            "{verb} {} {} ({:.1} ms)",
+            run.version,
+            run.description,
+            run.elapsed.as_secs_f64() * 1000.0
+        );
+    }
+    if runs.is_empty() {
+        println!("no migration {verb}: the database is up to date");
+    }
+    Ok(())
+}
+
+pub fn print_migration_status(statuses: &[MigrationStatus], json: bool) -> Result<(), Error> {
+    if json {
+        return print_json(statuses);
+    }
+    for s in statuses {
+        let state = match &s.state {
+            MigrationState::Applied { installed_on } => {
+                format!("applied {}", installed_on.format("%Y-%m-%d %H:%M"))
+            }
+            MigrationState::ChecksumMismatch { .. } => {
+                "applied, but its SQL changed since".to_owned()
+            }
+            MigrationState::Pending => "pending".to_owned(),
+            MigrationState::Failed { .. } => "failed half-way".to_owned(),
+            MigrationState::Missing { .. } => "applied, unknown to this build".to_owned(),
+        };
+        println!("{} {:<40} {state}", s.version, s.description);
+    }
+    Ok(())
+}

@@ -1,0 +1,306 @@
+//! A seeding run against one database: the advisory lock, the guards, then apply, status or
+//! cleanup. The command line and the test fixtures both drive runs through this module.
+
+use std::collections::{BTreeSet, HashMap};
+
+use sqlx::{Connection, PgConnection, PgPool};
+
+use crate::apply::{self, UnitReport};
+use crate::cleanup::{self, CleanupReport};
+use crate::context::Context;
+use crate::ledger::{self, Entry};
+use crate::migrations::Migrations;
+use crate::plan::Unit;
+use crate::registry::Registry;
+use crate::{Error, UnitKind};
+
+/// The environments seedbed knows, in the order of increasing care.
+pub const ENVIRONMENTS: &[&str] = &["development", "test", "staging", "production"];
+
+/// The advisory lock key of seed runs ("seedbed" in ASCII).
+const LOCK_KEY: i64 = 0x7365_6564_6265_64;
+
+/// How a run is to behave.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub environment: String,
+    pub context: Context,
+    /// Re-stamp a database first seeded in another environment.
+    pub allow_env_change: bool,
+    /// Apply pending migrations before seeding instead of refusing.
+    pub migrate: bool,
+    /// Allow destructive commands on a database stamped production.
+    pub production_override: bool,
+}
+
+impl RunOptions {
+    pub fn new(environment: &str) -> Result<RunOptions, Error> {
+        if !ENVIRONMENTS.contains(&environment) {
+            return Err(Error::UnknownEnvironment {
+                name: environment.to_owned(),
+            });
+        }
+        Ok(RunOptions {
+            environment: environment.to_owned(),
+            context: Context::default(),
+            allow_env_change: false,
+            migrate: false,
+            production_override: false,
+        })
+    }
+}
+
+/// A connection holding the run's advisory lock; the lock goes with the connection.
+pub struct LockedConnection(PgConnection);
+
+impl LockedConnection {
+    /// Takes a connection out of the pool and the seed-run lock on it, waiting for another
+    /// runner to finish if one holds it.
+    pub async fn acquire(pool: &PgPool) -> Result<LockedConnection, Error> {
+        let mut conn = pool
+            .acquire()
+            .await
+            .map_err(|e| Error::database("connecting", &e))?
+            .detach();
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(LOCK_KEY)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| Error::database("taking the seed-run lock", &e))?;
+        if !locked {
+            tracing::info!(
+                "another seed-runner is working on this database; waiting for it to finish"
+            );
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(LOCK_KEY)
+                .execute(&mut conn)
+                .await
+                .map_err(|e| Error::database("waiting for the seed-run lock", &e))?;
+        }
+        Ok(LockedConnection(conn))
+    }
+
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.0
+    }
+
+    /// Closes the connection, which releases the lock.
+    pub async fn release(self) {
+        let _ = self.0.close().await;
+    }
+}
+
+/// Refuses to seed a database whose migrations are behind, or applies them with `migrate`.
+pub async fn check_migrations(
+    pool: &PgPool,
+    migrations: &Migrations,
+    migrate: bool,
+) -> Result<(), Error> {
+    let pending = migrations.pending(pool).await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    if !migrate {
+        return Err(Error::MigrationsBehind { pending });
+    }
+    migrations.apply(pool).await.map(drop)
+}
+
+/// Applies `units` (already in dependency order) under the lock, after the guards.
+pub async fn apply(
+    pool: &PgPool,
+    units: &[&'static Unit],
+    options: &RunOptions,
+) -> Result<Vec<UnitReport>, Error> {
+    let mut locked = LockedConnection::acquire(pool).await?;
+    let result = apply_locked(locked.conn(), units, options).await;
+    locked.release().await;
+    result
+}
+
+async fn apply_locked(
+    conn: &mut PgConnection,
+    units: &[&'static Unit],
+    options: &RunOptions,
+) -> Result<Vec<UnitReport>, Error> {
+    ledger::ensure(conn).await?;
+    guard_environment(conn, options).await?;
+    let entries = ledger::entries(conn).await?;
+    apply::apply(
+        conn,
+        units,
+        &entries,
+        &options.environment,
+        &options.context,
+    )
+    .await
+}
+
+/// The database's stamp must match the run's environment; the first run stamps it.
+async fn guard_environment(conn: &mut PgConnection, options: &RunOptions) -> Result<(), Error> {
+    match ledger::stamp(conn).await? {
+        Some(stamped) if stamped == options.environment => Ok(()),
+        Some(stamped) if !options.allow_env_change => Err(Error::EnvironmentMismatch {
+            stamped,
+            requested: options.environment.clone(),
+        }),
+        _ => ledger::set_stamp(conn, &options.environment).await,
+    }
+}
+
+/// Refuses a destructive `command` on a database stamped production, unless overridden.
+pub async fn guard_destructive(
+    conn: &mut PgConnection,
+    command: &str,
+    options: &RunOptions,
+) -> Result<(), Error> {
+    let stamped = ledger::stamp(conn).await?;
+    if stamped.as_deref() == Some("production") && !options.production_override {
+        return Err(Error::ProductionRefused {
+            command: command.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// What a dry run would do: the whole apply in a transaction that is rolled back.
+pub async fn dry_run(
+    pool: &PgPool,
+    units: &[&'static Unit],
+    options: &RunOptions,
+) -> Result<Vec<UnitReport>, Error> {
+    let mut locked = LockedConnection::acquire(pool).await?;
+    let result = async {
+        let mut tx = locked
+            .conn()
+            .begin()
+            .await
+            .map_err(|e| Error::database("starting the dry run", &e))?;
+        let reports = apply_locked(&mut tx, units, options).await;
+        tx.rollback()
+            .await
+            .map_err(|e| Error::database("rolling back the dry run", &e))?;
+        reports
+    }
+    .await;
+    locked.release().await;
+    result
+}
+
+/// Removes the rows of the named units and of every unit that depends on them (all applied
+/// units when `names` is `None`), dependents first.
+pub async fn cleanup(
+    pool: &PgPool,
+    registry: &Registry,
+    names: Option<&[String]>,
+    cascade: bool,
+    options: &RunOptions,
+) -> Result<CleanupReport, Error> {
+    let mut locked = LockedConnection::acquire(pool).await?;
+    let result = async {
+        let conn = locked.conn();
+        guard_destructive(conn, "clean up", options).await?;
+        if !ledger::exists(conn).await? {
+            return Ok(CleanupReport::default());
+        }
+        let applied = ledger::entries(conn).await?;
+        let order = cleanup_order(registry, names, &applied)?;
+        let order: Vec<&str> = order.iter().map(String::as_str).collect();
+        cleanup::cleanup(conn, &order, cascade).await
+    }
+    .await;
+    locked.release().await;
+    result
+}
+
+/// Applied units to remove, dependents before what they depend on. Units in the ledger that
+/// this binary no longer has go first (nothing registered can depend on them).
+fn cleanup_order(
+    registry: &Registry,
+    names: Option<&[String]>,
+    applied: &HashMap<String, Entry>,
+) -> Result<Vec<String>, Error> {
+    let selected: BTreeSet<&'static str> = match names {
+        Some(names) => names
+            .iter()
+            .map(|n| registry.get(n).map(|u| u.name))
+            .collect::<Result<_, _>>()?,
+        None => registry.units().map(|u| u.name).collect(),
+    };
+    let with_dependents = registry.dependents_of(&selected);
+    let units: std::collections::BTreeMap<&'static str, &'static Unit> = registry
+        .units()
+        .filter(|u| with_dependents.contains(u.name))
+        .map(|u| (u.name, u))
+        .collect();
+    let mut order: Vec<String> = match names {
+        None => applied
+            .keys()
+            .filter(|k| registry.get(k).is_err())
+            .cloned()
+            .collect(),
+        Some(_) => Vec::new(),
+    };
+    order.sort();
+    let forward = crate::order::dependency_order(&units)?;
+    order.extend(
+        forward
+            .iter()
+            .rev()
+            .filter(|u| applied.contains_key(u.name))
+            .map(|u| u.name.to_owned()),
+    );
+    Ok(order)
+}
+
+/// Where each unit stands in this database.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnitStatus {
+    pub unit: String,
+    pub kind: UnitKind,
+    pub state: UnitState,
+    pub applied: Option<Entry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitState {
+    Applied,
+    /// Applied, but its rows differ from what the definition builds now.
+    Changed,
+    Pending,
+    /// Not allowed in this run's environment.
+    NotInEnvironment,
+}
+
+pub async fn status(
+    pool: &PgPool,
+    registry: &Registry,
+    options: &RunOptions,
+) -> Result<Vec<UnitStatus>, Error> {
+    let mut conn = pool
+        .acquire()
+        .await
+        .map_err(|e| Error::database("connecting", &e))?;
+    let applied = ledger::entries(&mut conn).await?;
+    Ok(registry
+        .units()
+        .map(|unit| {
+            let entry = applied.get(unit.name).cloned();
+            let state = match &entry {
+                Some(e) if apply::build(unit, &options.context).1 == e.checksum => {
+                    UnitState::Applied
+                }
+                Some(_) => UnitState::Changed,
+                None if unit.allows(&options.environment) => UnitState::Pending,
+                None => UnitState::NotInEnvironment,
+            };
+            UnitStatus {
+                unit: unit.name.to_owned(),
+                kind: unit.kind,
+                state,
+                applied: entry,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,191 @@
+//! Helpers for tests that need a real PostgreSQL: a fresh database per test.
+//!
+//! The server is given by `SEEDBED_TEST_ADMIN_URL` (a URL of a role allowed to create databases),
+//! by default `postgres://postgres@127.0.0.1:5432`. Each [`TestDatabase`] is a new, empty database
+//! named `seedbed_test_<unix time>_<pid>_<n>`; drop it at the end of the test with
+//! [`TestDatabase::drop`]. Databases left behind by a test that panicked are dropped by a later
+//! [`TestDatabase::create`] once they are more than an hour old.
+//!
+//! ```no_run
+//! use seedbed::testing::TestDatabase;
+//!
+//! #[tokio::test]
+//! async fn inserts_a_venue() -> anyhow::Result<()> {
+//!     let db = TestDatabase::create().await?;
+//!     let pool = db.connect().await?;
+//!     sqlx::query("CREATE TABLE venues (name text)").execute(&pool).await?;
+//!     // ...
+//!     pool.close().await;
+//!     db.drop().await?;
+//!     Ok(())
+//! }
+//! ```
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sqlx::{Connection, PgConnection, PgPool};
+
+use crate::database::{connect, mask_password, parse_url};
+use crate::error::Error;
+
+/// The environment variable naming the server used by tests.
+pub const ADMIN_URL_ENV: &str = "SEEDBED_TEST_ADMIN_URL";
+/// The server used by tests when [`ADMIN_URL_ENV`] is not set.
+pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432";
+/// The prefix of every test database's name.
+pub const NAME_PREFIX: &str = "seedbed_test_";
+/// Test databases older than this are assumed abandoned and dropped.
+const STALE_AFTER: Duration = Duration::from_secs(3600);
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh database for one test.
+#[derive(Debug)]
+pub struct TestDatabase {
+    /// The URL of the new database.
+    pub url: String,
+    name: String,
+    admin_url: String,
+}
+
+impl TestDatabase {
+    /// The admin URL: `$SEEDBED_TEST_ADMIN_URL`, else [`DEFAULT_ADMIN_URL`].
+    pub fn admin_url() -> String {
+        std::env::var(ADMIN_URL_ENV)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| DEFAULT_ADMIN_URL.to_owned())
+    }
+
+    /// Creates a new empty database on the server of [`TestDatabase::admin_url`].
+    pub async fn create() -> Result<Self, Error> {
+        Self::create_on(&Self::admin_url()).await
+    }
+
+    /// Creates a new empty database on the server of `admin_url`.
+    pub async fn create_on(admin_url: &str) -> Result<Self, Error> {
+        parse_url(admin_url)?;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let name = format!(
+            "{NAME_PREFIX}{now}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut admin = admin_connection(admin_url).await?;
+        sweep_stale(&mut admin, now).await;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .map_err(|e| Error::database(format!("creating test database {name}"), &e))?;
+        let _ = admin.close().await;
+        Ok(Self {
+            url: with_database(admin_url, &name),
+            name,
+            admin_url: admin_url.to_owned(),
+        })
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A pool connected to the database.
+    pub async fn connect(&self) -> Result<PgPool, Error> {
+        connect(&self.url).await
+    }
+
+    /// Drops the database, closing any session still connected to it.
+    pub async fn drop(self) -> Result<(), Error> {
+        let mut admin = admin_connection(&self.admin_url).await?;
+        sqlx::query(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&mut admin)
+        .await
+        .map_err(|e| Error::database(format!("dropping test database {}", self.name), &e))?;
+        let _ = admin.close().await;
+        Ok(())
+    }
+}
+
+async fn admin_connection(admin_url: &str) -> Result<PgConnection, Error> {
+    PgConnection::connect(admin_url).await.map_err(|e| {
+        Error::database(
+            format!(
+                "connecting to the test server {} (set {ADMIN_URL_ENV} to another one)",
+                mask_password(admin_url)
+            ),
+            &e,
+        )
+    })
+}
+
+/// Best effort: drops `seedbed_test_<time>_...` databases older than [`STALE_AFTER`].
+async fn sweep_stale(admin: &mut PgConnection, now: u64) {
+    let Ok(names) = sqlx::query_scalar::<_, String>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'seedbed\\_test\\_%'",
+    )
+    .fetch_all(&mut *admin)
+    .await
+    else {
+        return;
+    };
+    for name in names {
+        let created = name
+            .strip_prefix(NAME_PREFIX)
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|t| t.parse::<u64>().ok());
+        let stale = created.is_some_and(|t| now.saturating_sub(t) > STALE_AFTER.as_secs());
+        let safe = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if stale && safe {
+            tracing::info!(%name, "dropping a stale test database");
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut *admin)
+                .await;
+        }
+    }
+}
+
+/// `url` with its database (path) replaced by `database`, query parameters kept.
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{database}?{query}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn replaces_the_database() {
+        assert_eq!(
+            with_database("postgres://u@h:5432", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/postgres", "x"),
+            "postgres://u@h/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@localhost/postgres?host=/tmp/s&port=1", "x"),
+            "postgres://u@localhost/x?host=/tmp/s&port=1"
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! Column values of seed rows and their PostgreSQL text form.
+//!
+//! Every value travels to the server in PostgreSQL's text representation and is cast there to the
+//! column's type (`$1::text[]` unnested, then `::numeric(10,2)`, `::event_status`, ...). One encoding
+//! serves multi-row inserts and `COPY`, and the server, not seedbed, has the last word on parsing.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
+use uuid::Uuid;
+
+use crate::plan::RowId;
+
+/// One column value of a seed row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// A decimal number kept as written, so `12.50` is not rounded through a float.
+    Numeric(Cow<'static, str>),
+    Text(Cow<'static, str>),
+    Uuid(Uuid),
+    Timestamptz(DateTime<Utc>),
+    Timestamp(NaiveDateTime),
+    Date(NaiveDate),
+    Time(NaiveTime),
+    Json(serde_json::Value),
+    Bytes(Vec<u8>),
+    Array(Vec<Value>),
+    /// A reference to another seed row; its key is known at compile time.
+    Ref(RowId),
+    /// The key of an anonymous row, derived from its position when the rows are streamed.
+    AutoKey,
+}
+
+impl Value {
+    pub const fn str(s: &'static str) -> Self {
+        Value::Text(Cow::Borrowed(s))
+    }
+
+    pub const fn numeric(s: &'static str) -> Self {
+        Value::Numeric(Cow::Borrowed(s))
+    }
+
+    /// The PostgreSQL text form, `None` for NULL.
+    pub fn to_pg_text(&self) -> Option<String> {
+        let mut out = String::new();
+        self.write_pg_text(&mut out).then_some(out)
+    }
+
+    /// Appends the text form to `out`; returns false (and writes nothing) for NULL.
+    pub fn write_pg_text(&self, out: &mut String) -> bool {
+        match self {
+            Value::Null | Value::AutoKey => return false,
+            Value::Bool(b) => out.push_str(if *b { "t" } else { "f" }),
+            Value::Int(i) => _ = write!(out, "{i}"),
+            Value::Float(f) => _ = write!(out, "{f}"),
+            Value::Numeric(s) | Value::Text(s) => out.push_str(s),
+            Value::Uuid(u) => _ = write!(out, "{}", u.hyphenated()),
+            Value::Ref(r) => _ = write!(out, "{}", r.key.hyphenated()),
+            Value::Timestamptz(t) => out.push_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            Value::Timestamp(t) => _ = write!(out, "{}", t.format("%Y-%m-%d %H:%M:%S%.f")),
+            Value::Date(d) => _ = write!(out, "{d}"),
+            Value::Time(t) => _ = write!(out, "{t}"),
+            Value::Json(j) => _ = write!(out, "{j}"),
+            Value::Bytes(b) => {
+                out.push_str("\\x");
+                for byte in b {
+                    _ = write!(out, "{byte:02x}");
+                }
+            }
+            Value::Array(items) => write_array(items, out),
+        }
+        true
+    }
+
+    /// The rows of other units this value points at.
+    pub fn reference(&self) -> Option<&RowId> {
+        match self {
+            Value::Ref(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// An array literal: `{"a","b c",NULL}`, every element quoted so no content needs special cases.
+fn write_array(items: &[Value], out: &mut String) {
+    out.push('{');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut element = String::new();
+        if item.write_pg_text(&mut element) {
+            out.push('"');
+            for c in element.chars() {
+                if c == '"' || c == '\\' {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out.push('"');
+        } else {
+            out.push_str("NULL");
+        }
+    }
+    out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_quote_every_element() {
+        let v = Value::Array(vec![
+            Value::str("salsa"),
+            Value::str("a \"b\" \\c"),
+            Value::Null,
+        ]);
+        assert_eq!(v.to_pg_text().unwrap(), r#"{"salsa","a \"b\" \\c",NULL}"#);
+    }
+
+    #[test]
+    fn null_has_no_text() {
+        assert_eq!(Value::Null.to_pg_text(), None);
+        assert_eq!(Value::Bool(true).to_pg_text().unwrap(), "t");
+    }
+
+    #[test]
+    fn timestamps_keep_their_offset() {
+        let t = DateTime::parse_from_rfc3339("2026-05-01T18:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            Value::Timestamptz(t).to_pg_text().unwrap(),
+            "2026-05-01T18:30:00Z"
+        );
+    }
+}

@@ -1,0 +1,188 @@
+//! The throwaway local cluster, with the machine's own PostgreSQL binaries (`initdb`, `pg_ctl`).
+//!
+//! Each test uses its own short folder under /tmp (the Unix socket path must stay short) and stops
+//! its server at the end, even when an assertion fails (see [`Cleanup`]).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use seedbed::Error;
+use seedbed::database::connect;
+use seedbed::local_cluster::{ClusterOutcome, LocalCluster, PgBinaries};
+
+/// A fresh folder under /tmp; on drop, stops the cluster in it (if any) and removes it.
+struct Cleanup {
+    dir: PathBuf,
+    cluster: Option<LocalCluster>,
+}
+
+impl Cleanup {
+    fn new() -> Self {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = PathBuf::from(format!(
+            "/tmp/sbpg-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        Self { dir, cluster: None }
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(cluster) = &self.cluster
+            && let Err(e) = cluster.stop()
+        {
+            eprintln!("cannot stop the test cluster: {e}");
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn select_one(url: &str) -> i32 {
+    let pool = connect(url).await.expect("connect to the local cluster");
+    let one: i32 = sqlx::query_scalar("SELECT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let db: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(db, "seedbed");
+    pool.close().await;
+    one
+}
+
+#[tokio::test]
+async fn starts_reuses_restarts_and_stops() {
+    let mut guard = Cleanup::new();
+    let cluster = LocalCluster::ensure(&guard.dir).await.expect("start");
+    guard.cluster = Some(cluster.clone());
+
+    assert_eq!(cluster.outcome(), ClusterOutcome::Created);
+    assert_eq!(
+        cluster.dir(),
+        std::fs::canonicalize(&guard.dir).unwrap().as_path()
+    );
+    assert!(cluster.data_dir().join("PG_VERSION").is_file());
+    let socket = cluster
+        .socket_dir()
+        .expect("a short folder listens on a socket");
+    assert!(socket.join(format!(".s.PGSQL.{}", cluster.port())).exists());
+    assert!(
+        cluster
+            .url()
+            .starts_with("postgres://postgres@localhost/seedbed?host=/")
+    );
+    assert!(
+        cluster
+            .psql_command()
+            .contains(&format!("-h {} -p {}", socket.display(), cluster.port())),
+        "{}",
+        cluster.psql_command()
+    );
+    assert_eq!(select_one(&cluster.url()).await, 1);
+    let pid = cluster.pid().expect("running");
+
+    // Again: the same server, no second initdb.
+    let version_file = cluster.data_dir().join("PG_VERSION");
+    let created = std::fs::metadata(&version_file)
+        .unwrap()
+        .modified()
+        .unwrap();
+    let again = LocalCluster::ensure(&guard.dir).await.expect("reuse");
+    assert_eq!(again.outcome(), ClusterOutcome::Reused);
+    assert_eq!(again.port(), cluster.port());
+    assert_eq!(again.pid(), Some(pid));
+    assert_eq!(again.url(), cluster.url());
+    assert_eq!(
+        std::fs::metadata(&version_file)
+            .unwrap()
+            .modified()
+            .unwrap(),
+        created
+    );
+
+    // Stopped, then ensured: started again on the recorded port, the data kept.
+    let pool = connect(&cluster.url()).await.unwrap();
+    sqlx::query("CREATE TABLE kept (x int)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    cluster.stop().expect("stop");
+    assert_eq!(cluster.pid(), None);
+    cluster.stop().expect("stopping a stopped cluster is fine");
+    let restarted = LocalCluster::ensure(&guard.dir).await.expect("restart");
+    assert_eq!(restarted.outcome(), ClusterOutcome::Started);
+    assert_eq!(restarted.port(), cluster.port());
+    let pool = connect(&restarted.url()).await.unwrap();
+    sqlx::query("SELECT x FROM kept")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    restarted.stop().expect("stop");
+    assert_eq!(restarted.pid(), None);
+}
+
+#[tokio::test]
+async fn long_folder_falls_back_to_tcp_on_loopback() {
+    let mut guard = Cleanup::new();
+    let deep = guard.dir.join("x".repeat(60)).join("y".repeat(60));
+    let cluster = LocalCluster::ensure(&deep).await.expect("start");
+    guard.cluster = Some(cluster.clone());
+
+    assert!(cluster.socket_dir().is_none());
+    assert_eq!(
+        cluster.url(),
+        format!("postgres://postgres@127.0.0.1:{}/seedbed", cluster.port())
+    );
+    assert_eq!(select_one(&cluster.url()).await, 1);
+    let again = LocalCluster::ensure(&deep).await.expect("reuse");
+    assert_eq!(
+        (again.outcome(), again.port()),
+        (ClusterOutcome::Reused, cluster.port())
+    );
+}
+
+#[test]
+fn missing_binaries_say_what_to_install() {
+    let bogus = [PathBuf::from("/nonexistent/bin"), PathBuf::from("/tmp")];
+    let err = PgBinaries::find_in(&bogus).unwrap_err();
+    assert!(matches!(err, Error::PostgresNotInstalled { .. }), "{err:?}");
+    let message = err.to_string();
+    for needle in [
+        "apt-get install postgresql",
+        "brew install postgresql@16",
+        "--database-url",
+        "/nonexistent/bin",
+    ] {
+        assert!(message.contains(needle), "{needle:?} not in: {message}");
+    }
+    assert!(PgBinaries::find_in(&[]).is_err());
+}
+
+#[test]
+fn binaries_are_found_on_this_machine() {
+    let bins = PgBinaries::find().expect("PostgreSQL is installed here");
+    assert!(bins.initdb().is_file() && bins.pg_ctl().is_file());
+    // A symbolic link on PATH is followed to the real bin folder.
+    let found = PgBinaries::find_in(&[bins.bindir().to_path_buf()]).unwrap();
+    assert_eq!(found, bins);
+}
+
+#[test]
+fn default_dir_honours_the_override() {
+    // The variable is read, never set here (set_var is unsafe and racy in tests); without it the
+    // folder is under a target/ directory.
+    let dir = LocalCluster::default_dir().unwrap();
+    match std::env::var_os("SEEDBED_LOCAL_PG_DIR") {
+        Some(value) => assert_eq!(dir, std::path::absolute(Path::new(&value)).unwrap()),
+        None => assert!(dir.ends_with("seedbed/pg"), "{}", dir.display()),
+    }
+    assert!(dir.is_absolute());
+}
