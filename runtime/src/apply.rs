@@ -452,13 +452,19 @@ fn constraint_error(unit: &str, meta: &TableMeta, rows: &[&Row], error: &sqlx::E
         .and_then(|d| d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
         .and_then(|pg| pg.detail())
         .unwrap_or_default();
+    let label = label_from_detail(meta, rows, detail)
+        .map(|l| format!(", row {l}"))
+        .unwrap_or_default();
+    let constraint = constraint
+        .map(|c| format!(" violates constraint `{c}`"))
+        .unwrap_or_default();
+    let code = sqlstate
+        .map(|c| format!(" (SQLSTATE {c})"))
+        .unwrap_or_default();
     Error::Constraint {
         unit: unit.into(),
         table: meta.name.into(),
-        label: label_from_detail(meta, rows, detail),
-        constraint,
-        sqlstate,
-        message,
+        what: format!("{label}:{constraint}: {message}{code}"),
     }
 }
 

@@ -26,7 +26,7 @@ pub struct TableInfo {
     pub primary_key: Vec<(String, String)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ForeignKey {
     pub name: String,
     pub table: String,
@@ -67,14 +67,16 @@ impl Catalog {
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| Error::database("reading the primary keys", &e))?;
-        let foreign_keys: Vec<(String, String, Vec<String>, String, Vec<String>, String)> = sqlx::query_as(
-            "SELECT con.conname::text, c.relname::text,
+        let foreign_keys: Vec<ForeignKey> = sqlx::query_as(
+            "SELECT con.conname::text AS name, c.relname::text AS \"table\",
                     ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
-                          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o),
-                    r.relname::text,
+                          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o)
+                        AS columns,
+                    r.relname::text AS ref_table,
                     ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
-                          JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o),
-                    con.confdeltype::text
+                          JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o)
+                        AS ref_columns,
+                    con.confdeltype::text AS on_delete
              FROM pg_constraint con
              JOIN pg_class c ON c.oid = con.conrelid
              JOIN pg_class r ON r.oid = con.confrelid
@@ -96,19 +98,6 @@ impl Catalog {
                 info.primary_key.push((column, ty));
             }
         }
-        let foreign_keys = foreign_keys
-            .into_iter()
-            .map(
-                |(name, table, columns, ref_table, ref_columns, on_delete)| ForeignKey {
-                    name,
-                    table,
-                    columns,
-                    ref_table,
-                    ref_columns,
-                    on_delete,
-                },
-            )
-            .collect();
         Ok(Catalog {
             tables,
             foreign_keys,

@@ -195,20 +195,15 @@ pub enum Error {
     )]
     NoPrimaryKey { unit: String, table: String },
 
-    /// A row broke a constraint; the unit's transaction was rolled back.
+    /// A row broke a constraint; the unit's transaction was rolled back. `what` names the row
+    /// and the constraint, with the server's message and SQLSTATE.
     #[error(
-        "unit `{unit}`, table `{table}`{}: {}{}; the unit was rolled back, nothing of it was written",
-        label.as_ref().map(|l| format!(", row {l}")).unwrap_or_default(),
-        constraint.as_ref().map(|c| format!("violates constraint `{c}`: ")).unwrap_or_default(),
-        DbMessage { sqlstate: sqlstate.as_deref(), message }
+        "unit `{unit}`, table `{table}`{what}; the unit was rolled back, nothing of it was written"
     )]
     Constraint {
         unit: String,
         table: String,
-        label: Option<String>,
-        constraint: Option<String>,
-        sqlstate: Option<String>,
-        message: String,
+        what: String,
     },
 
     /// Other rows point at rows a cleanup would remove.

@@ -14,7 +14,7 @@ pub struct Registry {
 impl Registry {
     /// The units registered by `seed!` and `#[scenario]` in the crates linked into this binary.
     pub fn discover() -> Result<Registry, Error> {
-        Registry::from_units(inventory::iter::<Unit>.into_iter())
+        Registry::from_units(inventory::iter::<Unit>)
     }
 
     /// A registry of the given units; names must be unique and there must be at least one.

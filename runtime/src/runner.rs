@@ -18,7 +18,7 @@ use crate::{Error, UnitKind};
 pub const ENVIRONMENTS: &[&str] = &["development", "test", "staging", "production"];
 
 /// The advisory lock key of seed runs ("seedbed" in ASCII).
-const LOCK_KEY: i64 = 0x7365_6564_6265_64;
+const LOCK_KEY: i64 = 0x0073_6565_6462_6564;
 
 /// How a run is to behave.
 #[derive(Debug, Clone)]

@@ -65,6 +65,14 @@ impl TestDatabase {
 
     /// Creates a new empty database on the server of `admin_url`.
     pub async fn create_on(admin_url: &str) -> Result<Self, Error> {
+        Self::create_from(admin_url, None).await
+    }
+
+    /// Creates a new database on the server of `admin_url`, a copy of `template` when given.
+    pub(crate) async fn create_from(
+        admin_url: &str,
+        template: Option<&str>,
+    ) -> Result<Self, Error> {
         parse_url(admin_url)?;
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -77,7 +85,10 @@ impl TestDatabase {
         );
         let mut admin = admin_connection(admin_url).await?;
         sweep_stale(&mut admin, now).await;
-        sqlx::query(&format!("CREATE DATABASE {name}"))
+        let template = template
+            .map(|t| format!(" TEMPLATE {t}"))
+            .unwrap_or_default();
+        sqlx::query(&format!("CREATE DATABASE {name}{template}"))
             .execute(&mut admin)
             .await
             .map_err(|e| Error::database(format!("creating test database {name}"), &e))?;
@@ -114,7 +125,7 @@ impl TestDatabase {
     }
 }
 
-async fn admin_connection(admin_url: &str) -> Result<PgConnection, Error> {
+pub(crate) async fn admin_connection(admin_url: &str) -> Result<PgConnection, Error> {
     PgConnection::connect(admin_url).await.map_err(|e| {
         Error::database(
             format!(
@@ -153,7 +164,7 @@ async fn sweep_stale(admin: &mut PgConnection, now: u64) {
 }
 
 /// `url` with its database (path) replaced by `database`, query parameters kept.
-fn with_database(url: &str, database: &str) -> String {
+pub(crate) fn with_database(url: &str, database: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((base, query)) => (base, Some(query)),
         None => (url, None),
