@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, PgConnection};
 
+use crate::Error;
 use crate::catalog::{Catalog, TableInfo, ident};
 use crate::context::Context;
 use crate::ledger::{Entry, TOOL_VERSION};
-use crate::plan::{Row, TableMeta, Unit, ordinal_key, ordinal_prefix};
-use crate::{Error, Value};
+use crate::plan::{Row, TableMeta, Unit};
+use crate::stream::{self, KeyedRows};
 
 /// What applying one unit did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -38,13 +39,15 @@ pub enum Outcome {
 }
 
 /// Row counts of one table in one unit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct TableReport {
     pub table: String,
     pub inserted: u64,
     pub updated: u64,
     pub unchanged: u64,
     pub deleted: u64,
+    /// Time spent writing the table, when it was measured on its own.
+    pub millis: f64,
 }
 
 impl UnitReport {
@@ -65,7 +68,7 @@ pub struct TableRowsBuilt {
 /// Builds a unit's rows under the run's context, fills in the keys of anonymous rows, and
 /// computes the checksum of the plan (table, columns and every value).
 pub fn build(unit: &Unit, context: &Context) -> (Vec<TableRowsBuilt>, String) {
-    context.clone().sync_scope(|| {
+    context.clone().sync_scope_unit(unit.name, || {
         let seed = (unit.build)();
         let mut hasher = Sha256::new();
         let tables: Vec<TableRowsBuilt> = seed
@@ -73,21 +76,9 @@ pub fn build(unit: &Unit, context: &Context) -> (Vec<TableRowsBuilt>, String) {
             .into_iter()
             .map(|table| {
                 let meta = table.meta;
-                let prefix = ordinal_prefix(unit.name, meta.name);
-                let mut ordinal = 0u64;
                 hasher.update(meta.name.as_bytes());
-                let rows = table
-                    .rows
-                    .map(|mut row| {
-                        for value in &mut row.values {
-                            if *value == Value::AutoKey {
-                                *value = Value::Uuid(ordinal_key(prefix, ordinal));
-                                ordinal += 1;
-                            }
-                        }
-                        hash_row(&mut hasher, meta, &row);
-                        row
-                    })
+                let rows = KeyedRows::new(unit.name, table)
+                    .inspect(|row| hash_row(&mut hasher, meta, row))
                     .collect();
                 TableRowsBuilt { meta, rows }
             })
@@ -96,7 +87,7 @@ pub fn build(unit: &Unit, context: &Context) -> (Vec<TableRowsBuilt>, String) {
     })
 }
 
-fn hash_row(hasher: &mut Sha256, meta: &TableMeta, row: &Row) {
+pub(crate) fn hash_row(hasher: &mut Sha256, meta: &TableMeta, row: &Row) {
     hasher.update([0x1e]);
     for (column, value) in row.columns.iter().zip(&row.values) {
         hasher.update(meta.columns[*column as usize].name.as_bytes());
@@ -122,8 +113,17 @@ pub async fn apply(
     let mut reports = Vec::with_capacity(units.len());
     for unit in units {
         let started = Instant::now();
-        let (tables, checksum) = build(unit, context);
         let previous = ledger.get(unit.name);
+        if unit.static_rows.is_none() {
+            if catalog.is_none() {
+                catalog = Some(Catalog::load(conn).await?);
+            }
+            let catalog = catalog.as_ref().ok_or(Error::NoUnits)?;
+            reports
+                .push(apply_streamed(conn, unit, catalog, previous, environment, context).await?);
+            continue;
+        }
+        let (tables, checksum) = build(unit, context);
         if previous.is_some_and(|p| p.checksum == checksum) {
             let unchanged = tables
                 .iter()
@@ -198,6 +198,76 @@ pub async fn apply(
         });
     }
     Ok(reports)
+}
+
+/// A unit with generated rows: streamed with COPY. When its definition changed, its old rows
+/// are removed first and the new ones streamed in, in the same transaction.
+async fn apply_streamed(
+    conn: &mut PgConnection,
+    unit: &'static Unit,
+    catalog: &Catalog,
+    previous: Option<&Entry>,
+    environment: &str,
+    context: &Context,
+) -> Result<UnitReport, Error> {
+    let started = Instant::now();
+    if let Some(previous) = previous
+        && stream::checksum(unit, context) == previous.checksum
+    {
+        return Ok(UnitReport {
+            unit: unit.name.into(),
+            outcome: Outcome::Unchanged,
+            tables: Vec::new(),
+            millis: millis(started.elapsed()),
+        });
+    }
+    let generation = previous.map_or(1, |p| p.generation + 1);
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(|e| Error::database("starting a transaction", &e))?;
+    sqlx::query("SET CONSTRAINTS ALL DEFERRED")
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| Error::database("deferring constraints", &e))?;
+    let mut removed = BTreeMap::new();
+    if previous.is_some() {
+        remove_stale(&mut tx, unit.name, catalog, generation, &mut removed).await?;
+    }
+    let (mut tables, checksum) =
+        stream::copy_unit(&mut tx, unit, catalog, generation, context).await?;
+    for table in &mut tables {
+        table.deleted = removed.remove(&table.table).map_or(0, |r| r.deleted);
+    }
+    tables.extend(removed.into_values());
+    let report = UnitReport {
+        unit: unit.name.into(),
+        outcome: if previous.is_some() {
+            Outcome::Updated
+        } else {
+            Outcome::Applied
+        },
+        tables,
+        millis: 0.0,
+    };
+    record(
+        &mut tx,
+        unit,
+        &checksum,
+        environment,
+        &report,
+        started.elapsed(),
+        generation,
+        context,
+    )
+    .await?;
+    tx.commit()
+        .await
+        .map_err(|e| Error::database(format!("committing unit `{}`", unit.name), &e))?;
+    Ok(UnitReport {
+        millis: millis(started.elapsed()),
+        ..report
+    })
 }
 
 fn millis(d: Duration) -> f64 {
@@ -350,7 +420,7 @@ pub(crate) fn literal(text: &str) -> String {
 }
 
 /// Deletes the rows a unit's earlier generations inserted that its definition no longer has,
-/// children before parents.
+/// children before parents, and forgets them in the ledger.
 async fn remove_stale(
     conn: &mut PgConnection,
     unit: &str,
@@ -359,7 +429,8 @@ async fn remove_stale(
     reports: &mut BTreeMap<String, TableReport>,
 ) -> Result<(), Error> {
     let stale_tables: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT table_name FROM seedbed.ledger_rows WHERE unit = $1 AND generation < $2",
+        "SELECT table_name FROM seedbed.ledger_rows WHERE unit = $1 AND generation < $2
+         UNION SELECT table_name FROM seedbed.ledger_ranges WHERE unit = $1 AND generation < $2",
     )
     .bind(unit)
     .bind(generation)
@@ -368,26 +439,24 @@ async fn remove_stale(
     .map_err(|e| Error::database(format!("reading stale rows of unit `{unit}`"), &e))?;
     let names: Vec<&str> = stale_tables.iter().map(String::as_str).collect();
     for table in catalog.insert_order(&names).into_iter().rev() {
-        let info = catalog.table(table)?;
-        let stale = "SELECT key FROM seedbed.ledger_rows WHERE unit = $1 AND table_name = $2 AND generation < $3";
-        let sql = format!(
-            "DELETE FROM {} WHERE {}",
-            ident(table),
-            info.key_in(table, stale)
-        );
-        let deleted = sqlx::query(&sql)
-            .bind(unit)
-            .bind(table)
-            .bind(generation)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| {
-                Error::database(
-                    format!("removing rows of `{table}` no longer in unit `{unit}`"),
-                    &e,
-                )
-            })?
-            .rows_affected();
+        let mut deleted = 0;
+        for sql in catalog
+            .table(table)?
+            .delete_recorded(table, "unit = $1 AND generation < $2")
+        {
+            deleted += sqlx::query(&sql)
+                .bind(unit)
+                .bind(generation)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| {
+                    Error::database(
+                        format!("removing rows of `{table}` no longer in unit `{unit}`"),
+                        &e,
+                    )
+                })?
+                .rows_affected();
+        }
         let report = reports
             .entry(table.to_owned())
             .or_insert_with(|| TableReport {
@@ -396,12 +465,17 @@ async fn remove_stale(
             });
         report.deleted += deleted;
     }
-    sqlx::query("DELETE FROM seedbed.ledger_rows WHERE unit = $1 AND generation < $2")
-        .bind(unit)
-        .bind(generation)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| Error::database(format!("updating the ledger of unit `{unit}`"), &e))?;
+    for sql in [
+        "DELETE FROM seedbed.ledger_rows WHERE unit = $1 AND generation < $2",
+        "DELETE FROM seedbed.ledger_ranges WHERE unit = $1 AND generation < $2",
+    ] {
+        sqlx::query(sql)
+            .bind(unit)
+            .bind(generation)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| Error::database(format!("updating the ledger of unit `{unit}`"), &e))?;
+    }
     Ok(())
 }
 
@@ -444,7 +518,12 @@ async fn record(
 
 /// A failed insert, with the unit, table, constraint and, when the server's detail names the
 /// key, the label of the row.
-fn constraint_error(unit: &str, meta: &TableMeta, rows: &[&Row], error: &sqlx::Error) -> Error {
+pub(crate) fn constraint_error(
+    unit: &str,
+    meta: &TableMeta,
+    rows: &[&Row],
+    error: &sqlx::Error,
+) -> Error {
     let (sqlstate, message) = crate::error::db_error_parts(error);
     let db = error.as_database_error();
     let constraint = db.and_then(|d| d.constraint()).map(str::to_owned);

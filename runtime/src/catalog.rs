@@ -143,6 +143,41 @@ pub fn ident(name: &str) -> String {
 }
 
 impl TableInfo {
+    /// Statements deleting the rows of `table` that the ledger entries selected by `which` (a
+    /// condition on the ledger's `unit` and `generation` columns, with `$` parameters) recorded:
+    /// one by key, one by range, each served by the primary key index.
+    pub fn delete_recorded(&self, table: &str, which: &str) -> [String; 2] {
+        let name = crate::apply::literal(table);
+        let keys =
+            format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
+        let first = ident(&self.primary_key[0].0);
+        [
+            format!(
+                "DELETE FROM {t} WHERE {}",
+                self.key_in(table, &keys),
+                t = ident(table)
+            ),
+            format!(
+                "DELETE FROM {t} USING seedbed.ledger_ranges g
+                 WHERE g.table_name = {name} AND {which} AND {t}.{first} BETWEEN g.lo AND g.hi",
+                t = ident(table)
+            ),
+        ]
+    }
+
+    /// A condition on row `alias` of `table`: the ledger entries selected by `which` recorded it.
+    pub fn recorded(&self, table: &str, alias: &str, which: &str) -> String {
+        let name = crate::apply::literal(table);
+        let keys =
+            format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
+        format!(
+            "({} OR EXISTS (SELECT FROM seedbed.ledger_ranges g WHERE g.table_name = {name} AND {which}
+                 AND {alias}.{first} BETWEEN g.lo AND g.hi))",
+            self.key_in(alias, &keys),
+            first = ident(&self.primary_key[0].0),
+        )
+    }
+
     /// A condition that holds for rows whose key is among the ledger keys `keys` selects
     /// (`SELECT key FROM seedbed.ledger_rows WHERE ...`). A single-column key is compared in
     /// its own type, so the primary key index serves the look-up.

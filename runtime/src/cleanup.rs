@@ -7,7 +7,6 @@
 use sqlx::{Connection, PgConnection};
 
 use crate::Error;
-use crate::apply::literal;
 use crate::catalog::{Catalog, ident};
 
 /// Rows of other data that point at rows a cleanup would remove.
@@ -50,7 +49,8 @@ pub async fn cleanup(
         .await
         .map_err(|e| Error::database("starting the cleanup transaction", &e))?;
     let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT table_name FROM seedbed.ledger_rows WHERE unit = ANY($1)",
+        "SELECT table_name FROM seedbed.ledger_rows WHERE unit = ANY($1)
+         UNION SELECT table_name FROM seedbed.ledger_ranges WHERE unit = ANY($1)",
     )
     .bind(&units)
     .fetch_all(&mut *tx)
@@ -89,25 +89,20 @@ pub async fn cleanup(
     for unit in &units {
         let names: Vec<&str> = tables.iter().map(String::as_str).collect();
         for table in catalog.insert_order(&names).into_iter().rev() {
-            let info = catalog.table(table)?;
-            let keys = "SELECT key FROM seedbed.ledger_rows WHERE unit = $1 AND table_name = $2";
-            let sql = format!(
-                "DELETE FROM {} WHERE {}",
-                ident(table),
-                info.key_in(table, keys)
-            );
-            let rows = sqlx::query(&sql)
-                .bind(unit)
-                .bind(table)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| {
-                    Error::database(
-                        format!("removing rows of `{table}` inserted by `{unit}`"),
-                        &e,
-                    )
-                })?
-                .rows_affected();
+            let mut rows = 0;
+            for sql in catalog.table(table)?.delete_recorded(table, "unit = $1") {
+                rows += sqlx::query(&sql)
+                    .bind(unit)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| {
+                        Error::database(
+                            format!("removing rows of `{table}` inserted by `{unit}`"),
+                            &e,
+                        )
+                    })?
+                    .rows_affected();
+            }
             if rows > 0 {
                 report.removed.push(Removed {
                     unit: unit.clone(),
@@ -119,6 +114,7 @@ pub async fn cleanup(
     }
     for sql in [
         "DELETE FROM seedbed.ledger_rows WHERE unit = ANY($1)",
+        "DELETE FROM seedbed.ledger_ranges WHERE unit = ANY($1)",
         "DELETE FROM seedbed.ledger WHERE unit = ANY($1)",
     ] {
         sqlx::query(sql)
@@ -177,12 +173,6 @@ async fn blockers(
 /// units) inserted, and were not inserted by those units themselves.
 fn pointing(catalog: &Catalog, fk: &crate::catalog::ForeignKey) -> Result<String, Error> {
     let target = catalog.table(&fk.ref_table)?;
-    let ours = |table: &str| {
-        format!(
-            "SELECT key FROM seedbed.ledger_rows WHERE unit = ANY($1) AND table_name = {}",
-            literal(table)
-        )
-    };
     let columns: Vec<String> = fk
         .columns
         .iter()
@@ -198,13 +188,13 @@ fn pointing(catalog: &Catalog, fk: &crate::catalog::ForeignKey) -> Result<String
         columns.join(", "),
         referenced.join(", "),
         ident(&fk.ref_table),
-        target.key_in("t", &ours(&fk.ref_table)),
+        target.recorded(&fk.ref_table, "t", "unit = ANY($1)"),
     );
     let source = catalog.table(&fk.table)?;
     if !source.primary_key.is_empty() {
         condition.push_str(&format!(
-            " AND NOT ({})",
-            source.key_in("r", &ours(&fk.table))
+            " AND NOT {}",
+            source.recorded(&fk.table, "r", "unit = ANY($1)")
         ));
     }
     Ok(condition)

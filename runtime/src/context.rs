@@ -40,6 +40,8 @@ fn start_of_today() -> DateTime<Utc> {
 
 tokio::task_local! {
     static CONTEXT: Context;
+    /// The unit whose rows are being built, for [`generated_id`].
+    static UNIT: &'static str;
 }
 
 impl Context {
@@ -51,6 +53,11 @@ impl Context {
     /// Runs `f` with this context visible to the seed code it calls.
     pub fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
         CONTEXT.sync_scope(self, f)
+    }
+
+    /// Runs `f` with this context, building the rows of `unit`.
+    pub(crate) fn sync_scope_unit<R>(self, unit: &'static str, f: impl FnOnce() -> R) -> R {
+        CONTEXT.sync_scope(self, || UNIT.sync_scope(unit, f))
     }
 
     fn with<R>(f: impl Fn(&Context) -> R) -> R {
@@ -92,6 +99,28 @@ pub fn scale(name: &str, default: u64) -> u64 {
 /// The random seed of this run (`--random-seed`).
 pub fn random_seed() -> u64 {
     Context::with(|c| c.random_seed)
+}
+
+/// A random generator for generated data, seeded from the run's random seed and `stream`: the
+/// same seed gives the same values on every machine (ChaCha8 is portable), and separate
+/// streams keep one table's values independent of how many another draws.
+pub fn rng(stream: &str) -> rand_chacha::ChaCha8Rng {
+    use rand::SeedableRng;
+    let key = crate::plan::label_key("rng", stream, &random_seed().to_string());
+    rand_chacha::ChaCha8Rng::from_seed(
+        *key.as_u128()
+            .to_le_bytes()
+            .repeat(2)
+            .first_chunk()
+            .unwrap_or(&[0; 32]),
+    )
+}
+
+/// The key seedbed gives the `ordinal`-th anonymous row of `table` in the unit being built,
+/// so generated rows can reference each other: `event_id: seedbed::generated_id("events", i)`.
+pub fn generated_id(table: &str, ordinal: u64) -> uuid::Uuid {
+    let unit = UNIT.try_with(|u| *u).unwrap_or_default();
+    crate::plan::ordinal_key(crate::plan::ordinal_prefix(unit, table), ordinal)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The ledger: what seedbed applied to this database, kept in the database itself.
 //!
 //! `seedbed.ledger` has a row per applied unit; `seedbed.ledger_rows` the key of every row each
-//! unit inserted, so cleanup removes exactly those; `seedbed.stamp` the environment the database
+//! unit inserted, so cleanup removes exactly those, and `seedbed.ledger_ranges` the key ranges
+//! of generated rows (their ordered keys make a million rows one range, not a million keys); `seedbed.stamp` the environment the database
 //! was first seeded in. A unit's rows and its ledger entries commit in one transaction.
 
 use std::collections::HashMap;
@@ -31,6 +32,14 @@ CREATE TABLE IF NOT EXISTS seedbed.ledger (
     schema_version bigint,
     generation bigint NOT NULL,
     context jsonb NOT NULL
+);
+CREATE TABLE IF NOT EXISTS seedbed.ledger_ranges (
+    unit text NOT NULL,
+    table_name text NOT NULL,
+    column_name text NOT NULL,
+    lo uuid NOT NULL,
+    hi uuid NOT NULL,
+    generation bigint NOT NULL
 );
 CREATE TABLE IF NOT EXISTS seedbed.ledger_rows (
     unit text NOT NULL,

@@ -17,16 +17,18 @@ pub mod local_cluster;
 pub mod migrations;
 pub mod order;
 pub mod plan;
+mod progress;
 pub mod registry;
 pub mod report;
 pub mod runner;
+mod stream;
 pub mod testing;
 mod value;
 
-/// Re-exported so that a seeds crate needs no other dependency for dates and keys.
-pub use {chrono, uuid};
+/// Re-exported so that a seeds crate needs no other dependency for dates, keys and fake data.
+pub use {chrono, fake, rand, uuid};
 
-pub use context::{Context, days_ago, days_from_now, now, random_seed, scale};
+pub use context::{Context, days_ago, days_from_now, generated_id, now, random_seed, rng, scale};
 pub use error::Error;
 pub use plan::{RowRef, Seed, Unit, UnitKind};
 pub use serde_json::json;

@@ -1,0 +1,391 @@
+//! Generated rows streamed to PostgreSQL with `COPY`, never all in memory.
+//!
+//! Units with loops may produce millions of rows. Their rows are generated, keyed, hashed and
+//! encoded in chunks of about a megabyte, each chunk sent with `COPY ... FROM STDIN` while the
+//! next is produced. Ordered keys of anonymous rows let the ledger record a range per table
+//! instead of a million keys; cleanup then deletes by range.
+
+use std::collections::{BTreeMap, HashSet};
+use std::iter::Peekable;
+
+use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::apply::{TableReport, hash_row};
+use crate::catalog::{Catalog, TableInfo, ident};
+use crate::context::Context;
+use crate::plan::{Row, TableMeta, TableRows, Unit, ordinal_key, ordinal_prefix};
+use crate::progress::TableProgress;
+use crate::{Error, Value};
+
+/// Bytes of COPY data produced before they are sent.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// A table's rows with the keys of anonymous rows filled in.
+pub(crate) struct KeyedRows {
+    rows: Box<dyn Iterator<Item = Row>>,
+    prefix: u64,
+    ordinal: u64,
+}
+
+impl KeyedRows {
+    pub(crate) fn new(unit: &str, table: TableRows) -> KeyedRows {
+        KeyedRows {
+            prefix: ordinal_prefix(unit, table.meta.name),
+            ordinal: 0,
+            rows: table.rows,
+        }
+    }
+}
+
+impl Iterator for KeyedRows {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        let mut row = self.rows.next()?;
+        for value in &mut row.values {
+            if *value == Value::AutoKey {
+                *value = Value::Uuid(ordinal_key(self.prefix, self.ordinal));
+                self.ordinal += 1;
+            }
+        }
+        Some(row)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rows.size_hint()
+    }
+}
+
+/// The checksum of a unit's rows, computed by generating and discarding them.
+pub(crate) fn checksum(unit: &Unit, context: &Context) -> String {
+    context.clone().sync_scope_unit(unit.name, || {
+        let mut hasher = Sha256::new();
+        for table in (unit.build)().tables {
+            let meta = table.meta;
+            hasher.update(meta.name.as_bytes());
+            for row in KeyedRows::new(unit.name, table) {
+                hash_row(&mut hasher, meta, &row);
+            }
+        }
+        format!("{:x}", hasher.finalize())
+    })
+}
+
+/// Streams every table of `unit` into the database with COPY, dependencies first, and records
+/// the keys in the ledger under `generation`. Returns the per-table reports and the checksum.
+pub(crate) async fn copy_unit(
+    conn: &mut PgConnection,
+    unit: &Unit,
+    catalog: &Catalog,
+    generation: i64,
+    context: &Context,
+) -> Result<(Vec<TableReport>, String), Error> {
+    let seed = context
+        .clone()
+        .sync_scope_unit(unit.name, || (unit.build)());
+    let prefixes: HashSet<u64> = seed
+        .tables
+        .iter()
+        .map(|t| ordinal_prefix(unit.name, t.meta.name))
+        .collect();
+    let names: Vec<&str> = seed.tables.iter().map(|t| t.meta.name).collect();
+    let order: Vec<String> = catalog
+        .insert_order(&names)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let mut tables: BTreeMap<&str, TableRows> =
+        seed.tables.into_iter().map(|t| (t.meta.name, t)).collect();
+    let mut hasher = Sha256::new();
+    let mut reports = Vec::new();
+    for name in &order {
+        let Some(table) = tables.remove(name.as_str()) else {
+            continue;
+        };
+        let meta = table.meta;
+        let info = catalog.table(meta.name)?;
+        hasher.update(meta.name.as_bytes());
+        let mut rows = KeyedRows::new(unit.name, table).peekable();
+        let mut keys = KeyTracker::new(meta, info, &prefixes)?;
+        let progress = TableProgress::new(unit.name, meta.name, rows.size_hint());
+        let mut copied = 0u64;
+        while rows.peek().is_some() {
+            copied += copy_run(
+                conn,
+                unit,
+                info,
+                &mut rows,
+                &mut keys,
+                &mut hasher,
+                context,
+                &progress,
+            )
+            .await?;
+        }
+        keys.record(conn, unit.name, generation).await?;
+        let millis = progress.finish(copied);
+        reports.push(TableReport {
+            table: meta.name.to_owned(),
+            inserted: copied,
+            millis,
+            ..Default::default()
+        });
+    }
+    Ok((reports, format!("{:x}", hasher.finalize())))
+}
+
+/// One `COPY` of consecutive rows that give the same columns.
+#[allow(clippy::too_many_arguments)]
+async fn copy_run(
+    conn: &mut PgConnection,
+    unit: &Unit,
+    info: &TableInfo,
+    rows: &mut Peekable<KeyedRows>,
+    keys: &mut KeyTracker,
+    hasher: &mut Sha256,
+    context: &Context,
+    progress: &TableProgress,
+) -> Result<u64, Error> {
+    let Some(first) = rows.peek() else {
+        return Ok(0);
+    };
+    let meta = keys.meta;
+    let columns = first.columns;
+    let names = meta.column_names(columns);
+    for name in &names {
+        if !info.columns.contains_key(*name) {
+            return Err(Error::MissingColumn {
+                table: meta.name.into(),
+                column: (*name).into(),
+            });
+        }
+    }
+    let quoted: Vec<String> = names.iter().map(|c| ident(c)).collect();
+    let sql = format!(
+        "COPY {} ({}) FROM STDIN",
+        ident(meta.name),
+        quoted.join(", ")
+    );
+    let mut copy = conn
+        .copy_in_raw(&sql)
+        .await
+        .map_err(|e| Error::database(format!("starting COPY into `{}`", meta.name), &e))?;
+    let mut sent = 0u64;
+    loop {
+        let mut buffer = String::with_capacity(CHUNK_BYTES + 4096);
+        let mut count = 0u64;
+        context.clone().sync_scope_unit(unit.name, || {
+            while buffer.len() < CHUNK_BYTES {
+                let Some(row) = rows.next_if(|r| r.columns == columns) else {
+                    break;
+                };
+                hash_row(hasher, meta, &row);
+                keys.track(&row);
+                encode_row(&row, &mut buffer);
+                count += 1;
+            }
+        });
+        if count == 0 {
+            break;
+        }
+        sent += count;
+        progress.advance(sent);
+        if let Err(e) = copy.send(buffer.into_bytes()).await {
+            return Err(crate::apply::constraint_error(unit.name, meta, &[], &e));
+        }
+    }
+    copy.finish()
+        .await
+        .map_err(|e| crate::apply::constraint_error(unit.name, meta, &[], &e))?;
+    Ok(sent)
+}
+
+/// A row in COPY's text format: tab-separated, `\N` for NULL, backslash escapes.
+fn encode_row(row: &Row, out: &mut String) {
+    let mut text = String::new();
+    for (i, value) in row.values.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        text.clear();
+        if !value.write_pg_text(&mut text) {
+            out.push_str("\\N");
+            continue;
+        }
+        for c in text.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c => out.push(c),
+            }
+        }
+    }
+    out.push('\n');
+}
+
+/// The keys of a table's streamed rows, for the ledger: ranges of ordered keys, and the rest
+/// one by one.
+struct KeyTracker {
+    meta: &'static TableMeta,
+    /// Names of the primary key columns, in key order.
+    key_columns: Vec<String>,
+    unit_prefixes: HashSet<u64>,
+    /// Per ordinal prefix of this unit: the lowest and highest first-key value seen.
+    ranges: BTreeMap<u64, (Uuid, Uuid)>,
+    explicit: Vec<String>,
+}
+
+impl KeyTracker {
+    fn new(
+        meta: &'static TableMeta,
+        info: &TableInfo,
+        prefixes: &HashSet<u64>,
+    ) -> Result<KeyTracker, Error> {
+        if info.primary_key.is_empty() {
+            return Err(Error::NoPrimaryKey {
+                unit: String::new(),
+                table: meta.name.into(),
+            });
+        }
+        Ok(KeyTracker {
+            meta,
+            key_columns: info.primary_key.iter().map(|(c, _)| c.clone()).collect(),
+            unit_prefixes: prefixes.clone(),
+            ranges: BTreeMap::new(),
+            explicit: Vec::new(),
+        })
+    }
+
+    fn value<'r>(&self, row: &'r Row, column: &str) -> Option<&'r Value> {
+        row.columns
+            .iter()
+            .position(|c| self.meta.columns[*c as usize].name == column)
+            .map(|i| &row.values[i])
+    }
+
+    fn track(&mut self, row: &Row) {
+        let first = self.value(row, &self.key_columns[0]).and_then(|v| match v {
+            Value::Uuid(u) => Some(*u),
+            Value::Ref(r) => Some(r.key),
+            _ => None,
+        });
+        if let Some(key) = first {
+            let prefix = key.as_u64_pair().0;
+            if self.unit_prefixes.contains(&prefix) {
+                let range = self.ranges.entry(prefix).or_insert((key, key));
+                range.0 = range.0.min(key);
+                range.1 = range.1.max(key);
+                return;
+            }
+        }
+        let parts: Vec<String> = self
+            .key_columns
+            .iter()
+            .map(|c| {
+                self.value(row, c)
+                    .and_then(Value::to_pg_text)
+                    .unwrap_or_default()
+            })
+            .collect();
+        self.explicit.push(if parts.len() == 1 {
+            parts.concat()
+        } else {
+            record_text(&parts)
+        });
+    }
+
+    async fn record(
+        &mut self,
+        conn: &mut PgConnection,
+        unit: &str,
+        generation: i64,
+    ) -> Result<(), Error> {
+        let column = &self.key_columns[0];
+        for (lo, hi) in self.ranges.values() {
+            sqlx::query(
+                "INSERT INTO seedbed.ledger_ranges (unit, table_name, column_name, lo, hi, generation)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(unit)
+            .bind(self.meta.name)
+            .bind(column)
+            .bind(lo)
+            .bind(hi)
+            .bind(generation)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| Error::database("recording generated rows in the ledger", &e))?;
+        }
+        if !self.explicit.is_empty() {
+            sqlx::query(
+                "INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation)
+                 SELECT $1, $2, key, $4 FROM unnest($3::text[]) AS key
+                 ON CONFLICT (unit, table_name, key) DO UPDATE SET generation = EXCLUDED.generation",
+            )
+            .bind(unit)
+            .bind(self.meta.name)
+            .bind(std::mem::take(&mut self.explicit))
+            .bind(generation)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| Error::database("recording rows in the ledger", &e))?;
+        }
+        Ok(())
+    }
+}
+
+/// A composite key as PostgreSQL prints a record: `(a,b)`, quoting where needed.
+fn record_text(parts: &[String]) -> String {
+    let mut out = String::from("(");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let plain = !part.is_empty()
+            && !part
+                .chars()
+                .any(|c| "\"\\(),".contains(c) || c.is_whitespace());
+        if plain {
+            out.push_str(part);
+        } else {
+            out.push('"');
+            for c in part.chars() {
+                if c == '"' || c == '\\' {
+                    out.push(c);
+                }
+                out.push(c);
+            }
+            out.push('"');
+        }
+    }
+    out.push(')');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_specials_and_nulls() {
+        static COLUMNS: [u16; 3] = [0, 1, 2];
+        let row = Row {
+            label: None,
+            columns: &COLUMNS,
+            values: vec![Value::str("a\tb\\c\nd"), Value::Null, Value::Int(3)],
+        };
+        let mut out = String::new();
+        encode_row(&row, &mut out);
+        assert_eq!(out, "a\\tb\\\\c\\nd\t\\N\t3\n");
+    }
+
+    #[test]
+    fn composite_keys_print_like_records() {
+        assert_eq!(record_text(&["a".into(), "b c".into()]), "(a,\"b c\")");
+        assert_eq!(record_text(&["1".into(), "x\"y".into()]), "(1,\"x\"\"y\")");
+    }
+}
