@@ -107,6 +107,7 @@ pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>)
 
 pub fn check<'a>(
     unit: &str,
+    scenario: bool,
     schema: &'a Schema,
     body: &'a Body,
     errors: &mut Errors,
@@ -131,6 +132,7 @@ pub fn check<'a>(
             continue;
         }
         let cx = TableCx {
+            labels_shadow: scenario,
             unit,
             schema,
             table,
@@ -235,6 +237,9 @@ pub fn label_key(unit: &str, table: &str, label: &str) -> u128 {
 }
 
 struct TableCx<'a, 'l> {
+    /// In a scenario a path `users::x` whose label the scenario lacks may name another unit's
+    /// row (the scenario's own labels live in a module of their own): leave it to rustc.
+    labels_shadow: bool,
     unit: &'l str,
     schema: &'a Schema,
     table: &'a Table,
@@ -261,10 +266,17 @@ impl<'a> TableCx<'a, '_> {
         let table = self.table;
         let mut values = Vec::new();
         let mut given: HashSet<usize> = HashSet::new();
+        // What the misspelt columns were probably meant to be: not reported missing as well.
+        // `None` when one has no near name, as it could have been meant for any column.
+        let mut meant: Option<Vec<&str>> = Some(Vec::new());
         for field in &row.fields {
             let name = field.column.to_string();
             let Some(index) = table.columns.iter().position(|c| c.name == name) else {
                 let known = table.columns.iter().map(|c| c.name.as_str());
+                match (nearest(&name, known.clone()), &mut meant) {
+                    (Some(near), Some(meant)) => meant.push(near),
+                    _ => meant = None,
+                }
                 errors.at(
                     field.column.span(),
                     format!(
@@ -305,6 +317,7 @@ impl<'a> TableCx<'a, '_> {
                 !given.contains(i) && !c.nullable && c.default.is_none() && !c.generated
             })
             .map(|(_, c)| c.name.as_str())
+            .filter(|c| meant.as_ref().is_some_and(|m| !m.contains(c)))
             .collect();
         if !missing.is_empty() {
             let list = missing
@@ -398,6 +411,9 @@ impl<'a> TableCx<'a, '_> {
         let Some(labels) = self.labels.get(table) else {
             return Ok(None);
         };
+        if !labels.contains(label) && self.labels_shadow {
+            return Ok(None);
+        }
         if !labels.contains(label) {
             return Err(syn::Error::new_spanned(
                 &path.path.segments[1],
@@ -453,8 +469,8 @@ impl<'a> TableCx<'a, '_> {
                 return Err(syn::Error::new_spanned(
                     expr,
                     format!(
-                        "{} breaks the check{name} of `{}`: CHECK ({})",
-                        number, self.table.name, check.sql
+                        "column `{}` of `{}`: {number} breaks the check{name}, `CHECK ({})`",
+                        column.name, self.table.name, check.sql
                     ),
                 ));
             }
@@ -646,11 +662,12 @@ fn check_unique(
                     .iter()
                     .find(|f| key.contains(&f.column.to_string()))
                     .map_or(def.span, |f| syn::spanned::Spanned::span(&f.value));
-                let first = first.map(|l| format!(" (row `{l}`)")).unwrap_or_default();
+                let first =
+                    first.map_or_else(|| "an earlier row".to_owned(), |l| format!("row `{l}`"));
                 errors.at(
                     span,
                     format!(
-                        "duplicate value for unique {} `{}` of `{}`: an earlier row{first} has the same",
+                        "duplicate value for unique {} `{}` of `{}`: {first} has the same",
                         if key.len() == 1 { "column" } else { "columns" },
                         key.join(", "),
                         table.name

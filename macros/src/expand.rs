@@ -55,15 +55,19 @@ pub fn label_modules(unit: &str, checked: &Checked<'_>) -> TokenStream {
             let module = table.ident;
             let table_name = &table.table.name;
             let hash = table_hash(table_name);
-            let labels: Vec<(&Ident, u128)> = top_level_rows(&table.entries)
-                .filter_map(|row| {
-                    let label = row.label?;
-                    row.values.iter().find_map(|(_, v)| match v {
-                        CheckedValue::Key(k) => Some((label, *k)),
-                        _ => None,
-                    })
-                })
-                .collect();
+            let mut labels: Vec<(&Ident, u128)> = Vec::new();
+            for row in top_level_rows(&table.entries) {
+                let key = row.values.iter().find_map(|(_, v)| match v {
+                    CheckedValue::Key(k) => Some(*k),
+                    _ => None,
+                });
+                // A label used twice is reported by the check; one constant keeps rustc quiet.
+                if let (Some(label), Some(key)) = (row.label, key)
+                    && !labels.iter().any(|(l, _)| *l == label)
+                {
+                    labels.push((label, key));
+                }
+            }
             let consts = labels.iter().map(|(label, key)| {
                 let label_text = label.to_string();
                 let doc = format!("The `{label_text}` row of `{table_name}` in unit `{unit}`.");
@@ -290,8 +294,9 @@ fn column_trait(table: &Table, column: &Column, schema: &Schema) -> TokenStream 
     let sql = column.ty.sql_name();
     let fk = single_fk_target(table, column);
     let message = match fk {
+        // `{Self}` would show a row of another table as `RowRef<hash>`: say what is expected.
         Some(target) => format!(
-            "column `{}` of `{}` references `{target}`: `{{Self}}` is not a row of `{target}`",
+            "column `{}` of `{}` references `{target}`: the value is not a row of `{target}`",
             column.name, table.name
         ),
         None => format!(
@@ -309,6 +314,8 @@ fn column_trait(table: &Table, column: &Column, schema: &Schema) -> TokenStream 
         trait #ident {
             fn encode(self) -> __sb::Value;
         }
+        // The bound on `Encode` is an implementation detail: the error names this trait.
+        #[diagnostic::do_not_recommend]
         impl<V: __sb::Encode<#marker>> #ident for V {
             fn encode(self) -> __sb::Value {
                 __sb::Encode::<#marker>::encode(self)
@@ -388,7 +395,7 @@ fn rust_hint(ty: &SqlType, fk: Option<&str>) -> String {
 }
 
 /// The rows of a table as one iterator: written-out rows batched into a `Vec`, loops as
-/// `flat_map`s that produce their rows lazily.
+/// loops that produce their rows lazily.
 fn entries_iter(table: &CheckedTable<'_>, entries: &[CheckedEntry<'_>]) -> TokenStream {
     let mut parts: Vec<TokenStream> = Vec::new();
     let mut pending: Vec<TokenStream> = Vec::new();
@@ -404,8 +411,16 @@ fn entries_iter(table: &CheckedTable<'_>, entries: &[CheckedEntry<'_>]) -> Token
             CheckedEntry::For { pat, expr, entries } => {
                 flush(&mut pending, &mut parts);
                 let inner = entries_iter(table, entries);
+                // Rows per iteration, when fixed: the loop then knows its length (progress ETA).
+                let per_item = match entries.iter().all(|e| matches!(e, CheckedEntry::Row(_))) {
+                    true => {
+                        let n = entries.len();
+                        quote!(::core::option::Option::Some(#n))
+                    }
+                    false => quote!(::core::option::Option::None),
+                };
                 parts.push(quote! {
-                    ::core::iter::IntoIterator::into_iter(#expr).flat_map(move |#pat| #inner)
+                    __sb::Each::new(::core::iter::IntoIterator::into_iter(#expr), #per_item, move |#pat| #inner)
                 });
             }
         }
@@ -445,8 +460,11 @@ fn value_expr(table: &Table, column: &Column, value: &CheckedValue<'_>) -> Token
         }
         CheckedValue::Literal(lit) => literal_expr(&column.ty, lit),
         CheckedValue::Expr(expr) => {
-            let ident = column_trait_ident(table, column);
-            quote_spanned!(expr.span()=> #ident::encode(#expr))
+            // The whole call carries the value's span, so rustc points at the value alone.
+            let span = expr.span();
+            let mut ident = column_trait_ident(table, column);
+            ident.set_span(span);
+            quote_spanned!(span=> #ident::encode(#expr))
         }
     }
 }

@@ -54,7 +54,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let checked: Vec<_> = bodies
         .iter()
         .flatten()
-        .map(|body| check::check(&name, &schema, body, &mut errors))
+        .map(|body| check::check(&name, true, &schema, body, &mut errors))
         .collect();
     let mut parsed = checked.iter();
     let expansions = bodies
@@ -74,17 +74,6 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         .iter()
         .map(|c| expand::label_modules(&name, c))
         .collect();
-    let tables: Vec<&syn::Ident> = checked
-        .iter()
-        .flat_map(|c| &c.tables)
-        .filter(|t| t.derived_key.is_some())
-        .map(|t| t.ident)
-        .collect();
-    if !tables.is_empty() {
-        let import: Stmt =
-            syn::parse_quote!(#[allow(unused_imports)] use self::#ident::{#(#tables),*};);
-        func.block.stmts.insert(0, import);
-    }
     let refs: Vec<Expr> = checked.iter().flat_map(expand::cross_unit_paths).collect();
     let info = UnitInfo {
         name: &name,
@@ -94,7 +83,12 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         env,
         schema: &schema,
     };
-    let registration = expand::registration(&info, &checked, &quote!(#ident), &refs);
+    // A function with arguments cannot be registered: its error stands alone.
+    let registration = if func.sig.inputs.is_empty() {
+        expand::registration(&info, &checked, &quote!(#ident), &refs)
+    } else {
+        TokenStream::new()
+    };
     let tracked = source::tracked_files(&schema.files);
     let errors = errors.into_result().map(|e| e.to_compile_error());
     let module_doc = format!("Labelled rows of scenario `{name}`.");
@@ -124,14 +118,16 @@ fn is_seed(mac: &Macro) -> bool {
 }
 
 impl SeedCalls {
-    fn take(&mut self, mac: &Macro) -> Expr {
+    /// While collecting (no expansions yet), records the call and leaves it in place, so the
+    /// replacing pass finds it again; while replacing, returns the call's expansion.
+    fn take(&mut self, mac: &Macro) -> Option<Expr> {
         if self.expansions.is_empty() {
             self.calls.push(mac.clone());
-            return Expr::Verbatim(quote!(#mac));
+            return None;
         }
         let expansion = self.expansions[self.next].clone();
         self.next += 1;
-        Expr::Verbatim(expansion)
+        Some(Expr::Verbatim(expansion))
     }
 }
 
@@ -140,7 +136,9 @@ impl VisitMut for SeedCalls {
         if let Expr::Macro(m) = expr
             && is_seed(&m.mac)
         {
-            *expr = self.take(&m.mac.clone());
+            if let Some(expansion) = self.take(&m.mac) {
+                *expr = expansion;
+            }
             return;
         }
         syn::visit_mut::visit_expr_mut(self, expr);
@@ -150,8 +148,9 @@ impl VisitMut for SeedCalls {
         if let Stmt::Macro(m) = stmt
             && is_seed(&m.mac)
         {
-            let expr = self.take(&m.mac.clone());
-            *stmt = Stmt::Expr(expr, m.semi_token);
+            if let Some(expansion) = self.take(&m.mac) {
+                *stmt = Stmt::Expr(expansion, m.semi_token);
+            }
             return;
         }
         syn::visit_mut::visit_stmt_mut(self, stmt);

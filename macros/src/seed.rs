@@ -14,8 +14,13 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Err(e) => return e.to_compile_error(),
     };
     let Some(header) = input.header else {
+        let span = input
+            .body
+            .tables
+            .first()
+            .map_or_else(Span::call_site, |t| t.name.span());
         return syn::Error::new(
-            Span::call_site(),
+            span,
             "`seed!` without `set name;` builds the rows of a scenario: use it inside a `#[scenario]` \
              function, or start with `set name;` to declare a seed set",
         )
@@ -28,7 +33,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let name = header.name.to_string();
     let mut errors = Errors::default();
     let env = unit_options(&name, &header.options, &mut errors);
-    let checked = check::check(&name, &schema, &input.body, &mut errors);
+    let checked = check::check(&name, false, &schema, &input.body, &mut errors);
 
     let build = format_ident!("__seedbed_build_{}", name);
     let seed = expand::seed_expr(&checked, &schema);
@@ -75,9 +80,13 @@ pub fn unit_options(name: &str, options: &UnitOptions, errors: &mut Errors) -> V
             errors.at(
                 ident.span(),
                 format!(
-                    "unknown environment `{text}`{}; environments are {}",
+                    "unknown environment `{text}`: expected one of {}{}",
+                    ENVIRONMENTS
+                        .iter()
+                        .map(|e| format!("`{e}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     check::suggestion(&text, ENVIRONMENTS.iter().copied()),
-                    ENVIRONMENTS.join(", ")
                 ),
             );
         }

@@ -176,6 +176,52 @@ impl Seed {
     }
 }
 
+/// The rows of a `for` loop in a seed: like `flat_map`, but it knows its length when the loop
+/// walks something of known length and writes a fixed number of rows per item.
+#[doc(hidden)]
+pub struct Each<I, F, R> {
+    outer: I,
+    per_item: Option<usize>,
+    f: F,
+    current: Option<R>,
+}
+
+impl<I, F, R> Each<I, F, R> {
+    pub fn new(outer: I, per_item: Option<usize>, f: F) -> Self {
+        Each {
+            outer,
+            per_item,
+            f,
+            current: None,
+        }
+    }
+}
+
+impl<I: Iterator, F: FnMut(I::Item) -> R, R: Iterator<Item = Row>> Iterator for Each<I, F, R> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        loop {
+            if let Some(row) = self.current.as_mut().and_then(Iterator::next) {
+                return Some(row);
+            }
+            let item = self.outer.next()?;
+            self.current = Some((self.f)(item));
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let current = self.current.as_ref().map_or(0, |c| c.size_hint().0);
+        match (self.per_item, self.outer.size_hint()) {
+            (Some(k), (low, Some(high))) if low == high => {
+                let n = low.saturating_mul(k).saturating_add(current);
+                (n, Some(n))
+            }
+            _ => (current, None),
+        }
+    }
+}
+
 /// A reference to a labelled row of another table, typed by that table.
 ///
 /// `TABLE` is a hash of the table name: pointing a `venue_id` at a teacher's row does not
