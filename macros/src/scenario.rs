@@ -125,9 +125,12 @@ impl SeedCalls {
             self.calls.push(mac.clone());
             return None;
         }
-        let expansion = self.expansions[self.next].clone();
+        let expansion = &self.expansions[self.next];
         self.next += 1;
-        Some(Expr::Verbatim(expansion))
+        // Handed back to the same macro, which returns it as is: the user's `use seedbed::seed`
+        // stays used.
+        let path = &mac.path;
+        Some(Expr::Verbatim(quote!(#path! { @expanded #expansion })))
     }
 }
 

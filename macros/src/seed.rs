@@ -9,6 +9,9 @@ use crate::parse::{SeedInput, UnitOptions};
 use crate::source;
 
 pub fn expand(input: TokenStream) -> TokenStream {
+    if let Some(expanded) = already_expanded(&input) {
+        return expanded;
+    }
     let input: SeedInput = match syn::parse2(input) {
         Ok(input) => input,
         Err(e) => return e.to_compile_error(),
@@ -62,6 +65,19 @@ pub fn expand(input: TokenStream) -> TokenStream {
         #[doc(hidden)]
         fn #build() -> ::seedbed::Seed #seed
         #registration
+    }
+}
+
+/// `@expanded tokens`: a block of a `#[scenario]` that the attribute already expanded.
+fn already_expanded(input: &TokenStream) -> Option<TokenStream> {
+    let mut tokens = input.clone().into_iter();
+    match (tokens.next(), tokens.next()) {
+        (Some(proc_macro2::TokenTree::Punct(p)), Some(proc_macro2::TokenTree::Ident(i)))
+            if p.as_char() == '@' && i == "expanded" =>
+        {
+            Some(tokens.collect())
+        }
+        _ => None,
     }
 }
 

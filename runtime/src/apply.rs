@@ -68,35 +68,50 @@ pub struct TableRowsBuilt {
 /// Builds a unit's rows under the run's context, fills in the keys of anonymous rows, and
 /// computes the checksum of the plan (table, columns and every value).
 pub fn build(unit: &Unit, context: &Context) -> (Vec<TableRowsBuilt>, String) {
-    context.clone().sync_scope_unit(unit.name, || {
-        let seed = (unit.build)();
-        let mut hasher = Sha256::new();
-        let tables: Vec<TableRowsBuilt> = seed
-            .tables
-            .into_iter()
-            .map(|table| {
-                let meta = table.meta;
-                hasher.update(meta.name.as_bytes());
-                let rows = KeyedRows::new(unit.name, table)
-                    .inspect(|row| hash_row(&mut hasher, meta, row))
-                    .collect();
-                TableRowsBuilt { meta, rows }
-            })
-            .collect();
-        (tables, format!("{:x}", hasher.finalize()))
-    })
+    let context = std::sync::Arc::new(context.clone());
+    let mut checksum = Checksum::default();
+    let tables = context
+        .sync_scope_unit(unit.name, unit.build)
+        .tables
+        .into_iter()
+        .map(|table| {
+            let meta = table.meta;
+            let rows = KeyedRows::new(unit.name, &context, table).inspect(|row| checksum.add(meta, row)).collect();
+            TableRowsBuilt { meta, rows }
+        })
+        .collect();
+    (tables, checksum.finish())
 }
 
-pub(crate) fn hash_row(hasher: &mut Sha256, meta: &TableMeta, row: &Row) {
-    hasher.update([0x1e]);
-    for (column, value) in row.columns.iter().zip(&row.values) {
-        hasher.update(meta.columns[*column as usize].name.as_bytes());
-        hasher.update([0x1f]);
-        match value.to_pg_text() {
-            Some(text) => hasher.update(text.as_bytes()),
-            None => hasher.update([0]),
+/// The checksum of a unit's plan: every table, column and value. Tables are hashed apart and
+/// combined by name, so the order in which they are produced does not matter.
+#[derive(Default)]
+pub(crate) struct Checksum {
+    tables: BTreeMap<&'static str, Sha256>,
+}
+
+impl Checksum {
+    pub(crate) fn add(&mut self, meta: &'static TableMeta, row: &Row) {
+        let hasher = self.tables.entry(meta.name).or_default();
+        hasher.update([0x1e]);
+        for (column, value) in row.columns.iter().zip(&row.values) {
+            hasher.update(meta.columns[*column as usize].name.as_bytes());
+            hasher.update([0x1f]);
+            match value.to_pg_text() {
+                Some(text) => hasher.update(text.as_bytes()),
+                None => hasher.update([0]),
+            }
+            hasher.update([0x1f]);
         }
-        hasher.update([0x1f]);
+    }
+
+    pub(crate) fn finish(self) -> String {
+        let mut all = Sha256::new();
+        for (table, hasher) in self.tables {
+            all.update(table.as_bytes());
+            all.update(hasher.finalize());
+        }
+        format!("{:x}", all.finalize())
     }
 }
 

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::Arc;
 
 use chrono::{DateTime, Days, NaiveTime, Utc};
 
@@ -39,7 +40,7 @@ fn start_of_today() -> DateTime<Utc> {
 }
 
 tokio::task_local! {
-    static CONTEXT: Context;
+    static CONTEXT: Arc<Context>;
     /// The unit whose rows are being built, for [`generated_id`].
     static UNIT: &'static str;
 }
@@ -47,22 +48,22 @@ tokio::task_local! {
 impl Context {
     /// Runs `future` with this context visible to the seed code it calls.
     pub async fn scope<F: Future>(self, future: F) -> F::Output {
-        CONTEXT.scope(self, future).await
+        CONTEXT.scope(Arc::new(self), future).await
     }
 
     /// Runs `f` with this context visible to the seed code it calls.
     pub fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
-        CONTEXT.sync_scope(self, f)
+        CONTEXT.sync_scope(Arc::new(self), f)
     }
 
     /// Runs `f` with this context, building the rows of `unit`.
-    pub(crate) fn sync_scope_unit<R>(self, unit: &'static str, f: impl FnOnce() -> R) -> R {
-        CONTEXT.sync_scope(self, || UNIT.sync_scope(unit, f))
+    pub(crate) fn sync_scope_unit<R>(self: &Arc<Self>, unit: &'static str, f: impl FnOnce() -> R) -> R {
+        CONTEXT.sync_scope(Arc::clone(self), || UNIT.sync_scope(unit, f))
     }
 
     fn with<R>(f: impl Fn(&Context) -> R) -> R {
         CONTEXT
-            .try_with(&f)
+            .try_with(|c| f(c))
             .unwrap_or_else(|_| f(&Context::default()))
     }
 }

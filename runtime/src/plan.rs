@@ -186,7 +186,7 @@ pub struct Each<I, F, R> {
     current: Option<R>,
 }
 
-impl<I, F, R> Each<I, F, R> {
+impl<I: Iterator, F: FnMut(I::Item) -> R, R: Iterator<Item = Row>> Each<I, F, R> {
     pub fn new(outer: I, per_item: Option<usize>, f: F) -> Self {
         Each {
             outer,

@@ -7,12 +7,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::iter::Peekable;
+use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::apply::{TableReport, hash_row};
+use crate::apply::{Checksum, TableReport};
 use crate::catalog::{Catalog, TableInfo, ident};
 use crate::context::Context;
 use crate::plan::{Row, TableMeta, TableRows, Unit, ordinal_key, ordinal_prefix};
@@ -22,19 +22,23 @@ use crate::{Error, Value};
 /// Bytes of COPY data produced before they are sent.
 const CHUNK_BYTES: usize = 1 << 20;
 
-/// A table's rows with the keys of anonymous rows filled in.
+/// A table's rows, produced under the run's context, with the keys of anonymous rows filled in.
 pub(crate) struct KeyedRows {
     rows: Box<dyn Iterator<Item = Row>>,
+    context: Arc<Context>,
+    unit: &'static str,
     prefix: u64,
     ordinal: u64,
 }
 
 impl KeyedRows {
-    pub(crate) fn new(unit: &str, table: TableRows) -> KeyedRows {
+    pub(crate) fn new(unit: &'static str, context: &Arc<Context>, table: TableRows) -> KeyedRows {
         KeyedRows {
             prefix: ordinal_prefix(unit, table.meta.name),
             ordinal: 0,
             rows: table.rows,
+            context: Arc::clone(context),
+            unit,
         }
     }
 }
@@ -43,7 +47,9 @@ impl Iterator for KeyedRows {
     type Item = Row;
 
     fn next(&mut self) -> Option<Row> {
-        let mut row = self.rows.next()?;
+        // Seed code reads the clock and scale while its rows are produced, so every row is.
+        let rows = &mut self.rows;
+        let mut row = self.context.sync_scope_unit(self.unit, || rows.next())?;
         for value in &mut row.values {
             if *value == Value::AutoKey {
                 *value = Value::Uuid(ordinal_key(self.prefix, self.ordinal));
@@ -60,17 +66,15 @@ impl Iterator for KeyedRows {
 
 /// The checksum of a unit's rows, computed by generating and discarding them.
 pub(crate) fn checksum(unit: &Unit, context: &Context) -> String {
-    context.clone().sync_scope_unit(unit.name, || {
-        let mut hasher = Sha256::new();
-        for table in (unit.build)().tables {
-            let meta = table.meta;
-            hasher.update(meta.name.as_bytes());
-            for row in KeyedRows::new(unit.name, table) {
-                hash_row(&mut hasher, meta, &row);
-            }
+    let context = Arc::new(context.clone());
+    let mut checksum = Checksum::default();
+    for table in context.sync_scope_unit(unit.name, unit.build).tables {
+        let meta = table.meta;
+        for row in KeyedRows::new(unit.name, &context, table) {
+            checksum.add(meta, &row);
         }
-        format!("{:x}", hasher.finalize())
-    })
+    }
+    checksum.finish()
 }
 
 /// Streams every table of `unit` into the database with COPY, dependencies first, and records
@@ -82,13 +86,13 @@ pub(crate) async fn copy_unit(
     generation: i64,
     context: &Context,
 ) -> Result<(Vec<TableReport>, String), Error> {
-    let seed = context
-        .clone()
-        .sync_scope_unit(unit.name, || (unit.build)());
+    let context = Arc::new(context.clone());
+    let seed = context.sync_scope_unit(unit.name, unit.build);
+    // The high halves of this unit's ordinal keys (version bits included), table by table.
     let prefixes: HashSet<u64> = seed
         .tables
         .iter()
-        .map(|t| ordinal_prefix(unit.name, t.meta.name))
+        .map(|t| ordinal_key(ordinal_prefix(unit.name, t.meta.name), 0).as_u64_pair().0)
         .collect();
     let names: Vec<&str> = seed.tables.iter().map(|t| t.meta.name).collect();
     let order: Vec<String> = catalog
@@ -98,7 +102,7 @@ pub(crate) async fn copy_unit(
         .collect();
     let mut tables: BTreeMap<&str, TableRows> =
         seed.tables.into_iter().map(|t| (t.meta.name, t)).collect();
-    let mut hasher = Sha256::new();
+    let mut checksum = Checksum::default();
     let mut reports = Vec::new();
     for name in &order {
         let Some(table) = tables.remove(name.as_str()) else {
@@ -106,8 +110,7 @@ pub(crate) async fn copy_unit(
         };
         let meta = table.meta;
         let info = catalog.table(meta.name)?;
-        hasher.update(meta.name.as_bytes());
-        let mut rows = KeyedRows::new(unit.name, table).peekable();
+        let mut rows = KeyedRows::new(unit.name, &context, table).peekable();
         let mut keys = KeyTracker::new(meta, info, &prefixes)?;
         let progress = TableProgress::new(unit.name, meta.name, rows.size_hint());
         let mut copied = 0u64;
@@ -118,8 +121,7 @@ pub(crate) async fn copy_unit(
                 info,
                 &mut rows,
                 &mut keys,
-                &mut hasher,
-                context,
+                &mut checksum,
                 &progress,
             )
             .await?;
@@ -133,7 +135,7 @@ pub(crate) async fn copy_unit(
             ..Default::default()
         });
     }
-    Ok((reports, format!("{:x}", hasher.finalize())))
+    Ok((reports, checksum.finish()))
 }
 
 /// One `COPY` of consecutive rows that give the same columns.
@@ -144,8 +146,7 @@ async fn copy_run(
     info: &TableInfo,
     rows: &mut Peekable<KeyedRows>,
     keys: &mut KeyTracker,
-    hasher: &mut Sha256,
-    context: &Context,
+    checksum: &mut Checksum,
     progress: &TableProgress,
 ) -> Result<u64, Error> {
     let Some(first) = rows.peek() else {
@@ -176,17 +177,15 @@ async fn copy_run(
     loop {
         let mut buffer = String::with_capacity(CHUNK_BYTES + 4096);
         let mut count = 0u64;
-        context.clone().sync_scope_unit(unit.name, || {
-            while buffer.len() < CHUNK_BYTES {
-                let Some(row) = rows.next_if(|r| r.columns == columns) else {
-                    break;
-                };
-                hash_row(hasher, meta, &row);
-                keys.track(&row);
-                encode_row(&row, &mut buffer);
-                count += 1;
-            }
-        });
+        while buffer.len() < CHUNK_BYTES {
+            let Some(row) = rows.next_if(|r| r.columns == columns) else {
+                break;
+            };
+            checksum.add(meta, &row);
+            keys.track(&row);
+            encode_row(&row, &mut buffer);
+            count += 1;
+        }
         if count == 0 {
             break;
         }
