@@ -17,6 +17,7 @@ pub struct UnitInfo<'a> {
     pub description: String,
     pub depends_on: Vec<String>,
     pub env: Vec<String>,
+    pub explicit: bool,
     pub schema: &'a Schema,
 }
 
@@ -109,6 +110,7 @@ pub fn registration(
     };
     let depends_on = &info.depends_on;
     let env = &info.env;
+    let explicit = info.explicit;
     let version = match info.schema.version {
         Some(v) => quote!(::core::option::Option::Some(#v)),
         None => quote!(::core::option::Option::None),
@@ -125,6 +127,7 @@ pub fn registration(
                 description: #description,
                 depends_on: &[#(#depends_on),*],
                 environments: &[#(#env),*],
+                explicit: #explicit,
                 file: ::core::file!(),
                 line: ::core::line!(),
                 schema_version: #version,

@@ -4,7 +4,7 @@
 //! seed      := header? table*
 //! header    := attr* "set" IDENT options? ";"          (item form only)
 //! options   := "(" option ("," option)* ","? ")"
-//! option    := "depends_on" "=" "[" IDENT,* "]" | "env" "=" "[" IDENT,* "]"
+//! option    := "depends_on" "=" "[" IDENT,* "]" | "env" "=" "[" IDENT,* "]" | "explicit"
 //! table     := IDENT "{" entry* "}"
 //! entry     := row | "for" PAT "in" EXPR "{" entry* "}"
 //! row       := (IDENT | "_") "{" (IDENT ":" EXPR),* ","? "}"
@@ -33,6 +33,8 @@ pub struct SetHeader {
 pub struct UnitOptions {
     pub depends_on: Vec<Ident>,
     pub env: Vec<Ident>,
+    /// `explicit`: applied only when named (`--only`), never by a plain run.
+    pub explicit: bool,
 }
 
 pub struct Body {
@@ -92,6 +94,7 @@ mod kw {
     syn::custom_keyword!(set);
     syn::custom_keyword!(depends_on);
     syn::custom_keyword!(env);
+    syn::custom_keyword!(explicit);
 }
 
 impl SetHeader {
@@ -145,6 +148,14 @@ impl Parse for UnitOptions {
         let mut options = UnitOptions::default();
         while !input.is_empty() {
             let lookahead = input.lookahead1();
+            if lookahead.peek(kw::explicit) {
+                input.parse::<kw::explicit>()?;
+                options.explicit = true;
+                if !input.is_empty() {
+                    input.parse::<Token![,]>()?;
+                }
+                continue;
+            }
             let target = if lookahead.peek(kw::depends_on) {
                 input.parse::<kw::depends_on>()?;
                 &mut options.depends_on

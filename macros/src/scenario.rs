@@ -81,6 +81,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         description,
         depends_on: options.depends_on.iter().map(ToString::to_string).collect(),
         env,
+        explicit: options.explicit,
         schema: &schema,
     };
     // A function with arguments cannot be registered: its error stands alone.

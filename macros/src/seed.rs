@@ -53,6 +53,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
             .map(ToString::to_string)
             .collect(),
         env,
+        explicit: header.options.explicit,
         schema: &schema,
     };
     let registration = expand::registration(&info, &[checked], &quote!(#build), &refs);

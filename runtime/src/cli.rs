@@ -250,6 +250,7 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     }
     let only = seed.only.as_deref();
     let (pool, _) = connect(global.database_url.as_deref()).await?;
+    let connected = std::time::Instant::now();
     if seed.status {
         let statuses = runner::status(&pool, &registry, &options).await?;
         return report::print_status(&statuses, json);
@@ -269,7 +270,8 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     } else {
         runner::apply(&pool, &units, &options).await?
     };
-    report::print_apply(&reports, seed.dry_run, json)
+    let millis = connected.elapsed().as_secs_f64() * 1000.0;
+    report::print_apply(&reports, seed.dry_run, json, millis)
 }
 
 async fn connect(flag: Option<&str>) -> Result<(PgPool, ResolvedDatabase), Error> {

@@ -35,6 +35,8 @@ pub struct Unit {
     pub depends_on: &'static [&'static str],
     /// Environments the unit may run in; empty means development and test.
     pub environments: &'static [&'static str],
+    /// Applied only when named with `--only`, never by a run that applies everything.
+    pub explicit: bool,
     pub file: &'static str,
     pub line: u32,
     /// The last migration version the unit was checked against at compile time.

@@ -52,7 +52,7 @@ impl Registry {
     }
 
     /// The units a run applies, dependencies first: the named ones (or, with no names, every unit
-    /// allowed in `environment`) and everything they depend on.
+    /// allowed in `environment` that is not `explicit`) and everything they depend on.
     pub fn select(
         &self,
         names: Option<&[String]>,
@@ -63,7 +63,10 @@ impl Registry {
                 .iter()
                 .map(|n| self.get(n))
                 .collect::<Result<_, _>>()?,
-            None => self.units().filter(|u| u.allows(environment)).collect(),
+            None => self
+                .units()
+                .filter(|u| u.allows(environment) && !u.explicit)
+                .collect(),
         };
         let mut needed: BTreeMap<&'static str, &'static Unit> = BTreeMap::new();
         let mut stack: Vec<(&'static Unit, Option<&'static str>)> =

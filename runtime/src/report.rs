@@ -26,6 +26,8 @@ pub struct ListedUnit {
     pub kind: crate::UnitKind,
     pub depends_on: Vec<&'static str>,
     pub environments: &'static [&'static str],
+    /// Applied only when named with `--only`.
+    pub explicit: bool,
     pub rows: Option<u64>,
     pub description: &'static str,
     pub location: String,
@@ -39,6 +41,7 @@ pub fn list(registry: &Registry) -> Vec<ListedUnit> {
             kind: u.kind,
             depends_on: u.dependencies(),
             environments: u.environments(),
+            explicit: u.explicit,
             rows: u.static_rows,
             description: u.description,
             location: u.location(),
@@ -62,7 +65,10 @@ pub fn print_list(registry: &Registry, json: bool) -> Result<(), Error> {
         } else {
             u.depends_on.join(", ")
         };
-        let description = u.description.lines().next().unwrap_or_default();
+        let mut description = u.description.lines().next().unwrap_or_default().to_owned();
+        if u.explicit {
+            description.push_str(" (only with --only)");
+        }
         println!(
             "{:<22} {:<9} {:>5}  {:<34} {:<30} {description}",
             u.name,
@@ -115,9 +121,25 @@ pub fn print_graph(registry: &Registry, format: GraphFormat, out: &mut impl Writ
     let _ = writeln!(out, "{}", lines.join("\n"));
 }
 
-pub fn print_apply(reports: &[UnitReport], dry_run: bool, json: bool) -> Result<(), Error> {
+/// The JSON of a run: its units, and the milliseconds from connecting to the end.
+#[derive(Serialize)]
+struct RunJson<'a> {
+    units: &'a [UnitReport],
+    millis: f64,
+}
+
+/// Prints what a run did; `millis` is the time from connecting to the end of the run.
+pub fn print_apply(
+    reports: &[UnitReport],
+    dry_run: bool,
+    json: bool,
+    millis: f64,
+) -> Result<(), Error> {
     if json {
-        return print_json(reports);
+        return print_json(&RunJson {
+            units: reports,
+            millis,
+        });
     }
     if dry_run {
         println!("dry run: nothing was written; this is what a run would do");
@@ -137,15 +159,15 @@ pub fn print_apply(reports: &[UnitReport], dry_run: bool, json: bool) -> Result<
         .iter()
         .filter(|r| r.outcome != Outcome::Unchanged)
         .count();
-    let total: f64 = reports.iter().map(|r| r.millis).sum();
+    let total = millis;
     if changed == 0 {
         println!(
-            "nothing to do: {} unit(s) already applied and unchanged ({total:.1} ms)",
+            "nothing to do: {} unit(s) already applied and unchanged ({total:.1} ms after connecting)",
             reports.len()
         );
     } else {
         println!(
-            "{changed} of {} unit(s) written ({total:.1} ms)",
+            "{changed} of {} unit(s) written ({total:.1} ms after connecting)",
             reports.len()
         );
     }

@@ -39,7 +39,14 @@ const STYLES: &[&str] = &[
     "forró",
 ];
 
-const FORMATS: &[&str] = &["Festival", "Congress", "Weekender", "Marathon", "Bootcamp", "Social"];
+const FORMATS: &[&str] = &[
+    "Festival",
+    "Congress",
+    "Weekender",
+    "Marathon",
+    "Bootcamp",
+    "Social",
+];
 
 const ATTENDANCE: &[&str] = &["interested", "going", "attended", "cancelled", "waitlisted"];
 
@@ -56,8 +63,9 @@ fn base_price(currency: &str) -> f64 {
 
 /// A large generated catalog for performance tests: organizers, venues, teachers, musicians,
 /// events with lineups and pricing tiers, users, saves and attendances. Sized by
-/// `--scale events=N` (default 1000); the other tables follow in proportion.
-#[seedbed::scenario]
+/// `--scale events=N` (default 1000); the other tables follow in proportion. Applied only when
+/// named: `seed-runner --only large_catalog`.
+#[seedbed::scenario(explicit)]
 fn large_catalog() -> Seed {
     let events = scale("events", 1_000);
     let organizers = events / 1_000 + 1;
