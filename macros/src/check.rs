@@ -21,6 +21,8 @@ pub struct CheckedTable<'a> {
     pub table: &'a Table,
     /// Index of the single uuid primary key column that seedbed derives, if the table has one.
     pub derived_key: Option<usize>,
+    /// Index of the single primary key column the database generates (identity or serial).
+    pub generated_key: Option<usize>,
     pub entries: Vec<CheckedEntry<'a>>,
 }
 
@@ -48,9 +50,11 @@ pub enum CheckedValue<'a> {
     Literal(Literal),
     /// A label of another table in the same `seed!`.
     LocalRef {
+        unit: String,
         table: String,
         label: String,
-        key: u128,
+        /// The derived key, or `None` when the database generates it.
+        key: Option<u128>,
     },
     /// Any other expression: rustc checks its type against the column.
     Expr(&'a Expr),
@@ -145,6 +149,7 @@ pub fn check<'a>(
             ident: &block.name,
             table,
             derived_key: cx.derived_key,
+            generated_key: generated_key(table),
             entries,
         });
     }
@@ -161,9 +166,9 @@ fn collect_labels(
     for block in &body.tables {
         let mut seen: HashSet<String> = HashSet::new();
         let table_labels = labels.entry(block.name.to_string()).or_default();
-        let derived = schema
+        let labelable = schema
             .table(&block.name.to_string())
-            .is_some_and(|t| derived_key(t).is_some());
+            .is_some_and(|t| derived_key(t).is_some() || generated_key(t).is_some());
         for entry in &block.entries {
             match entry {
                 Entry::Row(RowDef {
@@ -181,11 +186,11 @@ fn collect_labels(
                             format!("label `{text}` is used twice in table `{}`", block.name),
                         );
                     } else {
-                        if !derived && schema.table(&block.name.to_string()).is_some() {
+                        if !labelable && schema.table(&block.name.to_string()).is_some() {
                             errors.at(
                                 label.span(),
                                 format!(
-                                    "rows of `{}` cannot be labelled: its primary key is not a single uuid column; write `_` instead",
+                                    "rows of `{}` cannot be labelled: its primary key is neither a single uuid column nor a single generated one; write `_` instead",
                                     block.name
                                 ),
                             );
@@ -225,6 +230,19 @@ pub fn derived_key(table: &Table) -> Option<usize> {
             .columns
             .iter()
             .position(|c| &c.name == key && c.ty == SqlType::Uuid),
+        _ => None,
+    }
+}
+
+/// The single integer primary key column that the database generates (identity or serial):
+/// seedbed takes its values from the column's sequence and records them per label.
+pub fn generated_key(table: &Table) -> Option<usize> {
+    match table.primary_key.as_slice() {
+        [key] => table.columns.iter().position(|c| {
+            &c.name == key
+                && c.generated
+                && matches!(c.ty, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
+        }),
         _ => None,
     }
 }
@@ -430,9 +448,14 @@ impl<'a> TableCx<'a, '_> {
             .find(|fk| fk.columns == [column.name.clone()]);
         match fk {
             Some(fk) if &fk.ref_table == table => Ok(Some(CheckedValue::LocalRef {
+                unit: self.unit.to_owned(),
                 table: table.clone(),
                 label: label.clone(),
-                key: label_key(self.unit, table, label),
+                key: self
+                    .schema
+                    .table(table)
+                    .and_then(derived_key)
+                    .map(|_| label_key(self.unit, table, label)),
             })),
             Some(fk) => Err(syn::Error::new_spanned(
                 expr,

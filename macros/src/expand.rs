@@ -27,7 +27,7 @@ pub fn seed_expr(checked: &Checked<'_>, schema: &Schema) -> TokenStream {
     let mut tables = Vec::new();
     for table in &checked.tables {
         let meta = format_ident!("__SEEDBED_TABLE_{}", table.table.name.to_uppercase());
-        items.push(table_meta(&meta, table.table, table.derived_key));
+        items.push(table_meta(&meta, table));
         for column in used_columns(table) {
             items.push(column_trait(
                 table.table,
@@ -51,17 +51,22 @@ pub fn label_modules(unit: &str, checked: &Checked<'_>) -> TokenStream {
     let modules = checked
         .tables
         .iter()
-        .filter(|t| t.derived_key.is_some())
+        .filter(|t| t.derived_key.is_some() || t.generated_key.is_some())
         .map(|table| {
             let module = table.ident;
             let table_name = &table.table.name;
             let hash = table_hash(table_name);
             let mut labels: Vec<(&Ident, u128)> = Vec::new();
             for row in top_level_rows(&table.entries) {
-                let key = row.values.iter().find_map(|(_, v)| match v {
-                    CheckedValue::Key(k) => Some(*k),
-                    _ => None,
-                });
+                // A generated key is not known until the row is inserted: 0 stands for it.
+                let key = row
+                    .values
+                    .iter()
+                    .find_map(|(_, v)| match v {
+                        CheckedValue::Key(k) => Some(*k),
+                        _ => None,
+                    })
+                    .or(table.generated_key.map(|_| 0));
                 // A label used twice is reported by the check; one constant keeps rustc quiet.
                 if let (Some(label), Some(key)) = (row.label, key)
                     && !labels.iter().any(|(l, _)| *l == label)
@@ -223,7 +228,8 @@ pub fn table_hash(name: &str) -> u64 {
     })
 }
 
-fn table_meta(ident: &Ident, table: &Table, derived_key: Option<usize>) -> TokenStream {
+fn table_meta(ident: &Ident, checked: &CheckedTable<'_>) -> TokenStream {
+    let table = checked.table;
     let name = &table.name;
     let columns = table.columns.iter().map(|c| {
         let column = &c.name;
@@ -239,19 +245,22 @@ fn table_meta(ident: &Ident, table: &Table, derived_key: Option<usize>) -> Token
         .iter()
         .filter_map(|k| table.columns.iter().position(|c| &c.name == k))
         .map(|i| i as u16);
-    let derived_key = match derived_key {
+    let index = |i: Option<usize>| match i {
         Some(i) => {
             let i = i as u16;
             quote!(::core::option::Option::Some(#i))
         }
         None => quote!(::core::option::Option::None),
     };
+    let derived_key = index(checked.derived_key);
+    let generated_key = index(checked.generated_key);
     quote! {
         static #ident: __sb::TableMeta = __sb::TableMeta {
             name: #name,
             columns: &[#(#columns),*],
             primary_key: &[#(#primary_key),*],
             derived_key: #derived_key,
+            generated_key: #generated_key,
         };
     }
 }
@@ -329,7 +338,11 @@ fn column_trait(table: &Table, column: &Column, schema: &Schema) -> TokenStream 
 
 fn marker(table: &Table, column: &Column, schema: &Schema) -> TokenStream {
     let base = match single_fk_target(table, column) {
-        Some(target) if column.ty == SqlType::Uuid && schema.table(target).is_some() => {
+        Some(target)
+            if schema.table(target).is_some_and(|t| {
+                column.ty == SqlType::Uuid || crate::check::generated_key(t).is_some()
+            }) =>
+        {
             let hash = table_hash(target);
             quote!(__sb::sql::Ref<#hash>)
         }
@@ -458,9 +471,17 @@ fn value_expr(table: &Table, column: &Column, value: &CheckedValue<'_>) -> Token
         CheckedValue::Key(key) => quote!(__sb::Value::Uuid(__sb::Uuid::from_u128(#key))),
         CheckedValue::AutoKey => quote!(__sb::Value::AutoKey),
         CheckedValue::Null => quote!(__sb::Value::Null),
-        CheckedValue::LocalRef { key, .. } => {
+        CheckedValue::LocalRef { key: Some(key), .. } => {
             quote!(__sb::Value::Uuid(__sb::Uuid::from_u128(#key)))
         }
+        CheckedValue::LocalRef {
+            unit,
+            table,
+            label,
+            key: None,
+        } => quote! {
+            __sb::Value::Ref(__sb::RowId { unit: #unit, table: #table, label: #label, key: __sb::Uuid::nil() })
+        },
         CheckedValue::Literal(lit) => literal_expr(&column.ty, lit),
         CheckedValue::Expr(expr) => {
             // The whole call carries the value's span, so rustc points at the value alone.

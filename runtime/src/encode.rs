@@ -135,6 +135,26 @@ impl<const T: u64> Encode<sql::Ref<T>> for Uuid {
     }
 }
 
+/// What iterating a table's `ALL` list gives.
+impl<const T: u64> Encode<sql::Ref<T>> for &RowRef<T> {
+    fn encode(self) -> Value {
+        Value::Ref(self.0)
+    }
+}
+
+/// A raw key of a table with an integer primary key.
+impl<const T: u64> Encode<sql::Ref<T>> for i64 {
+    fn encode(self) -> Value {
+        Value::Int(self)
+    }
+}
+
+impl<const T: u64> Encode<sql::Ref<T>> for i32 {
+    fn encode(self) -> Value {
+        Value::Int(self.into())
+    }
+}
+
 impl<const T: u64, V: Encode<sql::Ref<T>>> Encode<sql::Nullable<sql::Ref<T>>> for V {
     fn encode(self) -> Value {
         Encode::<sql::Ref<T>>::encode(self)

@@ -92,6 +92,9 @@ pub struct TableMeta {
     pub primary_key: &'static [u16],
     /// The uuid primary key that seedbed derives for every row, when the table has one.
     pub derived_key: Option<u16>,
+    /// The integer primary key the database generates (identity, serial), when the table has
+    /// one: seedbed draws the values from its sequence and records them per label.
+    pub generated_key: Option<u16>,
 }
 
 #[derive(Debug)]

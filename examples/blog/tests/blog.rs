@@ -1,0 +1,59 @@
+//! The blog example against a fresh database: every unit applied, the thread's replies point at
+//! the right comments, a re-run changes nothing, and cleanup of the scenario leaves the posts.
+
+use seedbed::fixture::Fixture;
+use seedbed::registry::Registry;
+use seedbed::runner::{self, RunOptions};
+
+use blog_seeds::MIGRATIONS;
+
+#[tokio::test]
+async fn seeds_the_blog_and_cleans_up_the_thread() -> anyhow::Result<()> {
+    let db = Fixture::new(MIGRATIONS).database().await?;
+    let pool = db.connect().await?;
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await }
+    };
+    assert_eq!(count("SELECT count(*) FROM authors").await?, 2);
+    assert_eq!(count("SELECT count(*) FROM posts").await?, 3);
+    assert_eq!(count("SELECT count(*) FROM post_tags").await?, 5);
+    assert_eq!(count("SELECT count(*) FROM comments").await?, 23);
+    let replies: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.body, parent.author_name FROM comments c JOIN comments parent ON parent.id = c.reply_to_id
+         ORDER BY c.created_at, c.body",
+    )
+    .fetch_all(&pool)
+    .await?;
+    assert_eq!(replies.len(), 2);
+    assert!(
+        replies
+            .iter()
+            .any(|(body, parent)| body.starts_with("Yes") && parent == "Grace")
+    );
+
+    let registry = Registry::discover()?;
+    let options = RunOptions::new("test")?;
+    let units = registry.select(None, "test")?;
+    let again = runner::apply(&pool, &units, &options).await?;
+    assert!(
+        again
+            .iter()
+            .all(|r| r.outcome == seedbed::apply::Outcome::Unchanged)
+    );
+
+    runner::cleanup(
+        &pool,
+        &registry,
+        Some(&["lively_thread".to_owned()]),
+        false,
+        &options,
+    )
+    .await?;
+    assert_eq!(count("SELECT count(*) FROM comments").await?, 0);
+    assert_eq!(count("SELECT count(*) FROM posts").await?, 3);
+
+    pool.close().await;
+    db.drop().await?;
+    Ok(())
+}
