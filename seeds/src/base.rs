@@ -1,30 +1,39 @@
-//! Base data.
+//! The base data: what every development and test database starts from.
+//!
+//! Each part is a seed set of its own, so `seed-runner --only venues` applies the venues (and
+//! what they depend on) alone; the set `base` depends on every part and so applies them all.
+//! Rows of one part are reached from others through their labels, e.g.
+//! `crate::base::venues::tanzhaus_berlin` or `crate::base::teachers::ALL`.
+//!
+//! | set            | tables                                                                 |
+//! |----------------|------------------------------------------------------------------------|
+//! | `dance_styles` | dance_styles (also in production and staging: reference data)          |
+//! | `organizers`   | organizers                                                             |
+//! | `venues`       | venues: six venues in six countries                                    |
+//! | `teachers`     | teachers, teacher_social_links                                         |
+//! | `musicians`    | musicians, musician_social_links                                       |
+//! | `events`       | event_series, events, event_dance_styles, event_teachers, event_musicians, pricing_tiers, event_sessions |
+//! | `users`        | users, user_preferences, user_dance_styles: three test accounts        |
+//! | `follows`      | user_teacher_follows, user_musician_follows                            |
 
 use seedbed::seed;
 
+// Files are named by theme, not by table: `seed!` creates a module per table it writes
+// (`venues`, `teachers`, ...), re-exported here as `crate::base::<table>`.
+mod artists;
+mod community;
+mod places;
+mod programme;
+mod styles;
+
+pub use artists::*;
+pub use community::*;
+pub use places::*;
+pub use programme::*;
+pub use styles::*;
+
 seed! {
-    /// Dance styles: reference data production needs too.
-    set dance_styles(env = [production, staging, development, test]);
-
-    dance_styles {
-        salsa { name: "Salsa", slug: "salsa", description: "Cuban and Puerto Rican partner dance" }
-        salsa_on2 { name: "Salsa On2", slug: "salsa-on2", parent_style_id: dance_styles::salsa }
-        bachata { name: "Bachata", slug: "bachata" }
-    }
-}
-
-seed! {
-    /// Venues.
-    set venues;
-
-    venues {
-        tanzhaus_berlin {
-            name: "Tanzhaus Berlin", slug: "tanzhaus-berlin", city: "Berlin", country: "DE",
-            latitude: 52.520008, longitude: 13.404954, timezone: "Europe/Berlin", capacity: 400,
-        }
-        _ { name: "Casa do Baile", slug: "casa-do-baile", city: "Lisboa", country: "PT", capacity: Some(250) }
-        for i in 0..3 {
-            _ { name: format!("Hall {i}"), slug: format!("hall-{i}"), city: "Paris", country: "FR" }
-        }
-    }
+    /// All the base data: dance styles, organizers, venues, teachers, musicians, events, test
+    /// users and their follows.
+    set base(depends_on = [dance_styles, organizers, venues, teachers, musicians, events, users, follows]);
 }

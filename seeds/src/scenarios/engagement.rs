@@ -27,7 +27,14 @@ const fn r(
     attendance: &'static str,
     saved: bool,
 ) -> Reviewer {
-    Reviewer { name, email, city, country, attendance, saved }
+    Reviewer {
+        name,
+        email,
+        city,
+        country,
+        attendance,
+        saved,
+    }
 }
 
 /// Twenty dancers from across Europe; their accounts are generated in a loop.
