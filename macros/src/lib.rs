@@ -10,6 +10,9 @@ mod schema;
 mod seed;
 mod source;
 
+#[cfg(test)]
+mod tests;
+
 use proc_macro::TokenStream;
 
 /// Declares seed rows, checked at compile time against the migrations.

@@ -25,7 +25,10 @@ impl Schema {
                 message,
             };
             for parsed in parse(&statement).map_err(error)? {
-                next.apply(&parsed).map_err(error)?;
+                next.apply(&parsed).map_err(|message| LoadError {
+                    line: column_line(&parsed, &message).unwrap_or(statement.line),
+                    ..error(message)
+                })?;
             }
         }
         *self = next;
@@ -375,6 +378,22 @@ impl Schema {
         }
         Ok(())
     }
+}
+
+/// The line of the column definition an error of a `CREATE TABLE` is about (the message starts
+/// with "column `name` "), rather than that of the statement. sqlparser's positions are those of
+/// the file (see [`parse`]).
+fn column_line(statement: &Statement, message: &str) -> Option<u64> {
+    let Statement::CreateTable(create) = statement else {
+        return None;
+    };
+    let name = message.strip_prefix("column `")?.split('`').next()?;
+    create
+        .columns
+        .iter()
+        .find(|c| ident(&c.name) == name)
+        .map(|c| c.name.span.start.line)
+        .filter(|line| *line > 0)
 }
 
 /// Parses one statement. sqlparser's positions are made those of the file by padding the

@@ -881,11 +881,12 @@ fn load_errors_name_file_and_line() {
 
 #[test]
 fn unknown_types_tables_and_statements_are_errors() {
+    // The line is that of the column, not of the statement.
     let e = error("CREATE TABLE t (\n  id int,\n  price money\n);");
     assert_eq!(
         (e.line, e.message.as_str()),
         (
-            1,
+            3,
             "column `price` of table `t`: unknown column type `money`"
         )
     );

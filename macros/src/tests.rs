@@ -1,0 +1,475 @@
+//! Expansion tests: `seed::expand` and `scenario::expand` on token streams, checked against
+//! the Festival Scout migrations (found by walking up from this crate's manifest), asserting the
+//! shape of the generated code and the messages of mistakes. The compiler's view of the same
+//! (spans, rustc's own errors) is in `runtime/tests/ui`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{ExprStruct, File, Item, ItemFn, ItemMacro, ItemMod, Stmt};
+
+use crate::check::label_key;
+use crate::expand::table_hash;
+
+fn parse(out: TokenStream) -> File {
+    syn::parse2(out.clone()).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+fn seed(input: TokenStream) -> File {
+    parse(crate::seed::expand(input))
+}
+
+fn scenario(attr: TokenStream, item: TokenStream) -> File {
+    parse(crate::scenario::expand(attr, item))
+}
+
+/// Tokens as text without spaces, for comparisons that do not care about layout.
+fn text(tokens: impl quote::ToTokens) -> String {
+    tokens.to_token_stream().to_string().replace(' ', "")
+}
+
+fn macro_named<'f>(file: &'f File, name: &str) -> Vec<&'f ItemMacro> {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == name) => {
+                Some(m)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The messages of the `compile_error!`s of an expansion, in order.
+fn errors(file: &File) -> Vec<String> {
+    macro_named(file, "compile_error")
+        .into_iter()
+        .map(|m| m.mac.parse_body::<syn::LitStr>().unwrap().value())
+        .collect()
+}
+
+fn module<'f>(items: &'f [Item], name: &str) -> &'f [Item] {
+    items
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(ItemMod {
+                ident,
+                content: Some((_, items)),
+                ..
+            }) if ident == name => Some(items.as_slice()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no module `{name}`"))
+}
+
+/// The label constants of a module: name, type and value, as text.
+fn consts(items: &[Item]) -> Vec<(String, String, String)> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Const(c) => Some((c.ident.to_string(), text(&c.ty), text(&c.expr))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The `Unit { ... }` given to `inventory::submit!`.
+fn registration(file: &File) -> ExprStruct {
+    let [submit] = macro_named(file, "submit")[..] else {
+        panic!("expected one registration")
+    };
+    submit.mac.parse_body().unwrap()
+}
+
+fn field(unit: &ExprStruct, name: &str) -> String {
+    let value = unit
+        .fields
+        .iter()
+        .find(|f| matches!(&f.member, syn::Member::Named(n) if n == name))
+        .unwrap_or_else(|| panic!("no field `{name}`"));
+    text(&value.expr)
+}
+
+fn function<'f>(file: &'f File, name: &str) -> &'f ItemFn {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            Item::Fn(f) if f.sig.ident == name => Some(f),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no function `{name}`"))
+}
+
+/// Names of the traits a build function declares: one per column given an expression.
+fn column_traits(build: &ItemFn) -> Vec<String> {
+    build
+        .block
+        .stmts
+        .iter()
+        .filter_map(|stmt| match stmt {
+            Stmt::Item(Item::Trait(t)) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn places() -> File {
+    seed(quote! {
+        /// Venues in Berlin.
+        set places(depends_on = [styles], env = [production, development]);
+
+        venues {
+            tanzhaus { name: "Tanzhaus", slug: "tanzhaus", city: "Berlin", country: "DE", capacity: CAP }
+            halle { name: "Halle", slug: "halle", city: "Berlin", country: "DE", capacity: CAP * 2 }
+            _ { name: format!("Hall {}", 3), slug: "hall-3", city: "Berlin", country: "DE" }
+        }
+        organizers {
+            berlin_swing { name: "Berlin Swing", slug: "berlin-swing" }
+        }
+    })
+}
+
+#[test]
+fn labels_become_constants_keyed_by_uuidv5_of_unit_table_and_label() {
+    let file = places();
+    assert_eq!(errors(&file), Vec::<String>::new());
+    let venues = module(&file.items, "venues");
+    let hash = table_hash("venues");
+    let row_ref = format!("::seedbed::RowRef<{hash}u64>");
+    let key = |label| label_key("places", "venues", label);
+    assert_eq!(
+        consts(venues),
+        [
+            (
+                "tanzhaus".to_owned(),
+                row_ref.clone(),
+                format!(
+                    "::seedbed::RowRef::new(\"places\",\"venues\",\"tanzhaus\",{}u128)",
+                    key("tanzhaus")
+                )
+            ),
+            (
+                "halle".to_owned(),
+                row_ref.clone(),
+                format!(
+                    "::seedbed::RowRef::new(\"places\",\"venues\",\"halle\",{}u128)",
+                    key("halle")
+                )
+            ),
+            (
+                "ALL".to_owned(),
+                format!("&[{row_ref}]"),
+                "&[tanzhaus,halle]".to_owned()
+            ),
+        ]
+    );
+    // The key is a version 5 uuid, and depends on each of unit, table and label.
+    assert_eq!(uuid::Uuid::from_u128(key("tanzhaus")).get_version_num(), 5);
+    assert_ne!(key("tanzhaus"), label_key("other", "venues", "tanzhaus"));
+    assert_ne!(key("tanzhaus"), label_key("places", "events", "tanzhaus"));
+    // The row carries the same key as its constant.
+    let build = text(function(&file, "__seedbed_build_places"));
+    assert!(build.contains(&format!("Uuid::from_u128({}u128)", key("tanzhaus"))));
+    assert!(
+        build.contains("__sb::Value::AutoKey"),
+        "the `_` row: {build}"
+    );
+    assert_eq!(consts(module(&file.items, "organizers")).len(), 2);
+}
+
+#[test]
+fn one_type_checking_trait_per_column_given_an_expression() {
+    let file = places();
+    let build = function(&file, "__seedbed_build_places");
+    // `capacity` takes two expressions, `name` one; literal-only columns need no trait.
+    assert_eq!(
+        column_traits(build),
+        ["__seedbed_venues__capacity", "__seedbed_venues__name"]
+    );
+    let build = text(build);
+    assert!(
+        build.contains("__seedbed_venues__capacity::encode(CAP*2)"),
+        "{build}"
+    );
+    assert!(
+        build
+            .contains("message=\"column`capacity`of`venues`is`integer`:`{Self}`isnotavalueforit\""),
+        "{build}"
+    );
+    // Nullable: the marker admits `Option`s.
+    assert!(
+        build.contains("Encode<__sb::sql::Nullable<__sb::sql::Integer>>"),
+        "{build}"
+    );
+    // Literals are encoded at compile time.
+    assert!(build.contains("__sb::Value::str(\"Tanzhaus\")"), "{build}");
+}
+
+#[test]
+fn table_metas_describe_the_tables_used() {
+    let file = places();
+    let build = text(function(&file, "__seedbed_build_places"));
+    for table in ["VENUES", "ORGANIZERS"] {
+        assert!(
+            build.contains(&format!("static__SEEDBED_TABLE_{table}:__sb::TableMeta")),
+            "{build}"
+        );
+    }
+    assert!(
+        build.contains("name:\"venues\",columns:&[__sb::ColumnMeta{name:\"id\",sql_type:\"uuid\"")
+    );
+    assert!(build.contains("sql_type:\"numeric(9,6)\""));
+    assert!(build.contains("primary_key:&[0u16],derived_key:::core::option::Option::Some(0u16)"));
+    // Foreign keys name their table (organizers.owner_user_id -> users).
+    assert!(build.contains(
+        "name:\"owner_user_id\",sql_type:\"uuid\",references:::core::option::Option::Some(\"users\")"
+    ));
+    assert!(build.contains(".table(&__SEEDBED_TABLE_VENUES,"));
+}
+
+#[test]
+fn a_set_registers_its_name_docs_dependencies_environments_and_row_count() {
+    let unit = registration(&places());
+    assert_eq!(field(&unit, "name"), "\"places\"");
+    assert_eq!(field(&unit, "kind"), "::seedbed::__private::UnitKind::Set");
+    assert_eq!(field(&unit, "description"), "\"VenuesinBerlin.\"");
+    assert_eq!(field(&unit, "depends_on"), "&[\"styles\"]");
+    assert_eq!(
+        field(&unit, "environments"),
+        "&[\"production\",\"development\"]"
+    );
+    assert_eq!(
+        field(&unit, "static_rows"),
+        "::core::option::Option::Some(4u64)"
+    );
+    assert_eq!(field(&unit, "build"), "__seedbed_build_places");
+    assert!(field(&unit, "schema_version").starts_with("::core::option::Option::Some("));
+}
+
+#[test]
+fn loops_and_references_to_other_units() {
+    let file = seed(quote! {
+        set festivals;
+        event_teachers {
+            for teacher in crate::base::teachers::ALL {
+                _ { event_id: crate::base::events::lindy_shock, teacher_id: *teacher }
+            }
+        }
+    });
+    assert_eq!(errors(&file), Vec::<String>::new());
+    let unit = registration(&file);
+    // Rows generated in a loop are not counted at compile time.
+    assert_eq!(field(&unit, "static_rows"), "::core::option::Option::None");
+    // The paths into other units are probed for the units they belong to.
+    let references = field(&unit, "references");
+    assert!(
+        references.contains("Probe(&crate::base::teachers::ALL)"),
+        "{references}"
+    );
+    assert!(
+        references.contains("Probe(&crate::base::events::lindy_shock)"),
+        "{references}"
+    );
+    // Unlabelled rows only: no label module.
+    assert!(!file.items.iter().any(|i| matches!(i, Item::Mod(_))));
+    let build = function(&file, "__seedbed_build_festivals");
+    assert_eq!(
+        column_traits(build),
+        [
+            "__seedbed_event_teachers__event_id",
+            "__seedbed_event_teachers__teacher_id"
+        ]
+    );
+    let build = text(build);
+    assert!(
+        build.contains("references`teachers`:thevalueisnotarowof`teachers`"),
+        "{build}"
+    );
+    assert!(build.contains("Encode<__sb::sql::Ref<"), "{build}");
+}
+
+#[test]
+fn a_scenario_registers_its_function_and_keeps_its_labels_in_a_module() {
+    let file = scenario(
+        quote!(depends_on = [base], env = [test]),
+        quote! {
+            /// A user who follows every teacher.
+            fn power_user() -> seedbed::Seed {
+                seedbed::seed! {
+                    users {
+                        paula { email: "paula@festivalscout.test", display_name: "Paula", password_hash: "x" }
+                    }
+                    user_teacher_follows {
+                        for &teacher in crate::base::teachers::ALL {
+                            _ { user_id: users::paula, teacher_id: teacher }
+                        }
+                    }
+                }
+            }
+        },
+    );
+    assert_eq!(errors(&file), Vec::<String>::new());
+    let labels = module(module(&file.items, "power_user"), "users");
+    assert_eq!(consts(labels)[0].0, "paula");
+    assert!(consts(labels)[0].2.contains(&format!(
+        "\"power_user\",\"users\",\"paula\",{}u128",
+        label_key("power_user", "users", "paula")
+    )));
+    let unit = registration(&file);
+    assert_eq!(
+        field(&unit, "kind"),
+        "::seedbed::__private::UnitKind::Scenario"
+    );
+    assert_eq!(field(&unit, "name"), "\"power_user\"");
+    assert_eq!(
+        field(&unit, "description"),
+        "\"Auserwhofollowseveryteacher.\""
+    );
+    assert_eq!(field(&unit, "depends_on"), "&[\"base\"]");
+    assert_eq!(field(&unit, "environments"), "&[\"test\"]");
+    assert_eq!(field(&unit, "build"), "power_user");
+    // The `seed!` block of the function is replaced by its expansion; a reference to a label
+    // of the same block is resolved to its key.
+    let body = text(&function(&file, "power_user").block);
+    assert!(body.contains("__SEEDBED_TABLE_USERS"), "{body}");
+    assert!(
+        body.contains(&format!(
+            "Uuid::from_u128({}u128)",
+            label_key("power_user", "users", "paula")
+        )),
+        "{body}"
+    );
+}
+
+#[test]
+fn mistakes_are_reported_with_the_expected_name() {
+    let cases = [
+        (
+            quote!(set s; venue { _ { name: "x" } }),
+            "unknown table `venue`; did you mean `venues`?",
+        ),
+        (
+            quote!(set s; venues { _ { name: "x", slug: "x", city: "x", country: "DE", capacty: 1 } }),
+            "unknown column `capacty` in table `venues`; did you mean `capacity`?",
+        ),
+        (
+            quote!(set s; venues { _ { name: "x" } }),
+            "missing required columns `slug`, `city`, `country` of table `venues` (NOT NULL, no default)",
+        ),
+        (
+            quote!(set s; users { _ { email: "a@b.test", display_name: "a", password_hash: "x", role: "root" } }),
+            "column `role` of `users` is `user_role`: `root` is not a value of enum `user_role`; expected one of `user`, `organizer`, `admin`",
+        ),
+        (
+            quote!(set s; venues { _ { name: "x", slug: "x", city: "x", country: "DE", capacity: "big" } }),
+            "column `capacity` of `venues` is `integer`: expected an integer, found a string",
+        ),
+        (
+            quote!(set s(env = [prod]); venues {}),
+            "unknown environment `prod`: expected one of `development`, `test`, `staging`, `production`; did you mean `production`?",
+        ),
+        (
+            quote!(venues {}),
+            "`seed!` without `set name;` builds the rows of a scenario: use it inside a `#[scenario]` function, or start with `set name;` to declare a seed set",
+        ),
+        (
+            quote!(set s; venues { for i in 0..2 { hall { name: "x", slug: "x", city: "x", country: "DE" } } }),
+            "rows generated in a loop cannot have a label (`hall`); write `_` instead",
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(errors(&seed(input)), [expected]);
+    }
+}
+
+#[test]
+fn one_mistake_does_not_cascade_and_every_mistake_is_reported() {
+    // A misspelt column is not also a missing one, and the row keeps its label constant.
+    let file = seed(quote! {
+        set places;
+        venues { tanzhaus { nme: "Tanzhaus", slug: "t", city: "Berlin", country: "DE" } }
+    });
+    assert_eq!(
+        errors(&file),
+        ["unknown column `nme` in table `venues`; did you mean `name`?"]
+    );
+    assert_eq!(consts(module(&file.items, "venues"))[0].0, "tanzhaus");
+    registration(&file);
+
+    // A misspelling with no near name may have been meant for any column: nothing is missing.
+    let file = seed(quote! {
+        set places;
+        venues { tanzhaus { xyzzy: "Tanzhaus", slug: "t", city: "Berlin", country: "DE" } }
+    });
+    assert_eq!(errors(&file), ["unknown column `xyzzy` in table `venues`"]);
+
+    // Several mistakes, one compile.
+    let file = seed(quote! {
+        set places;
+        venues {
+            tanzhaus { name: "T", slug: "t", city: "Berlin", country: "Germany" }
+            tanzhaus { name: "U", slug: "t", city: "Berlin", country: "DE", capacity: 0 }
+        }
+        reviews { _ { user_id: x, event_id: y, rating: 6 } }
+    });
+    assert_eq!(
+        errors(&file),
+        [
+            "label `tanzhaus` is used twice in table `venues`",
+            "column `country` of `venues` is `char(2)`: the string has 7 characters, more than 2",
+            "column `capacity` of `venues`: 0 breaks the check `venues_capacity_positive`, `CHECK (capacity > 0)`",
+            "duplicate value for unique column `slug` of `venues`: row `tanzhaus` has the same",
+            "column `rating` of `reviews`: 6 breaks the check `reviews_rating_range`, `CHECK (rating BETWEEN 1 AND 5)`",
+        ]
+    );
+    // The label used twice still makes one constant, so rustc adds no error of its own.
+    assert_eq!(consts(module(&file.items, "venues")).len(), 2);
+}
+
+#[test]
+fn references_within_a_seed_are_checked_by_the_macro() {
+    let events = |venue: TokenStream| {
+        errors(&seed(quote! {
+            set catalog;
+            venues { tanzhaus { name: "T", slug: "t", city: "Berlin", country: "DE" } }
+            organizers { swing { name: "S", slug: "s" } }
+            events {
+                _ {
+                    organizer_id: organizers::swing, venue_id: #venue, slug: "e", title: "E",
+                    starts_at: "2026-10-01T18:00:00Z", ends_at: "2026-10-02T18:00:00Z",
+                    timezone: "Europe/Berlin",
+                }
+            }
+        }))
+    };
+    assert_eq!(events(quote!(venues::tanzhaus)), Vec::<String>::new());
+    assert_eq!(
+        events(quote!(venues::tanzhau)),
+        ["no row labelled `tanzhau` in table `venues`; did you mean `tanzhaus`?"]
+    );
+    assert_eq!(
+        events(quote!(organizers::swing)),
+        [
+            "column `venue_id` of `events` references `venues`, but `organizers::swing` is a row of `organizers`"
+        ]
+    );
+}
+
+#[test]
+fn a_scenario_with_arguments_is_an_error_and_is_not_registered() {
+    let file = scenario(
+        TokenStream::new(),
+        quote! {
+            fn sized(n: u32) -> seedbed::Seed {
+                seedbed::seed! { venues {} }
+            }
+        },
+    );
+    assert_eq!(
+        errors(&file),
+        [
+            "a scenario takes no arguments: read the run's clock and sizes with `seedbed::now()` and `seedbed::scale()`"
+        ]
+    );
+    assert!(macro_named(&file, "submit").is_empty());
+    function(&file, "sized");
+}

@@ -1,0 +1,15 @@
+seedbed::seed! {
+    set places;
+
+    venues {
+        tanzhaus {
+            name: "Tanzhaus",
+            slug: "tanzhaus",
+            city: "Berlin",
+            country: "DE",
+            capacity: String::from("400"),
+        }
+    }
+}
+
+fn main() {}

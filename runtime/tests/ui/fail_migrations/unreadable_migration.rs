@@ -1,0 +1,9 @@
+seedbed::seed! {
+    set places;
+
+    venues {
+        tanzhaus { name: "Tanzhaus" }
+    }
+}
+
+fn main() {}
