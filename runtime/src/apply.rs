@@ -76,7 +76,9 @@ pub fn build(unit: &Unit, context: &Context) -> (Vec<TableRowsBuilt>, String) {
         .into_iter()
         .map(|table| {
             let meta = table.meta;
-            let rows = KeyedRows::new(unit.name, &context, table).inspect(|row| checksum.add(meta, row)).collect();
+            let rows = KeyedRows::new(unit.name, &context, table)
+                .inspect(|row| checksum.add(meta, row))
+                .collect();
             TableRowsBuilt { meta, rows }
         })
         .collect();
@@ -249,8 +251,9 @@ async fn apply_streamed(
     if previous.is_some() {
         remove_stale(&mut tx, unit.name, catalog, generation, &mut removed).await?;
     }
-    let (mut tables, checksum) =
-        stream::copy_unit(&mut tx, unit, catalog, generation, context).await?;
+    let (mut tables, checksum) = stream::copy_unit(&mut tx, unit, catalog, generation, context)
+        .await
+        .map_err(|e| name_streamed_row(unit, context, e))?;
     for table in &mut tables {
         table.deleted = removed.remove(&table.table).map_or(0, |r| r.deleted);
     }
@@ -452,6 +455,15 @@ async fn remove_stale(
     .fetch_all(&mut *conn)
     .await
     .map_err(|e| Error::database(format!("reading stale rows of unit `{unit}`"), &e))?;
+    // Deleting them must not take other data along (ON DELETE CASCADE / SET NULL) or fail on it.
+    let going = crate::cleanup::Going::Stale { unit, generation };
+    let blockers = crate::cleanup::blockers(conn, catalog, &stale_tables, going).await?;
+    if !blockers.is_empty() {
+        return Err(Error::ChangeBlocked {
+            unit: unit.to_owned(),
+            blockers,
+        });
+    }
     let names: Vec<&str> = stale_tables.iter().map(String::as_str).collect();
     for table in catalog.insert_order(&names).into_iter().rev() {
         let mut deleted = 0;
@@ -531,8 +543,8 @@ async fn record(
     Ok(())
 }
 
-/// A failed insert, with the unit, table, constraint and, when the server's detail names the
-/// key, the label of the row.
+/// A failed insert, with the unit, table, constraint and, when the server's detail shows it,
+/// the label of the row.
 pub(crate) fn constraint_error(
     unit: &str,
     meta: &TableMeta,
@@ -550,34 +562,114 @@ pub(crate) fn constraint_error(
         .map(|l| format!(", row {l}"))
         .unwrap_or_default();
     let constraint = constraint
-        .map(|c| format!(" violates constraint `{c}`"))
+        .map(|c| format!("violates constraint `{c}`: "))
         .unwrap_or_default();
     let code = sqlstate
+        .as_deref()
         .map(|c| format!(" (SQLSTATE {c})"))
         .unwrap_or_default();
+    // insufficient_privilege: say what the role needs.
+    let hint = if sqlstate.as_deref() == Some("42501") {
+        "; the database role needs INSERT, UPDATE, DELETE and SELECT on the seeded tables"
+    } else {
+        ""
+    };
     Error::Constraint {
         unit: unit.into(),
         table: meta.name.into(),
-        what: format!("{label}:{constraint}: {message}{code}"),
+        what: format!("{label}: {constraint}{message}{code}{hint}"),
     }
 }
 
-/// Finds the row that `Key (a, b)=(x, y) ...` names.
+/// The label of the row a server error's detail names, see [`names_row`].
 fn label_from_detail(meta: &TableMeta, rows: &[&Row], detail: &str) -> Option<String> {
-    let rest = detail.strip_prefix("Key (")?;
-    let (columns, rest) = rest.split_once(")=(")?;
-    let (values, _) = rest.split_once(')')?;
-    let pairs: Vec<(&str, &str)> = columns.split(", ").zip(values.split(", ")).collect();
-    let row = rows.iter().find(|row| {
-        pairs.iter().all(|(column, value)| {
-            row.columns.iter().zip(&row.values).any(|(c, v)| {
-                meta.columns[*c as usize].name == *column
-                    && v.to_pg_text().as_deref() == Some(*value)
-            })
+    rows.iter()
+        .find(|row| names_row(meta, row, detail))
+        .map(|row| label_of(row))
+}
+
+fn label_of(row: &Row) -> String {
+    row.label
+        .map_or_else(|| "an unlabelled row".to_owned(), |l| format!("`{l}`"))
+}
+
+/// Whether a server error's detail names `row`: a unique or foreign key violation's
+/// `Key (a, b)=(x, y) ...` with the row's values, or a check or not-null violation's
+/// `Failing row contains (...)` with the row's primary key among the values.
+fn names_row(meta: &TableMeta, row: &Row, detail: &str) -> bool {
+    let text = |column: &str| {
+        row.columns
+            .iter()
+            .position(|c| meta.columns[*c as usize].name == column)
+            .and_then(|at| row.values[at].to_pg_text())
+    };
+    if let Some(failing) = detail.strip_prefix("Failing row contains (") {
+        let values: Vec<&str> = failing.split(", ").collect();
+        return !meta.primary_key.is_empty()
+            && meta.primary_key.iter().all(|k| {
+                text(meta.columns[*k as usize].name)
+                    .is_some_and(|key| values.iter().any(|v| v.trim_end_matches(").") == key))
+            });
+    }
+    let Some((columns, rest)) = detail
+        .strip_prefix("Key (")
+        .and_then(|rest| rest.split_once(")=("))
+    else {
+        return false;
+    };
+    let Some((values, _)) = rest.split_once(')') else {
+        return false;
+    };
+    columns
+        .split(", ")
+        .zip(values.split(", "))
+        .all(|(column, value)| text(column).as_deref() == Some(value))
+}
+
+/// Names the unit of a database error raised while streaming `unit`, and the row of a
+/// constraint error (COPY keeps no rows): its rows are generated again, one at a time, and the
+/// first one the server's detail names wins.
+fn name_streamed_row(unit: &'static Unit, context: &Context, error: Error) -> Error {
+    let (name, table, what) = match error {
+        Error::Constraint { unit, table, what } => (unit, table, what),
+        Error::Database {
+            context,
+            sqlstate,
+            message,
+        } => {
+            return Error::Database {
+                context: format!("unit `{}`: {context}", unit.name),
+                sqlstate,
+                message,
+            };
+        }
+        other => return other,
+    };
+    let detail = what
+        .split_once("(detail: ")
+        .map_or("", |(_, detail)| detail);
+    let label = (!what.starts_with(", row") && !detail.is_empty())
+        .then(|| {
+            let context = std::sync::Arc::new(context.clone());
+            context
+                .sync_scope_unit(unit.name, unit.build)
+                .tables
+                .into_iter()
+                .filter(|t| t.meta.name == table)
+                .find_map(|t| {
+                    let meta = t.meta;
+                    KeyedRows::new(unit.name, &context, t)
+                        .find(|row| names_row(meta, row, detail))
+                        .map(|row| label_of(&row))
+                })
         })
-    })?;
-    Some(
-        row.label
-            .map_or_else(|| "an unlabelled row".to_owned(), |l| format!("`{l}`")),
-    )
+        .flatten();
+    Error::Constraint {
+        unit: name,
+        table,
+        what: match label {
+            Some(label) => format!(", row {label}{what}"),
+            None => what,
+        },
+    }
 }

@@ -57,7 +57,8 @@ pub async fn cleanup(
     .await
     .map_err(|e| Error::database("reading the ledger", &e))?;
 
-    let blockers = blockers(&mut tx, &catalog, &tables, &units).await?;
+    let going = Going::Units(&units);
+    let blockers = blockers(&mut tx, &catalog, &tables, going).await?;
     let mut report = CleanupReport::default();
     if !blockers.is_empty() {
         if !cascade {
@@ -72,7 +73,7 @@ pub async fn cleanup(
                 let sql = format!(
                     "DELETE FROM {} AS r WHERE {}",
                     ident(&fk.table),
-                    pointing(&catalog, fk)?
+                    pointing(&catalog, fk, going)?
                 );
                 sqlx::query(&sql)
                     .bind(&units)
@@ -129,12 +130,52 @@ pub async fn cleanup(
     Ok(report)
 }
 
-/// Counts, per foreign key, the rows not inserted by `units` that point at rows they inserted.
-async fn blockers(
+/// Rows about to be removed: every row of some units (a cleanup), or the rows of one unit that
+/// its new generation no longer has (an update).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Going<'a> {
+    Units(&'a [String]),
+    Stale { unit: &'a str, generation: i64 },
+}
+
+impl Going<'_> {
+    /// The ledger entries of the rows that go (`$1`, `$2` bound by [`Going::bind`]).
+    fn target(&self) -> &'static str {
+        match self {
+            Going::Units(_) => "unit = ANY($1)",
+            Going::Stale { .. } => "unit = $1 AND generation < $2",
+        }
+    }
+
+    /// The ledger entries of rows that are not other data: those of the same units.
+    fn own(&self) -> &'static str {
+        match self {
+            Going::Units(_) => "unit = ANY($1)",
+            Going::Stale { .. } => "unit = $1",
+        }
+    }
+
+    fn bind<'q, O>(
+        &self,
+        query: sqlx::query::QueryScalar<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    ) -> sqlx::query::QueryScalar<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>
+    where
+        O: Send + Unpin,
+    {
+        match *self {
+            Going::Units(units) => query.bind(units.to_vec()),
+            Going::Stale { unit, generation } => query.bind(unit.to_owned()).bind(generation),
+        }
+    }
+}
+
+/// Counts, per foreign key, the rows of other data (not recorded for the same units) that point
+/// at the rows that are `going`, in `tables`.
+pub(crate) async fn blockers(
     conn: &mut PgConnection,
     catalog: &Catalog,
     tables: &[String],
-    units: &[String],
+    going: Going<'_>,
 ) -> Result<Vec<Blocker>, Error> {
     let mut found = Vec::new();
     for fk in catalog
@@ -145,10 +186,10 @@ async fn blockers(
         let sql = format!(
             "SELECT count(*) FROM {} AS r WHERE {}",
             ident(&fk.table),
-            pointing(catalog, fk)?
+            pointing(catalog, fk, going)?
         );
-        let rows: i64 = sqlx::query_scalar(&sql)
-            .bind(units)
+        let rows: i64 = going
+            .bind(sqlx::query_scalar(&sql))
             .fetch_one(&mut *conn)
             .await
             .map_err(|e| {
@@ -169,9 +210,13 @@ async fn blockers(
     Ok(found)
 }
 
-/// The condition on rows `r` of the foreign key's table: they point at a row that `$1` (the
-/// units) inserted, and were not inserted by those units themselves.
-fn pointing(catalog: &Catalog, fk: &crate::catalog::ForeignKey) -> Result<String, Error> {
+/// The condition on rows `r` of the foreign key's table: they point at a row that is `going`,
+/// and are not rows of the same units themselves.
+fn pointing(
+    catalog: &Catalog,
+    fk: &crate::catalog::ForeignKey,
+    going: Going<'_>,
+) -> Result<String, Error> {
     let target = catalog.table(&fk.ref_table)?;
     let columns: Vec<String> = fk
         .columns
@@ -188,13 +233,13 @@ fn pointing(catalog: &Catalog, fk: &crate::catalog::ForeignKey) -> Result<String
         columns.join(", "),
         referenced.join(", "),
         ident(&fk.ref_table),
-        target.recorded(&fk.ref_table, "t", "unit = ANY($1)"),
+        target.recorded(&fk.ref_table, "t", going.target()),
     );
     let source = catalog.table(&fk.table)?;
     if !source.primary_key.is_empty() {
         condition.push_str(&format!(
             " AND NOT {}",
-            source.recorded(&fk.table, "r", "unit = ANY($1)")
+            source.recorded(&fk.table, "r", going.own())
         ));
     }
     Ok(condition)

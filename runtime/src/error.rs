@@ -216,6 +216,19 @@ pub enum Error {
         blockers: Vec<crate::cleanup::Blocker>,
     },
 
+    /// A unit changed, and other rows point at rows the update would delete (rows gone from its
+    /// definition, or generated rows, which are replaced by deleting and inserting them again).
+    #[error(
+        "unit `{unit}` changed, but other rows still point at rows the update would delete: {}; \
+         nothing was written. Remove those rows first, or clean the unit up with \
+         `seed-runner --cleanup --only {unit} --cascade` and apply it again",
+        blockers.iter().map(|b| format!("{} row(s) of `{}` reference `{}` (constraint {})", b.rows, b.table, b.references, b.constraint)).collect::<Vec<_>>().join("; ")
+    )]
+    ChangeBlocked {
+        unit: String,
+        blockers: Vec<crate::cleanup::Blocker>,
+    },
+
     // ----- guards -------------------------------------------------------------------------------
     /// The database was first seeded in another environment.
     #[error(

@@ -54,7 +54,21 @@ CREATE TABLE IF NOT EXISTS seedbed.ledger_rows (
 pub const TOOL_VERSION: &str = concat!("seedbed ", env!("CARGO_PKG_VERSION"));
 
 /// Creates the ledger tables if they are missing. Call with the run's advisory lock held.
+///
+/// When they all exist nothing is executed, so a role without CREATE rights (common outside
+/// development) can seed a database whose ledger an administrator created.
 pub async fn ensure(conn: &mut PgConnection) -> Result<(), Error> {
+    let complete: bool = sqlx::query_scalar(
+        "SELECT to_regclass('seedbed.stamp') IS NOT NULL AND to_regclass('seedbed.ledger') IS NOT NULL
+            AND to_regclass('seedbed.ledger_rows') IS NOT NULL
+            AND to_regclass('seedbed.ledger_ranges') IS NOT NULL",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| Error::database("looking for the seedbed ledger", &e))?;
+    if complete {
+        return Ok(());
+    }
     sqlx::raw_sql(SCHEMA_SQL)
         .execute(&mut *conn)
         .await

@@ -92,7 +92,11 @@ pub(crate) async fn copy_unit(
     let prefixes: HashSet<u64> = seed
         .tables
         .iter()
-        .map(|t| ordinal_key(ordinal_prefix(unit.name, t.meta.name), 0).as_u64_pair().0)
+        .map(|t| {
+            ordinal_key(ordinal_prefix(unit.name, t.meta.name), 0)
+                .as_u64_pair()
+                .0
+        })
         .collect();
     let names: Vec<&str> = seed.tables.iter().map(|t| t.meta.name).collect();
     let order: Vec<String> = catalog
@@ -272,7 +276,9 @@ impl KeyTracker {
             Value::Ref(r) => Some(r.key),
             _ => None,
         });
-        if let Some(key) = first {
+        // A range of a composite key's first column would also cover rows of other data (a
+        // hand-made join row for a generated event): such keys are recorded one by one.
+        if let Some(key) = first.filter(|_| self.key_columns.len() == 1) {
             let prefix = key.as_u64_pair().0;
             if self.unit_prefixes.contains(&prefix) {
                 let range = self.ranges.entry(prefix).or_insert((key, key));
