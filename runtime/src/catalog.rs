@@ -150,7 +150,6 @@ impl TableInfo {
         let name = crate::apply::literal(table);
         let keys =
             format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
-        let first = ident(&self.primary_key[0].0);
         [
             format!(
                 "DELETE FROM {t} WHERE {}",
@@ -159,7 +158,8 @@ impl TableInfo {
             ),
             format!(
                 "DELETE FROM {t} USING seedbed.ledger_ranges g
-                 WHERE g.table_name = {name} AND {which} AND {t}.{first} BETWEEN g.lo AND g.hi",
+                 WHERE g.table_name = {name} AND {which} AND {}",
+                self.in_box(table),
                 t = ident(table)
             ),
         ]
@@ -172,10 +172,29 @@ impl TableInfo {
             format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
         format!(
             "({} OR EXISTS (SELECT FROM seedbed.ledger_ranges g WHERE g.table_name = {name} AND {which}
-                 AND {alias}.{first} BETWEEN g.lo AND g.hi))",
+                 AND {}))",
             self.key_in(alias, &keys),
-            first = ident(&self.primary_key[0].0),
+            self.in_box(alias),
         )
+    }
+
+    /// Row `alias` lies in the box `g` of `seedbed.ledger_ranges`: every key column within
+    /// its bounds.
+    fn in_box(&self, alias: &str) -> String {
+        let bounds: Vec<String> = self
+            .primary_key
+            .iter()
+            .enumerate()
+            .map(|(i, (column, _))| {
+                format!(
+                    "{}.{} BETWEEN g.lo[{n}] AND g.hi[{n}]",
+                    ident(alias),
+                    ident(column),
+                    n = i + 1
+                )
+            })
+            .collect();
+        bounds.join(" AND ")
     }
 
     /// A condition that holds for rows whose key is among the ledger keys `keys` selects

@@ -33,12 +33,12 @@ CREATE TABLE IF NOT EXISTS seedbed.ledger (
     generation bigint NOT NULL,
     context jsonb NOT NULL
 );
+-- A box of generated keys: per primary key column (in key order), the lowest and highest value.
 CREATE TABLE IF NOT EXISTS seedbed.ledger_ranges (
     unit text NOT NULL,
     table_name text NOT NULL,
-    column_name text NOT NULL,
-    lo uuid NOT NULL,
-    hi uuid NOT NULL,
+    lo uuid[] NOT NULL,
+    hi uuid[] NOT NULL,
     generation bigint NOT NULL
 );
 CREATE TABLE IF NOT EXISTS seedbed.ledger_rows (

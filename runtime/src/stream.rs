@@ -237,8 +237,9 @@ struct KeyTracker {
     /// Names of the primary key columns, in key order.
     key_columns: Vec<String>,
     unit_prefixes: HashSet<u64>,
-    /// Per ordinal prefix of this unit: the lowest and highest first-key value seen.
-    ranges: BTreeMap<u64, (Uuid, Uuid)>,
+    /// Boxes of keys, by the ordinal prefixes of their columns: per key column, the lowest
+    /// and highest value seen.
+    ranges: BTreeMap<Vec<u64>, (Vec<Uuid>, Vec<Uuid>)>,
     explicit: Vec<String>,
 }
 
@@ -271,19 +272,29 @@ impl KeyTracker {
     }
 
     fn track(&mut self, row: &Row) {
-        let first = self.value(row, &self.key_columns[0]).and_then(|v| match v {
-            Value::Uuid(u) => Some(*u),
-            Value::Ref(r) => Some(r.key),
-            _ => None,
-        });
-        // A range of a composite key's first column would also cover rows of other data (a
-        // hand-made join row for a generated event): such keys are recorded one by one.
-        if let Some(key) = first.filter(|_| self.key_columns.len() == 1) {
-            let prefix = key.as_u64_pair().0;
-            if self.unit_prefixes.contains(&prefix) {
-                let range = self.ranges.entry(prefix).or_insert((key, key));
-                range.0 = range.0.min(key);
-                range.1 = range.1.max(key);
+        // A key whose every column is an ordered key of this unit's generated rows goes into a
+        // box (a range per column). A join row of other data would have to pair generated rows
+        // of this unit on every column to fall inside; anything else is recorded one by one.
+        let key: Option<Vec<Uuid>> = self
+            .key_columns
+            .iter()
+            .map(|c| match self.value(row, c)? {
+                Value::Uuid(u) => Some(*u),
+                Value::Ref(r) => Some(r.key),
+                _ => None,
+            })
+            .collect();
+        if let Some(key) = key {
+            let prefixes: Vec<u64> = key.iter().map(|k| k.as_u64_pair().0).collect();
+            if prefixes.iter().all(|p| self.unit_prefixes.contains(p)) {
+                let (lo, hi) = self
+                    .ranges
+                    .entry(prefixes)
+                    .or_insert_with(|| (key.clone(), key.clone()));
+                for (i, k) in key.into_iter().enumerate() {
+                    lo[i] = lo[i].min(k);
+                    hi[i] = hi[i].max(k);
+                }
                 return;
             }
         }
@@ -309,15 +320,13 @@ impl KeyTracker {
         unit: &str,
         generation: i64,
     ) -> Result<(), Error> {
-        let column = &self.key_columns[0];
         for (lo, hi) in self.ranges.values() {
             sqlx::query(
-                "INSERT INTO seedbed.ledger_ranges (unit, table_name, column_name, lo, hi, generation)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO seedbed.ledger_ranges (unit, table_name, lo, hi, generation)
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(unit)
             .bind(self.meta.name)
-            .bind(column)
             .bind(lo)
             .bind(hi)
             .bind(generation)

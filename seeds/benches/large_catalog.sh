@@ -28,7 +28,7 @@ WORK=$(mktemp -d /tmp/seedbed-bench.XXXXXX)
 chmod 755 "$WORK"
 
 url() { echo "$ADMIN/$1"; }
-admin() { psql "$(url postgres)" -qX -v ON_ERROR_STOP=1 "$@" >/dev/null; }
+admin() { psql "$(url postgres)" -qX -v ON_ERROR_STOP=1 "$@" >/dev/null 2>&1; }
 finish() {
   for db in $DBS; do admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done
   rm -rf "$WORK"
@@ -87,7 +87,8 @@ rows, runner_s, psql_s = int(rows), float(runner_s), float(psql_s)
 print(f"large_catalog: {int(events):,} events, {rows:,} rows in 11 tables")
 print(f"{'':24}{'seconds':>10}{'rows/s':>12}{'peak MB':>10}")
 print(f"{'seed-runner':24}{runner_s:>10.1f}{rows / runner_s:>12,.0f}{int(runner_kb) / 1024:>10.1f}")
-print(f"{'psql \\copy (same rows)':24}{psql_s:>10.1f}{rows / psql_s:>12,.0f}{int(psql_kb) / 1024:>10.1f}")
+psql_label = "psql \\copy (same rows)"
+print(f"{psql_label:24}{psql_s:>10.1f}{rows / psql_s:>12,.0f}{int(psql_kb) / 1024:>10.1f}")
 print(f"ratio (psql seconds / seed-runner seconds): {psql_s / runner_s:.2f}   (target >= 1.0)")
 print(f"seed-runner peak memory at {int(small_events):,} events: {int(small_kb) / 1024:.1f} MB "
       f"(at {int(events):,}: {int(runner_kb) / 1024:.1f} MB; target < 64 MB)")
