@@ -1,5 +1,48 @@
-//! The `seed-runner` command line, as a library: a seeds crate's binary is one line,
-//! `fn main() -> ExitCode { seedbed::cli::main(MIGRATIONS) }`.
+//! The `seed-runner` command line, as a library: a seeds crate's binary is one line.
+//!
+//! ```no_run
+//! // src/main.rs of a seeds crate (or src/bin/seed-runner.rs)
+//! use std::process::ExitCode;
+//!
+//! // Usually in the library, next to the seeds: `pub static MIGRATIONS: ... = seedbed::migrations!();`
+//! static MIGRATIONS: seedbed::migrations::Migrations = seedbed::migrations!();
+//!
+//! fn main() -> ExitCode {
+//!     seedbed::cli::main(MIGRATIONS)
+//! }
+//! ```
+//!
+//! The binary must link the crate that declares the seeds: a binary of that crate does (its
+//! `main.rs` refers to the library through `MIGRATIONS`); a binary elsewhere adds
+//! `use my_seeds as _;`. [`main`] parses the arguments, logs to stderr, and exits 0 on success,
+//! 1 on an error (one paragraph on stderr), 2 on bad usage. [`Cli`] and [`run`] are public too,
+//! for programs that embed the command line or test how it parses:
+//!
+//! ```
+//! use clap::Parser;
+//! use seedbed::cli::{Cli, Command, MigrateAction};
+//!
+//! let cli = Cli::try_parse_from(["seed-runner", "--only", "power_user,venues", "--migrate"])?;
+//! assert_eq!(cli.seed.only.as_deref(), Some(&["power_user".to_owned(), "venues".to_owned()][..]));
+//! assert!(cli.seed.migrate && cli.command.is_none());
+//!
+//! let cli = Cli::try_parse_from(["seed-runner", "--scale", "events=1_000_000", "--clock", "2026-05-01"])?;
+//! assert_eq!(cli.seed.scale, [("events".to_owned(), 1_000_000)]);
+//! assert_eq!(cli.seed.clock.unwrap().to_rfc3339(), "2026-05-01T00:00:00+00:00");
+//!
+//! let cli = Cli::try_parse_from(["seed-runner", "migrate", "revert", "--to", "0"])?;
+//! assert!(matches!(
+//!     cli.command,
+//!     Some(Command::Migrate { action: Some(MigrateAction::Revert { to: Some(0) }) })
+//! ));
+//!
+//! // Actions exclude each other, and bad values are usage errors (exit status 2).
+//! assert!(Cli::try_parse_from(["seed-runner", "--list", "--cleanup"]).is_err());
+//! let err = Cli::try_parse_from(["seed-runner", "--scale", "events"]).unwrap_err();
+//! assert!(err.to_string().contains("`events` is not NAME=N"));
+//! assert_eq!(err.exit_code(), 2);
+//! # Ok::<(), clap::Error>(())
+//! ```
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -23,12 +66,15 @@ use crate::{Context, Error};
 #[derive(Debug, Parser)]
 #[command(name = "seed-runner", version, about, long_about = None, after_help = HELP_FOOTER)]
 pub struct Cli {
+    /// `migrate ...`, or `None` to seed (or list, clean up, ... per [`SeedArgs`]).
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    /// What to do with the seeds, and how.
     #[command(flatten)]
     pub seed: SeedArgs,
 
+    /// Options that apply to every command: database, environment, output.
     #[command(flatten)]
     pub global: GlobalArgs,
 }
@@ -39,6 +85,7 @@ PostgreSQL cluster in target/seedbed/pg, started with the machine's initdb/pg_ct
 Environment: --env, else SEEDBED_ENV, else APP_ENV, else development.
 Logs go to stderr (RUST_LOG=debug for more); results to stdout.";
 
+/// Options of every command, subcommands included (`--database-url`, `--env`, `--json`, ...).
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// PostgreSQL URL: postgres://user[:password]@host[:port]/database
@@ -58,6 +105,8 @@ pub struct GlobalArgs {
     pub production_override: bool,
 }
 
+/// The seeding actions (`--list`, `--status`, `--cleanup`, ...; at most one) and their options.
+/// With no action, a run applies the selected units.
 #[derive(Debug, Args)]
 pub struct SeedArgs {
     /// Only these units (comma-separated), after what they depend on
@@ -113,21 +162,27 @@ pub struct SeedArgs {
     pub random_seed: u64,
 }
 
+/// The output format of `--graph`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum GraphFormat {
+    /// A Mermaid flowchart (renders in GitHub and GitLab Markdown)
     Mermaid,
+    /// Graphviz DOT (`dot -Tsvg`)
     Dot,
 }
 
+/// The subcommands of `seed-runner`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Database migrations (embedded in this binary; sqlx's _sqlx_migrations bookkeeping)
     Migrate {
+        /// What to do; `None` applies pending migrations.
         #[command(subcommand)]
         action: Option<MigrateAction>,
     },
 }
 
+/// The actions of `seed-runner migrate`.
 #[derive(Debug, Subcommand)]
 pub enum MigrateAction {
     /// Apply every pending migration (the default)
@@ -136,6 +191,7 @@ pub enum MigrateAction {
     Status,
     /// Revert the last migration, or every one above --to VERSION (0: all)
     Revert {
+        /// Revert every applied migration above this version (0: all of them)
         #[arg(long, value_name = "VERSION")]
         to: Option<i64>,
     },
@@ -166,7 +222,13 @@ fn parse_scale(text: &str) -> Result<(String, u64), String> {
 }
 
 /// Runs the command line and returns the process's exit status: 0 on success, 1 on an error
-/// (printed as one paragraph on stderr), 2 on bad usage.
+/// (printed as one paragraph on stderr), 2 on bad usage (clap prints the usage and exits).
+///
+/// It reads the process's arguments, sets up logging to stderr (`RUST_LOG`, by default `info`)
+/// and a multi-threaded tokio runtime, then calls [`run`]. `migrations` are those the seeds
+/// were checked against, embedded with [`migrations!`](crate::migrations!): `seed-runner
+/// migrate` applies them, and a run refuses a database where some are pending (unless
+/// `--migrate`).
 pub fn main(migrations: Migrations) -> ExitCode {
     let cli = Cli::parse();
     init_logging();
@@ -196,6 +258,7 @@ fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .without_time()
         .try_init();
 }
@@ -207,6 +270,10 @@ fn environment(flag: Option<&str>) -> String {
         .unwrap_or_else(|| "development".to_owned())
 }
 
+/// Does what `cli` asks, printing results on stdout; the error is for the caller to print.
+///
+/// Call it from your own `main` (inside a tokio runtime) to wrap seed-runner with set-up of
+/// your own. The units are those registered in this binary ([`Registry::discover`]).
 pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     let Cli {
         command,

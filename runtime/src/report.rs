@@ -1,4 +1,9 @@
 //! What seed-runner prints on stdout: tables for people, JSON for scripts.
+//!
+//! Each `print_*` function prints one command's result, as an aligned table or, with `json`, as
+//! pretty JSON (the serialized report types, which are the stable interface for scripts). The
+//! pure parts ([`list`], [`summary`], [`print_graph`] into any writer) serve tests and programs
+//! that print their own way.
 
 use std::io::Write;
 
@@ -22,17 +27,25 @@ fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), Error> {
 /// A unit as `--list` shows it.
 #[derive(Debug, Serialize)]
 pub struct ListedUnit {
+    /// The unit's name, as `--only` takes it.
     pub name: &'static str,
+    /// Seed set or scenario.
     pub kind: crate::UnitKind,
+    /// What it needs applied first: declared with `depends_on`, then found from references.
     pub depends_on: Vec<&'static str>,
+    /// The environments it runs in (the default filled in).
     pub environments: &'static [&'static str],
     /// Applied only when named with `--only`.
     pub explicit: bool,
+    /// How many rows it writes, when every row is written out (`None` for generated rows).
     pub rows: Option<u64>,
+    /// Its doc comment.
     pub description: &'static str,
+    /// Where it is declared, `file:line`.
     pub location: String,
 }
 
+/// Every registered unit as `--list` shows it, by name.
 pub fn list(registry: &Registry) -> Vec<ListedUnit> {
     registry
         .units()
@@ -49,39 +62,83 @@ pub fn list(registry: &Registry) -> Vec<ListedUnit> {
         .collect()
 }
 
+/// Prints `--list`: one line per unit (the first line of its description), or JSON.
 pub fn print_list(registry: &Registry, json: bool) -> Result<(), Error> {
     let units = list(registry);
     if json {
         return print_json(&units);
     }
-    println!(
-        "{:<22} {:<9} {:>5}  {:<34} {:<30} DESCRIPTION",
-        "NAME", "KIND", "ROWS", "ENVIRONMENTS", "DEPENDS ON"
-    );
+    println!("{:<22} {:<9} {:>5}  {:<22} DESCRIPTION", "NAME", "KIND", "ROWS", "ENVIRONMENTS");
     for u in units {
         let rows = u.rows.map_or_else(|| "gen".to_owned(), |r| r.to_string());
-        let deps = if u.depends_on.is_empty() {
-            "-".to_owned()
-        } else {
-            u.depends_on.join(", ")
-        };
-        let mut description = u.description.lines().next().unwrap_or_default().to_owned();
+        let mut description = first_sentence(u.description);
         if u.explicit {
             description.push_str(" (only with --only)");
         }
+        let environments: Vec<&str> = u.environments.iter().map(|e| short_environment(e)).collect();
         println!(
-            "{:<22} {:<9} {:>5}  {:<34} {:<30} {description}",
+            "{:<22} {:<9} {:>5}  {:<22} {description}",
             u.name,
             u.kind.to_string(),
             rows,
-            u.environments.join(", "),
-            deps
+            environments.join(",")
         );
+        if !u.depends_on.is_empty() {
+            println!("{:<22} after: {}", "", u.depends_on.join(", "));
+        }
     }
     Ok(())
 }
 
-/// The unit graph, an edge from each dependency to the units that need it.
+/// The first sentence of a doc comment, for one-line listings.
+fn first_sentence(description: &str) -> String {
+    let text = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.find(". ") {
+        Some(end) => text[..=end].to_owned(),
+        None => text,
+    }
+}
+
+fn short_environment(environment: &str) -> &str {
+    match environment {
+        "development" => "dev",
+        "production" => "prod",
+        other => other,
+    }
+}
+
+/// Writes the unit graph (`--graph`), an edge from each dependency to the units that need it.
+///
+/// ```
+/// use seedbed::cli::GraphFormat;
+/// use seedbed::registry::Registry;
+///
+/// seedbed::seed! {
+///     /// Dance styles.
+///     set styles;
+///     dance_styles { salsa { name: "Salsa", slug: "salsa" } }
+/// }
+///
+/// seedbed::seed! {
+///     /// Teachers, who teach the styles.
+///     set teachers(depends_on = [styles]);
+///     teachers { alma { name: "Alma", slug: "alma", specialties: ["salsa"] } }
+/// }
+///
+/// fn main() -> Result<(), seedbed::Error> {
+///     let registry = Registry::discover()?;
+///     let mut out = Vec::new();
+///     seedbed::report::print_graph(&registry, GraphFormat::Mermaid, &mut out);
+///     assert_eq!(
+///         String::from_utf8_lossy(&out),
+///         "graph LR\n  \
+///            styles[\"styles (set)\"]\n  \
+///            teachers[\"teachers (set)\"]\n  \
+///            styles --> teachers\n"
+///     );
+///     Ok(())
+/// }
+/// ```
 pub fn print_graph(registry: &Registry, format: GraphFormat, out: &mut impl Write) {
     let mut lines = Vec::new();
     match format {
@@ -198,6 +255,7 @@ pub fn summary(report: &UnitReport) -> String {
     )
 }
 
+/// Prints `--status`: per unit its state, rows and when it was applied, or JSON.
 pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
     if json {
         return print_json(statuses);
@@ -233,6 +291,7 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
     Ok(())
 }
 
+/// Prints what `--cleanup` removed, cascaded rows first, with a total, or JSON.
 pub fn print_cleanup(report: &CleanupReport, json: bool) -> Result<(), Error> {
     if json {
         return print_json(report);
@@ -251,6 +310,8 @@ pub fn print_cleanup(report: &CleanupReport, json: bool) -> Result<(), Error> {
     Ok(())
 }
 
+/// Prints the migrations `migrate apply` or `migrate revert` ran (`verb`: `applied`,
+/// `reverted`), or JSON.
 pub fn print_migration_runs(runs: &[MigrationRun], verb: &str, json: bool) -> Result<(), Error> {
     if json {
         return print_json(runs);
@@ -269,6 +330,7 @@ pub fn print_migration_runs(runs: &[MigrationRun], verb: &str, json: bool) -> Re
     Ok(())
 }
 
+/// Prints `migrate status`: one line per migration with its state, or JSON.
 pub fn print_migration_status(statuses: &[MigrationStatus], json: bool) -> Result<(), Error> {
     if json {
         return print_json(statuses);
