@@ -23,7 +23,7 @@ if [ ! -x /usr/bin/time ]; then
   apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
 cargo build --release -q -p festival-seeds
-RUNNER=$PWD/target/release/seed-runner
+RUNNER=${CARGO_TARGET_DIR:-$PWD/target}/release/seed-runner
 WORK=$(mktemp -d /tmp/seedbed-bench.XXXXXX)
 chmod 755 "$WORK"
 
