@@ -17,6 +17,7 @@ pub struct Catalog {
     pub foreign_keys: Vec<ForeignKey>,
 }
 
+/// One table of the live database: its columns' types and its primary key.
 #[derive(Debug, Default)]
 pub struct TableInfo {
     /// Column name to type without modifiers (`numeric`, `character varying`, `text[]`), the
@@ -26,18 +27,25 @@ pub struct TableInfo {
     pub primary_key: Vec<(String, String)>,
 }
 
+/// A foreign key constraint between two tables of the current schema.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ForeignKey {
+    /// The constraint's name.
     pub name: String,
+    /// The referencing table.
     pub table: String,
+    /// The referencing columns, in constraint order.
     pub columns: Vec<String>,
+    /// The referenced table.
     pub ref_table: String,
+    /// The referenced columns, matching `columns` one for one.
     pub ref_columns: Vec<String>,
     /// `pg_constraint.confdeltype`: a no action, r restrict, c cascade, n set null, d set default.
     pub on_delete: String,
 }
 
 impl Catalog {
+    /// Reads the tables, primary keys and foreign keys of the connection's `current_schema()`.
     pub async fn load(conn: &mut PgConnection) -> Result<Catalog, Error> {
         let columns: Vec<(String, String, String)> = sqlx::query_as(
             // Character types are cast to text: an explicit cast to char(n) would truncate,
@@ -104,6 +112,7 @@ impl Catalog {
         })
     }
 
+    /// The table called `name`, or [`Error::MissingTable`] (its migration is not applied).
     pub fn table(&self, name: &str) -> Result<&TableInfo, Error> {
         self.tables.get(name).ok_or_else(|| Error::MissingTable {
             table: name.to_owned(),
@@ -112,6 +121,25 @@ impl Catalog {
 
     /// `tables` ordered so that referenced tables come before the tables that reference them.
     /// Circular references (possible only with deferrable or nullable keys) are broken by name.
+    ///
+    /// ```
+    /// use seedbed::catalog::{Catalog, ForeignKey};
+    ///
+    /// let fk = |table: &str, ref_table: &str| ForeignKey {
+    ///     name: format!("{table}_{ref_table}_fkey"),
+    ///     table: table.into(),
+    ///     columns: vec![format!("{ref_table}_id")],
+    ///     ref_table: ref_table.into(),
+    ///     ref_columns: vec!["id".into()],
+    ///     on_delete: "a".into(),
+    /// };
+    /// let mut catalog = Catalog::default();
+    /// catalog.foreign_keys = vec![fk("events", "venues"), fk("reviews", "events")];
+    /// assert_eq!(
+    ///     catalog.insert_order(&["reviews", "events", "venues"]),
+    ///     ["venues", "events", "reviews"]
+    /// );
+    /// ```
     pub fn insert_order<'a>(&self, tables: &[&'a str]) -> Vec<&'a str> {
         let mut needs: BTreeMap<&'a str, Vec<&'a str>> =
             tables.iter().map(|t| (*t, Vec::new())).collect();
@@ -137,7 +165,14 @@ impl Catalog {
     }
 }
 
-/// A quoted SQL identifier.
+/// A quoted SQL identifier, safe for any table or column name.
+///
+/// ```
+/// use seedbed::catalog::ident;
+///
+/// assert_eq!(ident("venues"), r#""venues""#);
+/// assert_eq!(ident(r#"odd"name"#), r#""odd""name""#);
+/// ```
 pub fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -178,9 +213,32 @@ impl TableInfo {
         )
     }
 
+    /// A query of `columns` of the rows of `table` that the ledger entries selected by `which`
+    /// (unqualified `unit` and `generation`) recorded: by key, and by box, each through the
+    /// primary key index.
+    pub fn seeded_columns(&self, table: &str, columns: &[String], which: &str) -> String {
+        let name = crate::apply::literal(table);
+        let keys =
+            format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
+        let selected: Vec<String> = columns.iter().map(|c| format!("t.{}", ident(c))).collect();
+        let selected = selected.join(", ");
+        format!(
+            "SELECT {selected} FROM {t} AS t WHERE {by_key}
+             UNION ALL
+             SELECT {selected} FROM seedbed.ledger_ranges g JOIN {t} AS t ON {in_box}
+             WHERE g.table_name = {name} AND g.{which}",
+            t = ident(table),
+            by_key = self.key_in("t", &keys),
+            in_box = self.in_box("t"),
+        )
+    }
+
     /// Row `alias` lies in the box `g` of `seedbed.ledger_ranges`: every key column within
-    /// its bounds.
+    /// its bounds. Boxes hold uuid keys only: for any other key, no row does.
     fn in_box(&self, alias: &str) -> String {
+        if self.primary_key.iter().any(|(_, ty)| ty != "uuid") {
+            return "false".to_owned();
+        }
         let bounds: Vec<String> = self
             .primary_key
             .iter()

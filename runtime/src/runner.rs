@@ -1,5 +1,29 @@
 //! A seeding run against one database: the advisory lock, the guards, then apply, status or
 //! cleanup. The command line and the test fixtures both drive runs through this module.
+//!
+//! A program that seeds a database itself (a custom tool, an integration test that wants more
+//! control than [`Fixture`](crate::fixture::Fixture)) does what `seed-runner` does:
+//!
+//! ```no_run
+//! use seedbed::registry::Registry;
+//! use seedbed::runner::{self, RunOptions};
+//!
+//! # static MIGRATIONS: seedbed::migrations::Migrations = seedbed::migrations!();
+//! # async fn run() -> Result<(), seedbed::Error> {
+//! let pool = seedbed::database::connect("postgres://postgres@127.0.0.1/festival_dev").await?;
+//! let mut options = RunOptions::new("development")?;
+//! options.context.scale.insert("events".into(), 500); // what `--scale events=500` does
+//!
+//! runner::check_migrations(&pool, &MIGRATIONS, true).await?; // `--migrate`
+//! let registry = Registry::discover()?;
+//! let units = registry.select(Some(&["power_user".into()]), &options.environment)?;
+//! for report in runner::apply(&pool, &units, &options).await? {
+//!     println!("{}", seedbed::report::summary(&report));
+//! }
+//! let removed = runner::cleanup(&pool, &registry, Some(&["power_user".into()]), false, &options).await?;
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,10 +44,25 @@ pub const ENVIRONMENTS: &[&str] = &["development", "test", "staging", "productio
 /// The advisory lock key of seed runs ("seedbed" in ASCII).
 const LOCK_KEY: i64 = 0x0073_6565_6462_6564;
 
-/// How a run is to behave.
+/// How a run is to behave: what `seed-runner`'s flags set.
+///
+/// ```
+/// use seedbed::runner::RunOptions;
+///
+/// let mut options = RunOptions::new("test")?;
+/// assert_eq!(options.environment, "test");
+/// assert!(!options.migrate && !options.allow_env_change && !options.production_override);
+/// options.context.clock = "2026-05-01T00:00:00Z".parse().unwrap(); // `--clock 2026-05-01`
+/// options.context.random_seed = 7; // `--random-seed 7`
+///
+/// assert!(RunOptions::new("qa").is_err()); // only the four environments exist
+/// # Ok::<(), seedbed::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct RunOptions {
+    /// One of [`ENVIRONMENTS`]: which units may run, and what the database is stamped with.
     pub environment: String,
+    /// Clock, scale and random seed, seen by the seed code while rows are built.
     pub context: Context,
     /// Re-stamp a database first seeded in another environment.
     pub allow_env_change: bool,
@@ -34,6 +73,8 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// The defaults for `environment` (default context, no overrides), or
+    /// [`Error::UnknownEnvironment`].
     pub fn new(environment: &str) -> Result<RunOptions, Error> {
         if !ENVIRONMENTS.contains(&environment) {
             return Err(Error::UnknownEnvironment {
@@ -67,6 +108,12 @@ impl LockedConnection {
             .fetch_one(&mut conn)
             .await
             .map_err(|e| Error::database("taking the seed-run lock", &e))?;
+        // Seeding runs many short statements once each: compiling them with JIT costs far more
+        // than it saves (hundreds of milliseconds a statement on large tables).
+        sqlx::query("SET jit = off")
+            .execute(&mut conn)
+            .await
+            .map_err(|e| Error::database("configuring the session", &e))?;
         if !locked {
             tracing::info!(
                 "another seed-runner is working on this database; waiting for it to finish"
@@ -80,6 +127,7 @@ impl LockedConnection {
         Ok(LockedConnection(conn))
     }
 
+    /// The connection, for work done under the lock.
     pub fn conn(&mut self) -> &mut PgConnection {
         &mut self.0
     }
@@ -106,7 +154,14 @@ pub async fn check_migrations(
     migrations.apply(pool).await.map(drop)
 }
 
-/// Applies `units` (already in dependency order) under the lock, after the guards.
+/// Applies `units` (already in dependency order, as [`Registry::select`] gives them) under the
+/// lock, after the guards; one report per unit, in order.
+///
+/// Makes sure the ledger exists, refuses a database stamped with another environment (unless
+/// [`RunOptions::allow_env_change`]) and stamps a new one. Each unit commits with its ledger
+/// entry; a unit that fails is rolled back and stops the run, and the units before it stay
+/// applied. Unchanged units are skipped. Pending migrations are not checked here: call
+/// [`check_migrations`] first.
 pub async fn apply(
     pool: &PgPool,
     units: &[&'static Unit],
@@ -256,23 +311,33 @@ fn cleanup_order(
 /// Where each unit stands in this database.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UnitStatus {
+    /// The unit's name.
     pub unit: String,
+    /// Seed set or scenario.
     pub kind: UnitKind,
+    /// Applied, changed, pending, or not for this environment.
     pub state: UnitState,
+    /// Its ledger entry, when it is applied.
     pub applied: Option<Entry>,
 }
 
+/// The state of a unit in a database, as `--status` shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitState {
+    /// Applied, and its rows are what the definition builds now (a run would skip it).
     Applied,
     /// Applied, but its rows differ from what the definition builds now.
     Changed,
+    /// Not applied yet.
     Pending,
     /// Not allowed in this run's environment.
     NotInEnvironment,
 }
 
+/// Every registered unit with its state in the database (read only; takes no lock). A unit is
+/// `Changed` when the checksum of the rows it builds now, under `options.context`, differs from
+/// the one recorded when it was applied.
 pub async fn status(
     pool: &PgPool,
     registry: &Registry,
