@@ -68,14 +68,21 @@ pub fn print_list(registry: &Registry, json: bool) -> Result<(), Error> {
     if json {
         return print_json(&units);
     }
-    println!("{:<22} {:<9} {:>5}  {:<22} DESCRIPTION", "NAME", "KIND", "ROWS", "ENVIRONMENTS");
+    println!(
+        "{:<22} {:<9} {:>5}  {:<22} DESCRIPTION",
+        "NAME", "KIND", "ROWS", "ENVIRONMENTS"
+    );
     for u in units {
         let rows = u.rows.map_or_else(|| "gen".to_owned(), |r| r.to_string());
         let mut description = first_sentence(u.description);
         if u.explicit {
             description.push_str(" (only with --only)");
         }
-        let environments: Vec<&str> = u.environments.iter().map(|e| short_environment(e)).collect();
+        let environments: Vec<&str> = u
+            .environments
+            .iter()
+            .map(|e| short_environment(e))
+            .collect();
         println!(
             "{:<22} {:<9} {:>5}  {:<22} {description}",
             u.name,
@@ -90,13 +97,19 @@ pub fn print_list(registry: &Registry, json: bool) -> Result<(), Error> {
     Ok(())
 }
 
-/// The first sentence of a doc comment, for one-line listings.
+/// The first sentence of a doc comment, shortened to fit one line of a listing.
 fn first_sentence(description: &str) -> String {
+    const WIDTH: usize = 90;
     let text = description.split_whitespace().collect::<Vec<_>>().join(" ");
-    match text.find(". ") {
-        Some(end) => text[..=end].to_owned(),
-        None => text,
+    let sentence = match text.find(". ") {
+        Some(end) => &text[..=end],
+        None => &text,
+    };
+    if sentence.chars().count() <= WIDTH {
+        return sentence.to_owned();
     }
+    let cut: String = sentence.chars().take(WIDTH - 1).collect();
+    format!("{}…", cut.trim_end())
 }
 
 fn short_environment(environment: &str) -> &str {
