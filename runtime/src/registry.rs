@@ -1,11 +1,60 @@
 //! The registered units, found through `inventory`, and the selection of what a run applies.
+//!
+//! Every `seed! { set ...; }` and `#[scenario]` registers a [`Unit`] in the binary it is linked
+//! into; [`Registry::discover`] collects them. [`Registry::select`] then turns names (or an
+//! environment) into the list a run applies, dependencies first:
+//!
+//! ```standalone_crate
+//! use seedbed::registry::Registry;
+//!
+//! seedbed::seed! {
+//!     /// Dance styles, also reference data in production.
+//!     set styles(env = [development, test, production]);
+//!     dance_styles { salsa { name: "Salsa", slug: "salsa" } }
+//! }
+//!
+//! seedbed::seed! {
+//!     /// Teachers.
+//!     set teachers(depends_on = [styles]);
+//!     teachers { alma { name: "Alma", slug: "alma" } }
+//! }
+//!
+//! seedbed::seed! {
+//!     /// A thousand users, for load tests only.
+//!     set crowd(explicit);
+//!     users {
+//!         for i in 0..1000 {
+//!             _ { email: format!("user{i}@example.com"), display_name: format!("User {i}"), password_hash: "x" }
+//!         }
+//!     }
+//! }
+//!
+//! fn main() -> Result<(), seedbed::Error> {
+//!     let registry = Registry::discover()?;
+//!     let names = |units: Vec<&seedbed::Unit>| units.iter().map(|u| u.name).collect::<Vec<_>>();
+//!
+//!     // Everything allowed in the environment, except explicit units.
+//!     assert_eq!(names(registry.select(None, "development")?), ["styles", "teachers"]);
+//!     assert_eq!(names(registry.select(None, "production")?), ["styles"]);
+//!     // Named units, after what they depend on; explicit units only this way.
+//!     assert_eq!(names(registry.select(Some(&["teachers".into()]), "test")?), ["styles", "teachers"]);
+//!     assert_eq!(names(registry.select(Some(&["crowd".into()]), "test")?), ["crowd"]);
+//!     // A unit that does not run in the environment is refused, with the reason.
+//!     let err = registry.select(Some(&["teachers".into()]), "production").unwrap_err();
+//!     assert!(err.to_string().starts_with("unit `teachers` does not run in production"));
+//!     // A misspelt name gets a suggestion.
+//!     let err = registry.get("teacher").unwrap_err();
+//!     assert!(err.to_string().contains("did you mean `teachers`?"));
+//!     Ok(())
+//! }
+//! ```
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Error;
 use crate::plan::Unit;
 
-/// Every unit linked into the binary, by name.
+/// Every unit linked into the binary, by name (names are unique).
 #[derive(Debug)]
 pub struct Registry {
     units: BTreeMap<&'static str, &'static Unit>,
@@ -13,6 +62,10 @@ pub struct Registry {
 
 impl Registry {
     /// The units registered by `seed!` and `#[scenario]` in the crates linked into this binary.
+    ///
+    /// A crate's units are in the binary only if the binary links that crate: a binary of the
+    /// seeds crate does; any other adds `use my_seeds as _;`. Fails with [`Error::NoUnits`] when
+    /// there are none, and [`Error::DuplicateUnit`] when two share a name.
     pub fn discover() -> Result<Registry, Error> {
         Registry::from_units(inventory::iter::<Unit>)
     }
@@ -40,6 +93,7 @@ impl Registry {
         self.units.values().copied()
     }
 
+    /// The unit called `name`, or [`Error::UnknownUnit`] with the nearest name and the list.
     pub fn get(&self, name: &str) -> Result<&'static Unit, Error> {
         self.units
             .get(name)
@@ -123,4 +177,82 @@ pub(crate) fn strsim_nearest<'a>(
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Seed, UnitKind};
+
+    const fn unit(name: &'static str, line: u32, depends_on: &'static [&'static str]) -> Unit {
+        Unit {
+            name,
+            kind: UnitKind::Set,
+            description: "",
+            depends_on,
+            environments: &[],
+            explicit: false,
+            file: "seeds/src/lib.rs",
+            line,
+            schema_version: None,
+            static_rows: Some(0),
+            references: Vec::new,
+            build: Seed::new,
+        }
+    }
+
+    static VENUES: Unit = unit("venues", 10, &[]);
+    static VENUES_AGAIN: Unit = unit("venues", 42, &[]);
+    static EVENTS: Unit = unit("events", 20, &["venues"]);
+    static LOOP_A: Unit = unit("loop_a", 30, &["loop_b"]);
+    static LOOP_B: Unit = unit("loop_b", 31, &["loop_a"]);
+
+    #[test]
+    fn a_duplicate_name_names_both_locations() {
+        let err = Registry::from_units([&VENUES, &VENUES_AGAIN])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("seeds/src/lib.rs:10") && err.contains("seeds/src/lib.rs:42"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_empty_registry_says_the_seeds_are_not_linked() {
+        let err = Registry::from_units([]).unwrap_err().to_string();
+        assert!(err.contains("not linked"), "{err}");
+    }
+
+    #[test]
+    fn selection_brings_dependencies_first_and_suggests_names() {
+        let registry = Registry::from_units([&VENUES, &EVENTS]).unwrap();
+        let names: Vec<&str> = registry
+            .select(Some(&["events".to_owned()]), "test")
+            .unwrap()
+            .iter()
+            .map(|u| u.name)
+            .collect();
+        assert_eq!(names, ["venues", "events"]);
+        let err = registry
+            .select(Some(&["evnets".to_owned()]), "test")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did you mean `events`"), "{err}");
+        let in_production = registry.select(None, "production").unwrap();
+        assert!(
+            in_production.is_empty(),
+            "units that do not declare production never run there"
+        );
+    }
+
+    #[test]
+    fn a_cycle_is_an_error_that_prints_it() {
+        let registry = Registry::from_units([&LOOP_A, &LOOP_B]).unwrap();
+        let err = registry
+            .select(None, "development")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("loop_a -> loop_b -> loop_a"), "{err}");
+    }
 }
