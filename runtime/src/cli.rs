@@ -88,8 +88,13 @@ Logs go to stderr (RUST_LOG=debug for more); results to stdout.";
 /// Options of every command, subcommands included (`--database-url`, `--env`, `--json`, ...).
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// PostgreSQL URL: postgres://user[:password]@host[:port]/database
-    #[arg(long, global = true, value_name = "URL")]
+    /// The database: `postgres://user[:password]@host[:port]/database`.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help = "PostgreSQL URL: postgres://user[:password]@host[:port]/database"
+    )]
     pub database_url: Option<String>,
 
     /// development, test, staging or production

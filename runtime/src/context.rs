@@ -3,6 +3,11 @@
 //! Seeds read it through [`now`], [`scale`] and [`random_seed`] while their rows are produced. The
 //! runner installs one per run (task-local, so parallel runs in one process do not mix); outside a
 //! run the defaults apply.
+//!
+//! Rows are built when a unit is applied, not when the program starts, so these functions called
+//! in a `seed!` value, a loop bound or a scenario's body see the run's `--clock`, `--scale` and
+//! `--random-seed`. The defaults are chosen so that two runs on the same day build the same
+//! rows: the clock is today at 00:00 UTC, not the current instant.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -11,6 +16,27 @@ use std::sync::Arc;
 use chrono::{DateTime, Days, NaiveTime, Utc};
 
 /// Clock, scale and random seed of one run.
+///
+/// [`Context::sync_scope`] and [`Context::scope`] make one visible to the seed code they call,
+/// which is how a test can look at what a unit builds under given settings:
+///
+/// ```
+/// use seedbed::Context;
+///
+/// let ctx = Context {
+///     clock: "2026-05-01T00:00:00Z".parse().unwrap(),
+///     scale: [("events".to_owned(), 3)].into(),
+///     random_seed: 42,
+/// };
+/// ctx.sync_scope(|| {
+///     assert_eq!(seedbed::days_from_now(30).to_rfc3339(), "2026-05-31T00:00:00+00:00");
+///     assert_eq!(seedbed::scale("events", 1000), 3);
+///     assert_eq!(seedbed::scale("users", 1000), 1000);
+///     assert_eq!(seedbed::random_seed(), 42);
+/// });
+/// // Outside a scope, the defaults.
+/// assert_eq!(seedbed::scale("events", 1000), 1000);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Context {
     /// "Now" for the seeds. Defaults to the start of the current UTC day, so that runs on the
@@ -46,7 +72,8 @@ tokio::task_local! {
 }
 
 impl Context {
-    /// Runs `future` with this context visible to the seed code it calls.
+    /// Runs `future` with this context visible to the seed code it calls (a tokio task-local:
+    /// other tasks keep their own).
     pub async fn scope<F: Future>(self, future: F) -> F::Output {
         CONTEXT.scope(Arc::new(self), future).await
     }
@@ -57,7 +84,11 @@ impl Context {
     }
 
     /// Runs `f` with this context, building the rows of `unit`.
-    pub(crate) fn sync_scope_unit<R>(self: &Arc<Self>, unit: &'static str, f: impl FnOnce() -> R) -> R {
+    pub(crate) fn sync_scope_unit<R>(
+        self: &Arc<Self>,
+        unit: &'static str,
+        f: impl FnOnce() -> R,
+    ) -> R {
         CONTEXT.sync_scope(Arc::clone(self), || UNIT.sync_scope(unit, f))
     }
 
@@ -68,7 +99,9 @@ impl Context {
     }
 }
 
-/// The run's clock ("now" for seed data); pinned with `seed-runner --clock`.
+/// The run's clock ("now" for seed data): the start of today (UTC) unless pinned with
+/// `seed-runner --clock`. Use it, not `Utc::now()`, so that a re-run on the same day builds the
+/// same rows and changes nothing.
 ///
 /// ```
 /// let start = seedbed::now() + chrono::Duration::days(30);
@@ -78,14 +111,20 @@ pub fn now() -> DateTime<Utc> {
     Context::with(|c| c.clock)
 }
 
-/// `days` days after the run's clock.
+/// `days` days after the run's clock: upcoming events stay upcoming whenever the seeds run.
+///
+/// ```
+/// let starts_at = seedbed::days_from_now(30);
+/// assert_eq!(starts_at - seedbed::now(), chrono::Duration::days(30));
+/// assert!(seedbed::days_ago(3) < seedbed::now());
+/// ```
 pub fn days_from_now(days: u64) -> DateTime<Utc> {
     now()
         .checked_add_days(Days::new(days))
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
-/// `days` days before the run's clock.
+/// `days` days before the run's clock: past events, reviews, sign-ups.
 pub fn days_ago(days: u64) -> DateTime<Utc> {
     now()
         .checked_sub_days(Days::new(days))
@@ -93,11 +132,32 @@ pub fn days_ago(days: u64) -> DateTime<Utc> {
 }
 
 /// The size called `name` for this run (`--scale name=N`), or `default`.
+///
+/// Loops that generate rows take their length from it, so one seed serves a quick development
+/// run and a million-row load test:
+///
+/// ```standalone_crate
+/// # fn main() {}
+/// seedbed::seed! {
+///     /// Generated users; `--scale users=100000` for a load test.
+///     set crowd;
+///
+///     users {
+///         for i in 0..seedbed::scale("users", 50) {
+///             _ {
+///                 email: format!("dancer{i}@example.com"),
+///                 display_name: format!("Dancer {i}"),
+///                 password_hash: "x",
+///             }
+///         }
+///     }
+/// }
+/// ```
 pub fn scale(name: &str, default: u64) -> u64 {
     Context::with(|c| c.scale.get(name).copied().unwrap_or(default))
 }
 
-/// The random seed of this run (`--random-seed`).
+/// The random seed of this run (`--random-seed`); [`rng`] derives its generators from it.
 pub fn random_seed() -> u64 {
     Context::with(|c| c.random_seed)
 }
@@ -105,6 +165,24 @@ pub fn random_seed() -> u64 {
 /// A random generator for generated data, seeded from the run's random seed and `stream`: the
 /// same seed gives the same values on every machine (ChaCha8 is portable), and separate
 /// streams keep one table's values independent of how many another draws.
+///
+/// Reproducible values matter beyond taste: a unit whose rows change between runs is rewritten
+/// on every run. Use it with the re-exported [`rand`](crate::rand) and [`fake`](crate::fake):
+///
+/// ```
+/// use seedbed::fake::Fake;
+/// use seedbed::fake::faker::name::en::Name;
+/// use seedbed::rand::Rng;
+///
+/// let mut rng = seedbed::rng("users");
+/// let name: String = Name().fake_with_rng(&mut rng);
+/// let capacity: i32 = rng.random_range(50..500);
+///
+/// // The same stream and random seed give the same values.
+/// let mut again = seedbed::rng("users");
+/// assert_eq!(Name().fake_with_rng::<String, _>(&mut again), name);
+/// assert_eq!(again.random_range(50..500), capacity);
+/// ```
 pub fn rng(stream: &str) -> rand_chacha::ChaCha8Rng {
     use rand::SeedableRng;
     let key = crate::plan::label_key("rng", stream, &random_seed().to_string());
@@ -119,6 +197,29 @@ pub fn rng(stream: &str) -> rand_chacha::ChaCha8Rng {
 
 /// The key seedbed gives the `ordinal`-th anonymous row of `table` in the unit being built,
 /// so generated rows can reference each other: `event_id: seedbed::generated_id("events", i)`.
+///
+/// Ordinals count the `_` rows of the table in the unit from 0, in the order they are written
+/// (loops included). The key depends on the unit, so call it while the unit's rows are built
+/// (in a `seed!` value), not ahead of time.
+///
+/// ```standalone_crate
+/// # fn main() {}
+/// seedbed::seed! {
+///     /// Generated users, each with a preferences row pointing at them.
+///     set crowd_preferences;
+///
+///     users {
+///         for i in 0..10 {
+///             _ { email: format!("u{i}@example.com"), display_name: "Dancer", password_hash: "x" }
+///         }
+///     }
+///     user_preferences {
+///         for i in 0..10 {
+///             _ { user_id: seedbed::generated_id("users", i), preferred_currency: "EUR" }
+///         }
+///     }
+/// }
+/// ```
 pub fn generated_id(table: &str, ordinal: u64) -> uuid::Uuid {
     let unit = UNIT.try_with(|u| *u).unwrap_or_default();
     crate::plan::ordinal_key(crate::plan::ordinal_prefix(unit, table), ordinal)

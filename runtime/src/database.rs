@@ -74,6 +74,7 @@ impl fmt::Display for DatabaseSource {
 pub struct ResolvedDatabase {
     /// The URL, validated, password included: do not print it, use [`ResolvedDatabase::masked_url`].
     pub url: String,
+    /// Where the URL came from.
     pub source: DatabaseSource,
     /// The `.env` file, for [`DatabaseSource::DotEnv`].
     pub env_file: Option<PathBuf>,

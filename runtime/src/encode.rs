@@ -24,8 +24,40 @@ pub mod sql {
         )*};
     }
     markers!(
-        Uuid, Text, SmallInt, Integer, BigInt, Numeric, Real, Double, Boolean, Timestamptz,
-        Timestamp, Date, Time, Interval, Json, Bytea, Inet,
+        /// `uuid`: a `Uuid`.
+        Uuid,
+        /// `text`, `varchar(n)`, `char(n)`: `&str`, `String`, `Cow<str>`, `char`.
+        Text,
+        /// `smallint`: `i16`, `i8`, `u8`.
+        SmallInt,
+        /// `integer`: `i32`, `i16`, `u16`, `u8`.
+        Integer,
+        /// `bigint`: `i64`, `i32`, `u32`, `i16`, `u16`.
+        BigInt,
+        /// `numeric(p, s)`: floats and integers (a literal such as `12.50` keeps its digits).
+        Numeric,
+        /// `real`: `f32`.
+        Real,
+        /// `double precision`: `f64`, `f32`.
+        Double,
+        /// `boolean`: `bool`.
+        Boolean,
+        /// `timestamptz`: `DateTime<Utc>`, `DateTime<FixedOffset>`.
+        Timestamptz,
+        /// `timestamp`: `NaiveDateTime`.
+        Timestamp,
+        /// `date`: `NaiveDate`.
+        Date,
+        /// `time`: `NaiveTime`.
+        Time,
+        /// `interval`: its text form (`"2 hours"`).
+        Interval,
+        /// `json`, `jsonb`: `serde_json::Value` (from `seedbed::json!`).
+        Json,
+        /// `bytea`: `Vec<u8>`, `&[u8]`.
+        Bytea,
+        /// `inet`: its text form (`"192.0.2.1"`).
+        Inet,
         /// An enum type: literals are checked by the macro, other values by the server.
         Enum,
     );
@@ -49,6 +81,7 @@ pub mod sql {
     label = "a `{Self}` is not a value of this column's type"
 )]
 pub trait Encode<M> {
+    /// The value, in the form seedbed sends to the server.
     fn encode(self) -> Value;
 }
 

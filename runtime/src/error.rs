@@ -10,6 +10,23 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Everything that can go wrong in seedbed's runtime.
+///
+/// Print it with `{}`: the message is complete, and says what to do. Match on the variant when a
+/// program must tell failures apart (a test that expects a guard to refuse, say); the enum is
+/// `#[non_exhaustive]`, so keep a `_` arm.
+///
+/// ```
+/// use seedbed::Error;
+/// use seedbed::runner::RunOptions;
+///
+/// let err = RunOptions::new("prod").unwrap_err();
+/// assert!(matches!(&err, Error::UnknownEnvironment { name } if name == "prod"));
+/// assert_eq!(
+///     err.to_string(),
+///     "unknown environment `prod`; expected development, test, staging or production"
+/// );
+/// assert_eq!(err.sqlstate(), None);
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -19,11 +36,21 @@ pub enum Error {
         "invalid database URL `{url}`: {reason}; expected the form \
          postgres://user[:password]@host[:port]/database"
     )]
-    InvalidDatabaseUrl { url: String, reason: String },
+    InvalidDatabaseUrl {
+        /// The URL as given, password masked.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 
     /// A `.env` file that cannot be read or parsed.
     #[error("cannot read {}: {message}; fix the file, or pass --database-url", path.display())]
-    DotEnv { path: PathBuf, message: String },
+    DotEnv {
+        /// The `.env` file.
+        path: PathBuf,
+        /// The parser's message.
+        message: String,
+    },
 
     /// The server could not be reached (after a short bounded retry), or it refused the connection.
     #[error("{0}")]
@@ -32,8 +59,11 @@ pub enum Error {
     /// A database error, with what seedbed was doing at the time.
     #[error("{context}: {}", DbMessage { sqlstate: sqlstate.as_deref(), message })]
     Database {
+        /// What seedbed was doing (`reading the ledger`, ...).
         context: String,
+        /// The server's SQLSTATE, when the server answered with an error.
         sqlstate: Option<String>,
+        /// The server's (or the driver's) message, with its detail and hint.
         message: String,
     },
 
@@ -46,7 +76,10 @@ pub enum Error {
          use a running server",
         display_paths(searched)
     )]
-    PostgresNotInstalled { searched: Vec<PathBuf> },
+    PostgresNotInstalled {
+        /// The folders searched besides `PATH`.
+        searched: Vec<PathBuf>,
+    },
 
     /// Running as root, which PostgreSQL refuses, and there is no `postgres` OS user to run it as.
     #[error(
@@ -55,20 +88,28 @@ pub enum Error {
          postgresql package does), run as an ordinary user, or pass --database-url",
         dir.display()
     )]
-    NoPostgresUser { dir: PathBuf },
+    NoPostgresUser {
+        /// The cluster's folder.
+        dir: PathBuf,
+    },
 
     /// A step of starting the local cluster failed (`initdb`, `pg_ctl start`, ...).
     #[error("local PostgreSQL cluster in {}: {action} failed: {detail}", dir.display())]
     LocalCluster {
+        /// The cluster's folder.
         dir: PathBuf,
+        /// The step that failed (`initdb`, `pg_ctl start`, `creating the database`, ...).
         action: String,
+        /// Its output or error, with where to look (the server log).
         detail: String,
     },
 
     /// A file-system operation failed.
     #[error("{context}: {error}")]
     Io {
+        /// What seedbed was doing, with the path.
         context: String,
+        /// The operating system's error.
         error: std::io::Error,
     },
 
@@ -80,10 +121,15 @@ pub enum Error {
         DbMessage { sqlstate: sqlstate.as_deref(), message }
     )]
     MigrationFailed {
+        /// Applying or reverting.
         direction: MigrationDirection,
+        /// The migration's version.
         version: i64,
+        /// The migration's description (its file name after the version).
         description: String,
+        /// The server's SQLSTATE, when it answered with an error.
         sqlstate: Option<String>,
+        /// The server's message, with its detail and hint.
         message: String,
     },
 
@@ -93,7 +139,10 @@ pub enum Error {
         "migration {version} is recorded as partially applied (success = false in \
          _sqlx_migrations); repair the database by hand and delete that row"
     )]
-    MigrationDirty { version: i64 },
+    MigrationDirty {
+        /// The migration's version.
+        version: i64,
+    },
 
     /// An applied migration whose SQL has changed since it was applied.
     #[error(
@@ -101,38 +150,62 @@ pub enum Error {
          mismatch); restore the original file and add a new migration for the change, or, in \
          development, revert it first"
     )]
-    MigrationChecksumMismatch { version: i64, description: String },
+    MigrationChecksumMismatch {
+        /// The migration's version.
+        version: i64,
+        /// The migration's description.
+        description: String,
+    },
 
     /// The database has a migration applied that this program does not know.
     #[error(
         "migration {version} ({description}) is applied in the database but is not among this \
          program's migrations; the database is ahead of this build (rebuild from a newer checkout)"
     )]
-    MigrationMissing { version: i64, description: String },
+    MigrationMissing {
+        /// The version recorded in the database.
+        version: i64,
+        /// The description recorded in the database.
+        description: String,
+    },
 
     /// A revert reached a migration that has no `.down.sql`.
     #[error(
         "migration {version} ({description}) cannot be reverted: it has no down script \
          ({version}_<name>.down.sql); nothing was reverted"
     )]
-    MigrationIrreversible { version: i64, description: String },
+    MigrationIrreversible {
+        /// The migration's version.
+        version: i64,
+        /// The migration's description.
+        description: String,
+    },
 
     /// `revert` to a version that is not one of the migrations.
     #[error(
         "cannot revert to migration {target}: there is no such migration (use 0 to revert all)"
     )]
-    MigrationTargetUnknown { target: i64 },
+    MigrationTargetUnknown {
+        /// The version asked for.
+        target: i64,
+    },
 
     /// Two embedded migrations with the same version.
     #[error("two migrations have version {version}; versions must be unique")]
-    DuplicateMigrationVersion { version: i64 },
+    DuplicateMigrationVersion {
+        /// The version used twice.
+        version: i64,
+    },
 
     // ----- units: registry, selection, order ---------------------------------------------------
     /// Two units with one name.
     #[error("two units are named `{name}`: one at {first}, one at {second}; rename one of them")]
     DuplicateUnit {
+        /// The name used twice.
         name: String,
+        /// Where the first unit is declared (`file:line`).
         first: String,
+        /// Where the second unit is declared (`file:line`).
         second: String,
     },
 
@@ -150,18 +223,29 @@ pub enum Error {
         known.join(", ")
     )]
     UnknownUnit {
+        /// The name given.
         name: String,
+        /// The nearest registered name, if one is close.
         suggestion: Option<String>,
+        /// Every registered name.
         known: Vec<String>,
     },
 
     /// A unit names a dependency that is not registered.
     #[error("unit `{unit}` depends on `{dependency}`, which is not registered in this binary")]
-    UnknownDependency { unit: String, dependency: String },
+    UnknownDependency {
+        /// The unit that declares the dependency.
+        unit: String,
+        /// The name it depends on.
+        dependency: String,
+    },
 
     /// Units that depend on each other in a circle.
     #[error("dependency cycle among units: {cycle}; break it by removing one of the depends_on")]
-    DependencyCycle { cycle: String },
+    DependencyCycle {
+        /// The units around the cycle, `a -> b -> a`.
+        cycle: String,
+    },
 
     /// A unit asked for in an environment it does not declare.
     #[error(
@@ -170,9 +254,13 @@ pub enum Error {
         needed_by.as_ref().map(|n| format!(", but `{n}` depends on it")).unwrap_or_default()
     )]
     UnitNotAllowed {
+        /// The unit.
         unit: String,
+        /// The run's environment.
         environment: String,
+        /// The environments the unit declares, comma-separated.
         allowed: String,
+        /// The unit that depends on it, when it was not asked for by name.
         needed_by: Option<String>,
     },
 
@@ -181,19 +269,32 @@ pub enum Error {
     #[error(
         "table `{table}` does not exist in the database; are its migrations applied? (seed-runner migrate)"
     )]
-    MissingTable { table: String },
+    MissingTable {
+        /// The table.
+        table: String,
+    },
 
     /// A column of the seeds is missing from the database.
     #[error(
         "column `{column}` of `{table}` does not exist in the database; are the migrations up to date?"
     )]
-    MissingColumn { table: String, column: String },
+    MissingColumn {
+        /// The table.
+        table: String,
+        /// The column it lacks.
+        column: String,
+    },
 
     /// Rows of a table without a primary key cannot be tracked for cleanup.
     #[error(
         "unit `{unit}` writes to `{table}`, which has no primary key: seedbed cannot track its rows"
     )]
-    NoPrimaryKey { unit: String, table: String },
+    NoPrimaryKey {
+        /// The unit writing to the table.
+        unit: String,
+        /// The table without a primary key.
+        table: String,
+    },
 
     /// A row broke a constraint; the unit's transaction was rolled back. `what` names the row
     /// and the constraint, with the server's message and SQLSTATE.
@@ -201,8 +302,12 @@ pub enum Error {
         "unit `{unit}`, table `{table}`{what}; the unit was rolled back, nothing of it was written"
     )]
     Constraint {
+        /// The unit that was rolled back.
         unit: String,
+        /// The table of the offending row.
         table: String,
+        /// The row (label) and constraint, the server's message and SQLSTATE, as text that
+        /// follows the table's name.
         what: String,
     },
 
@@ -213,6 +318,7 @@ pub enum Error {
         blockers.iter().map(|b| format!("{} row(s) of `{}` reference `{}` (constraint {})", b.rows, b.table, b.references, b.constraint)).collect::<Vec<_>>().join("; ")
     )]
     CleanupBlocked {
+        /// Per foreign key, the rows that point at seeded rows.
         blockers: Vec<crate::cleanup::Blocker>,
     },
 
@@ -225,7 +331,9 @@ pub enum Error {
         blockers.iter().map(|b| format!("{} row(s) of `{}` reference `{}` (constraint {})", b.rows, b.table, b.references, b.constraint)).collect::<Vec<_>>().join("; ")
     )]
     ChangeBlocked {
+        /// The changed unit.
         unit: String,
+        /// Per foreign key, the rows that point at rows the update would delete.
         blockers: Vec<crate::cleanup::Blocker>,
     },
 
@@ -235,25 +343,38 @@ pub enum Error {
         "this database is stamped `{stamped}` but this run is `{requested}`; refusing to mix \
          environments. Use --env {stamped}, or --allow-env-change to re-stamp it as `{requested}`"
     )]
-    EnvironmentMismatch { stamped: String, requested: String },
+    EnvironmentMismatch {
+        /// The environment the database is stamped with.
+        stamped: String,
+        /// The run's environment.
+        requested: String,
+    },
 
     /// A destructive command against a production database.
     #[error(
         "refusing to {command}: this database is stamped production; pass \
          --i-know-this-is-production to do it anyway"
     )]
-    ProductionRefused { command: String },
+    ProductionRefused {
+        /// What was refused (`clean up`, `revert migrations`, ...).
+        command: String,
+    },
 
     /// A command that is only allowed in development.
     #[error("{command} is only allowed with --env development (this run is `{environment}`)")]
     DevelopmentOnly {
+        /// The command (`--reset`).
         command: String,
+        /// The run's environment.
         environment: String,
     },
 
     /// An environment name that is not one of the four.
     #[error("unknown environment `{name}`; expected development, test, staging or production")]
-    UnknownEnvironment { name: String },
+    UnknownEnvironment {
+        /// The name given.
+        name: String,
+    },
 
     /// The database's migrations are behind those the seeds were compiled against.
     #[error(
@@ -261,14 +382,19 @@ pub enum Error {
          run `seed-runner migrate` first, or pass --migrate to apply them before seeding",
         if pending.is_empty() { "its migration table is missing".to_owned() } else { format!("pending: {}", pending.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")) }
     )]
-    MigrationsBehind { pending: Vec<i64> },
+    MigrationsBehind {
+        /// The versions not applied yet; empty when `_sqlx_migrations` does not exist.
+        pending: Vec<i64>,
+    },
 }
 
 /// Whether a migration was being applied or reverted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MigrationDirection {
+    /// Running the `.up.sql` script.
     Apply,
+    /// Running the `.down.sql` script.
     Revert,
 }
 

@@ -6,9 +6,19 @@
 //! name is a hash of the migrations' SQL and of the units' checksums, so changing either builds
 //! a new one; test processes running at once build it once, under an advisory lock.
 //!
+//! The server is the one of [`TestDatabase::admin_url`] (`SEEDBED_TEST_ADMIN_URL`, by default
+//! `postgres://postgres@127.0.0.1:5432`); the role needs `CREATEDB`. Units run in the `test`
+//! environment, so a scenario meant for tests keeps the default `env` or names `test`.
+//!
 //! ```no_run
-//! # static MIGRATIONS: seedbed::migrations::Migrations = seedbed::migrations::Migrations::new(&[]);
+//! // tests/power_user.rs of the seeds crate (dev-dependencies: tokio, sqlx, anyhow)
 //! use seedbed::fixture::Fixture;
+//!
+//! # mod festival_seeds {
+//! #     pub static MIGRATIONS: seedbed::migrations::Migrations = seedbed::migrations!();
+//! # }
+//! # fn main() {}
+//! use festival_seeds::MIGRATIONS;
 //!
 //! #[tokio::test]
 //! async fn power_user_follows_every_teacher() -> anyhow::Result<()> {
@@ -23,6 +33,10 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! The units must be registered in the test binary: an integration test of the seeds crate
+//! links it by naming anything of it (here `MIGRATIONS`); a test elsewhere adds
+//! `use my_seeds as _;`.
 
 use sha2::{Digest, Sha256};
 use sqlx::Connection;
@@ -39,6 +53,9 @@ use crate::testing::{TestDatabase, admin_connection, with_database};
 pub const TEMPLATE_PREFIX: &str = "seedbed_tpl_";
 
 /// A recipe for test databases: migrations plus units, applied in the `test` environment.
+///
+/// Cheap to build and to clone; nothing happens until [`Fixture::database`]. With no
+/// [`units`](Fixture::units), every unit allowed in `test` (except `explicit` ones) is applied.
 #[derive(Debug, Clone)]
 pub struct Fixture {
     migrations: Migrations,
@@ -47,6 +64,8 @@ pub struct Fixture {
 }
 
 impl Fixture {
+    /// A fixture with these migrations, every test unit, and the default context (today's
+    /// clock, default scale and random seed).
     pub fn new(migrations: Migrations) -> Fixture {
         let options = RunOptions {
             environment: "test".to_owned(),
@@ -62,20 +81,37 @@ impl Fixture {
         }
     }
 
-    /// Units to apply (with what they depend on).
+    /// Units to apply (with what they depend on), instead of every test unit. Repeatable: the
+    /// names add up.
     pub fn units(mut self, names: &[&str]) -> Fixture {
         self.units.extend(names.iter().map(|n| n.to_string()));
         self
     }
 
-    /// The run's context: clock, scale, random seed.
+    /// The run's context: clock, scale, random seed. A pinned clock makes time-relative seeds
+    /// (`days_from_now`) the same every day, so the template is reused across days too.
+    ///
+    /// ```
+    /// use seedbed::Context;
+    /// use seedbed::fixture::Fixture;
+    ///
+    /// let fixture = Fixture::new(seedbed::migrations!()).units(&["power_user"]).context(Context {
+    ///     clock: "2026-05-01T00:00:00Z".parse().unwrap(),
+    ///     scale: [("events".to_owned(), 10)].into(),
+    ///     ..Context::default()
+    /// });
+    /// # drop(fixture);
+    /// ```
     pub fn context(mut self, context: Context) -> Fixture {
         self.options.context = context;
         self
     }
 
     /// A fresh database: a copy of the template for these migrations and units, built first if
-    /// it does not exist yet.
+    /// it does not exist yet. Drop it at the end of the test with [`TestDatabase::drop`].
+    ///
+    /// Fails if a unit is unknown or not allowed in `test`, if a migration or a unit fails
+    /// (the half-built template is dropped), or if the server cannot be reached.
     pub async fn database(&self) -> Result<TestDatabase, Error> {
         let admin_url = TestDatabase::admin_url();
         let template = self.template_name()?;
@@ -98,7 +134,8 @@ impl Fixture {
         TestDatabase::create_from(&admin_url, Some(&template)).await
     }
 
-    /// `seedbed_tpl_` and a hash of the migrations, the units and their checksums.
+    /// `seedbed_tpl_` and a hash of the migrations, the units and their checksums: the name
+    /// of the template database [`Fixture::database`] copies. Needs no database.
     pub fn template_name(&self) -> Result<String, Error> {
         let registry = Registry::discover()?;
         let names = if self.units.is_empty() {

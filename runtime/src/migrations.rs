@@ -4,9 +4,23 @@
 //! SQL text, same advisory lock), so `sqlx migrate run` / `sqlx migrate info` and seed-runner agree
 //! about what is applied.
 //!
-//! The list is normally produced by `seedbed::migrations!("migrations")`, which embeds every
-//! `<version>_<name>.up.sql` / `.down.sql` of the folder; the description is the `<name>` with
-//! underscores replaced by spaces, as sqlx does. It can also be written by hand:
+//! The list is normally produced by [`seedbed::migrations!()`](crate::migrations!), which embeds
+//! every `<version>_<name>.up.sql` / `.down.sql` of the folder the seeds are checked against (or
+//! of the folder given, relative to the crate's manifest: `migrations!("db/migrations")`); the
+//! description is the `<name>` with underscores replaced by spaces, as sqlx does.
+//!
+//! ```
+//! static MIGRATIONS: seedbed::migrations::Migrations = seedbed::migrations!();
+//!
+//! // The Festival Scout migrations of this repository, in version order.
+//! let first = MIGRATIONS.iter().next().unwrap();
+//! assert_eq!(first.description, "initial schema");
+//! assert!(first.up.contains("CREATE TABLE venues"));
+//! assert!(first.down.is_some());
+//! assert_eq!(MIGRATIONS.latest_version(), MIGRATIONS.iter().map(|m| m.version).max());
+//! ```
+//!
+//! It can also be written by hand:
 //!
 //! ```no_run
 //! use seedbed::migrations::{EmbeddedMigration, Migrations};
@@ -99,6 +113,9 @@ impl EmbeddedMigration {
 }
 
 /// The migrations of a project, embedded in the binary.
+///
+/// `Copy` and `'static`: keep one in a `static` (`seedbed::migrations!()`) and pass it by value
+/// to [`cli::main`](crate::cli::main) and [`Fixture::new`](crate::fixture::Fixture::new).
 #[derive(Debug, Clone, Copy)]
 pub struct Migrations {
     list: &'static [EmbeddedMigration],
@@ -107,7 +124,9 @@ pub struct Migrations {
 /// A migration that was applied or reverted by this call.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MigrationRun {
+    /// The migration's version.
     pub version: i64,
+    /// The migration's description.
     pub description: &'static str,
     /// How long the SQL took.
     pub elapsed: Duration,
@@ -116,10 +135,13 @@ pub struct MigrationRun {
 /// One line of [`Migrations::status`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MigrationStatus {
+    /// The migration's version.
     pub version: i64,
+    /// Its description: the embedded one, or the one recorded in the database.
     pub description: String,
     /// Whether a down script exists (false for migrations only the database knows).
     pub reversible: bool,
+    /// Where it stands.
     pub state: MigrationState,
 }
 
@@ -128,15 +150,27 @@ pub struct MigrationStatus {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum MigrationState {
     /// Applied, and the SQL is the one that was applied.
-    Applied { installed_on: DateTime<Utc> },
+    Applied {
+        /// When it was applied.
+        installed_on: DateTime<Utc>,
+    },
     /// Applied, but the embedded SQL differs from what was applied.
-    ChecksumMismatch { installed_on: DateTime<Utc> },
+    ChecksumMismatch {
+        /// When it was applied.
+        installed_on: DateTime<Utc>,
+    },
     /// Not applied yet.
     Pending,
     /// Recorded with `success = false`: a `-- no-transaction` migration that failed half-way.
-    Failed { installed_on: DateTime<Utc> },
+    Failed {
+        /// When it was attempted.
+        installed_on: DateTime<Utc>,
+    },
     /// Applied in the database, but not among the embedded migrations (the database is ahead).
-    Missing { installed_on: DateTime<Utc> },
+    Missing {
+        /// When it was applied.
+        installed_on: DateTime<Utc>,
+    },
 }
 
 impl MigrationState {

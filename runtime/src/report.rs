@@ -122,7 +122,7 @@ fn short_environment(environment: &str) -> &str {
 
 /// Writes the unit graph (`--graph`), an edge from each dependency to the units that need it.
 ///
-/// ```
+/// ```standalone_crate
 /// use seedbed::cli::GraphFormat;
 /// use seedbed::registry::Registry;
 ///

@@ -13,22 +13,51 @@ use uuid::Uuid;
 use crate::plan::RowId;
 
 /// One column value of a seed row.
+///
+/// `seed!` turns every value of a row into a `Value`: literals at compile time, other
+/// expressions through the column's `Encode` bound at run time. Seed code rarely builds one
+/// by hand; it shows up when a program inspects a unit's rows (`(unit.build)()`), and in
+/// [`Value::to_pg_text`], the exact text sent to the server.
+///
+/// ```
+/// use seedbed::Value;
+///
+/// assert_eq!(Value::Int(400).to_pg_text().as_deref(), Some("400"));
+/// assert_eq!(Value::numeric("12.50").to_pg_text().as_deref(), Some("12.50"));
+/// assert_eq!(Value::Null.to_pg_text(), None);
+/// let styles = Value::Array(vec![Value::str("salsa"), Value::str("kizomba")]);
+/// assert_eq!(styles.to_pg_text().as_deref(), Some(r#"{"salsa","kizomba"}"#));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// SQL `NULL`: `None` given to a nullable column.
     Null,
+    /// `boolean`.
     Bool(bool),
+    /// `smallint`, `integer`, `bigint`, and integer keys.
     Int(i64),
+    /// `real` and `double precision`.
     Float(f64),
     /// A decimal number kept as written, so `12.50` is not rounded through a float.
     Numeric(Cow<'static, str>),
+    /// Text, and anything the server parses from text: `varchar`, `char(n)`, enum values,
+    /// `inet`, `interval`, and date/time literals written as strings.
     Text(Cow<'static, str>),
+    /// `uuid`, including keys given as a `Uuid` rather than a label.
     Uuid(Uuid),
+    /// `timestamptz`, sent in RFC 3339 with its `Z`.
     Timestamptz(DateTime<Utc>),
+    /// `timestamp` (without time zone).
     Timestamp(NaiveDateTime),
+    /// `date`.
     Date(NaiveDate),
+    /// `time`.
     Time(NaiveTime),
+    /// `json` and `jsonb` (build it with [`json!`](crate::json)).
     Json(serde_json::Value),
+    /// `bytea`, sent in hex form.
     Bytes(Vec<u8>),
+    /// An array column (`text[]`, ...): elements are quoted, `NULL` elements allowed.
     Array(Vec<Value>),
     /// A reference to another seed row; its key is known at compile time.
     Ref(RowId),
@@ -37,21 +66,33 @@ pub enum Value {
 }
 
 impl Value {
+    /// A text value from a string literal, without allocating (usable in `const`).
     pub const fn str(s: &'static str) -> Self {
         Value::Text(Cow::Borrowed(s))
     }
 
+    /// A `numeric` value written as decimal text (`"12.50"`), kept exactly as written.
     pub const fn numeric(s: &'static str) -> Self {
         Value::Numeric(Cow::Borrowed(s))
     }
 
-    /// The PostgreSQL text form, `None` for NULL.
+    /// The PostgreSQL text form, `None` for NULL (the server casts it to the column's type).
+    ///
+    /// ```
+    /// use seedbed::Value;
+    ///
+    /// let at = "2026-05-01T18:30:00Z".parse().unwrap();
+    /// assert_eq!(Value::Timestamptz(at).to_pg_text().unwrap(), "2026-05-01T18:30:00Z");
+    /// assert_eq!(Value::Bool(true).to_pg_text().unwrap(), "t");
+    /// assert_eq!(Value::Bytes(vec![0xde, 0xad]).to_pg_text().unwrap(), "\\xdead");
+    /// ```
     pub fn to_pg_text(&self) -> Option<String> {
         let mut out = String::new();
         self.write_pg_text(&mut out).then_some(out)
     }
 
-    /// Appends the text form to `out`; returns false (and writes nothing) for NULL.
+    /// Appends the text form to `out`; returns false (and writes nothing) for NULL. Used to
+    /// build `COPY` and multi-row insert payloads without a `String` per value.
     pub fn write_pg_text(&self, out: &mut String) -> bool {
         match self {
             Value::Null | Value::AutoKey => return false,
@@ -77,7 +118,8 @@ impl Value {
         true
     }
 
-    /// The rows of other units this value points at.
+    /// The seed row this value points at, when it is a reference to a labelled row (how the
+    /// runner finds the units a unit depends on through its rows).
     pub fn reference(&self) -> Option<&RowId> {
         match self {
             Value::Ref(r) => Some(r),
