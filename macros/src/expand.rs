@@ -462,7 +462,11 @@ fn row_expr(table: &CheckedTable<'_>, row: &CheckedRow<'_>) -> TokenStream {
         .iter()
         .map(|(i, v)| value_expr(table.table, &table.table.columns[*i], v));
     quote! {
-        __sb::Row { label: #label, columns: &[#(#columns),*], values: ::std::vec![#(#values),*] }
+        __sb::Row {
+            label: #label,
+            columns: ::std::borrow::Cow::Borrowed(&[#(#columns),*]),
+            values: ::std::vec![#(#values),*],
+        }
     }
 }
 

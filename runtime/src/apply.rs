@@ -4,6 +4,8 @@
 //! `text[]` per column, are unnested, cast to the column types, and upserted on the primary key.
 //! The same statement records every row's key in the ledger under a new generation; rows of
 //! the unit left with an older generation were removed from its definition and are deleted.
+//! Rows of tables whose keys the database generates are keyed first, and references to them
+//! resolved (see [`crate::generated`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -14,6 +16,7 @@ use sqlx::{Connection, PgConnection};
 use crate::Error;
 use crate::catalog::{Catalog, TableInfo, ident};
 use crate::context::Context;
+use crate::generated::GeneratedKeys;
 use crate::ledger::{Entry, TOOL_VERSION};
 use crate::plan::{Row, TableMeta, Unit};
 use crate::stream::{self, KeyedRows};
@@ -127,6 +130,7 @@ pub async fn apply(
     context: &Context,
 ) -> Result<Vec<UnitReport>, Error> {
     let mut catalog: Option<Catalog> = None;
+    let mut keys = GeneratedKeys::default();
     let mut reports = Vec::with_capacity(units.len());
     for unit in units {
         let started = Instant::now();
@@ -136,11 +140,20 @@ pub async fn apply(
                 catalog = Some(Catalog::load(conn).await?);
             }
             let catalog = catalog.as_ref().ok_or(Error::NoUnits)?;
-            reports
-                .push(apply_streamed(conn, unit, catalog, previous, environment, context).await?);
+            let report = apply_streamed(
+                conn,
+                unit,
+                catalog,
+                previous,
+                environment,
+                context,
+                &mut keys,
+            )
+            .await?;
+            reports.push(report);
             continue;
         }
-        let (tables, checksum) = build(unit, context);
+        let (mut tables, checksum) = build(unit, context);
         if previous.is_some_and(|p| p.checksum == checksum) {
             let unchanged = tables
                 .iter()
@@ -171,6 +184,22 @@ pub async fn apply(
             .execute(&mut *tx)
             .await
             .map_err(|e| Error::database("deferring constraints", &e))?;
+        // Every generated key first, so that references in any table find their rows.
+        keys.begin_unit(&mut tx, unit.name).await?;
+        let mut identities: HashMap<&'static str, Vec<String>> = HashMap::new();
+        for table in &mut tables {
+            keys.add_table(table.meta);
+            if let Some(ids) = keys
+                .assign_all(&mut tx, table.meta, &mut table.rows)
+                .await?
+            {
+                identities.insert(table.meta.name, ids);
+            }
+        }
+        for table in &mut tables {
+            keys.resolve_all(&mut tx, table.meta, &mut table.rows)
+                .await?;
+        }
         let names: Vec<&str> = tables.iter().map(|t| t.meta.name).collect();
         let mut table_reports: BTreeMap<String, TableReport> = BTreeMap::new();
         for name in catalog.insert_order(&names) {
@@ -178,7 +207,8 @@ pub async fn apply(
                 .iter()
                 .find(|t| t.meta.name == name)
                 .ok_or(Error::NoUnits)?;
-            let report = upsert_table(&mut tx, unit, catalog, table, generation).await?;
+            let ids = identities.get(name).map(Vec::as_slice);
+            let report = upsert_table(&mut tx, unit, catalog, table, ids, generation).await?;
             table_reports.insert(name.to_owned(), report);
         }
         if previous.is_some() {
@@ -209,6 +239,7 @@ pub async fn apply(
         tx.commit()
             .await
             .map_err(|e| Error::database(format!("committing unit `{}`", unit.name), &e))?;
+        keys.end_unit();
         reports.push(UnitReport {
             millis: millis(started.elapsed()),
             ..report
@@ -218,7 +249,8 @@ pub async fn apply(
 }
 
 /// A unit with generated rows: streamed with COPY. When its definition changed, its old rows
-/// are removed first and the new ones streamed in, in the same transaction.
+/// are removed first and the new ones streamed in, in the same transaction (rows of tables with
+/// generated keys get their old keys back).
 async fn apply_streamed(
     conn: &mut PgConnection,
     unit: &'static Unit,
@@ -226,6 +258,7 @@ async fn apply_streamed(
     previous: Option<&Entry>,
     environment: &str,
     context: &Context,
+    keys: &mut GeneratedKeys,
 ) -> Result<UnitReport, Error> {
     let started = Instant::now();
     if let Some(previous) = previous
@@ -247,13 +280,16 @@ async fn apply_streamed(
         .execute(&mut *tx)
         .await
         .map_err(|e| Error::database("deferring constraints", &e))?;
+    // The keys of the old rows are read before those rows and their ledger entries go.
+    keys.begin_unit(&mut tx, unit.name).await?;
     let mut removed = BTreeMap::new();
     if previous.is_some() {
         remove_stale(&mut tx, unit.name, catalog, generation, &mut removed).await?;
     }
-    let (mut tables, checksum) = stream::copy_unit(&mut tx, unit, catalog, generation, context)
-        .await
-        .map_err(|e| name_streamed_row(unit, context, e))?;
+    let (mut tables, checksum) =
+        stream::copy_unit(&mut tx, unit, catalog, generation, context, keys)
+            .await
+            .map_err(|e| name_streamed_row(unit, context, e))?;
     for table in &mut tables {
         table.deleted = removed.remove(&table.table).map_or(0, |r| r.deleted);
     }
@@ -282,6 +318,7 @@ async fn apply_streamed(
     tx.commit()
         .await
         .map_err(|e| Error::database(format!("committing unit `{}`", unit.name), &e))?;
+    keys.end_unit();
     Ok(UnitReport {
         millis: millis(started.elapsed()),
         ..report
@@ -292,12 +329,14 @@ fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Upserts every row of one table and records their keys under `generation`.
+/// Upserts every row of one table and records their keys under `generation`, with the rows'
+/// `identities` (label or `#n`) when the database generates the table's keys.
 async fn upsert_table(
     conn: &mut PgConnection,
     unit: &Unit,
     catalog: &Catalog,
     table: &TableRowsBuilt,
+    identities: Option<&[String]>,
     generation: i64,
 ) -> Result<TableReport, Error> {
     let meta = table.meta;
@@ -313,19 +352,26 @@ async fn upsert_table(
         ..Default::default()
     };
     // One statement per distinct set of columns, in the order the sets first appear.
-    let mut groups: Vec<(&[u16], Vec<&Row>)> = Vec::new();
-    for row in &table.rows {
+    let mut groups: Vec<(&[u16], Vec<&Row>, Vec<&str>)> = Vec::new();
+    for (at, row) in table.rows.iter().enumerate() {
+        let identity = identities
+            .and_then(|ids| ids.get(at))
+            .map_or("", String::as_str);
         match groups
             .iter_mut()
-            .find(|(columns, _)| *columns == row.columns)
+            .find(|(columns, _, _)| *columns == &*row.columns)
         {
-            Some((_, rows)) => rows.push(row),
-            None => groups.push((row.columns, vec![row])),
+            Some((_, rows, ids)) => {
+                rows.push(row);
+                ids.push(identity);
+            }
+            None => groups.push((&row.columns, vec![row], vec![identity])),
         }
     }
-    for (columns, rows) in groups {
+    let generated = identities.is_some();
+    for (columns, rows, ids) in groups {
         let names = meta.column_names(columns);
-        let sql = upsert_sql(meta.name, info, &names)?;
+        let sql = upsert_sql(meta.name, info, &names, generated)?;
         let mut query = sqlx::query_as::<_, (i64, i64)>(&sql)
             .bind(unit.name)
             .bind(generation);
@@ -335,6 +381,9 @@ async fn upsert_table(
                 .map(|r| r.values[position].to_pg_text())
                 .collect();
             query = query.bind(values);
+        }
+        if generated {
+            query = query.bind(ids);
         }
         let (inserted, updated) = query
             .fetch_one(&mut *conn)
@@ -348,8 +397,15 @@ async fn upsert_table(
 }
 
 /// The upsert-and-record statement for one table and set of columns. `$1` is the unit, `$2`
-/// the generation, `$3...` one `text[]` per column.
-fn upsert_sql(table: &str, info: &TableInfo, columns: &[&str]) -> Result<String, Error> {
+/// the generation, `$3...` one `text[]` per column, then, for a table whose keys the database
+/// generates (`generated`), one of the rows' identities for the ledger; its key is written
+/// explicitly, over an identity column's `GENERATED ALWAYS`.
+fn upsert_sql(
+    table: &str,
+    info: &TableInfo,
+    columns: &[&str],
+    generated: bool,
+) -> Result<String, Error> {
     let mut aliases = Vec::new();
     let mut casts = Vec::new();
     for (i, column) in columns.iter().enumerate() {
@@ -371,9 +427,16 @@ fn upsert_sql(table: &str, info: &TableInfo, columns: &[&str]) -> Result<String,
             });
         }
     }
-    let unnest: Vec<String> = (0..columns.len())
+    let mut unnest: Vec<String> = (0..columns.len())
         .map(|i| format!("${}::text[]", i + 3))
         .collect();
+    let (overriding, label_column, label_value) = if generated {
+        unnest.push(format!("${}::text[]", columns.len() + 3));
+        aliases.push("row_identity".to_owned());
+        ("OVERRIDING SYSTEM VALUE ", ", label", ", row_identity")
+    } else {
+        ("", "", "")
+    };
     let quoted: Vec<String> = columns.iter().map(|c| ident(c)).collect();
     let key_columns: Vec<String> = info.primary_key.iter().map(|(k, _)| ident(k)).collect();
     let others: Vec<&String> = quoted
@@ -407,12 +470,13 @@ fn upsert_sql(table: &str, info: &TableInfo, columns: &[&str]) -> Result<String,
     Ok(format!(
         "WITH input AS (SELECT * FROM unnest({unnest}) AS input({aliases})),
          upserted AS (
-             INSERT INTO {table_q} ({quoted}) SELECT {casts} FROM input {on_conflict}
+             INSERT INTO {table_q} ({quoted}) {overriding}SELECT {casts} FROM input {on_conflict}
              RETURNING (xmax = 0) AS inserted),
          recorded AS (
-             INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation)
-             SELECT $1, {table_lit}, {key_text}, $2 FROM input
-             ON CONFLICT (unit, table_name, key) DO UPDATE SET generation = EXCLUDED.generation)
+             INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation{label_column})
+             SELECT $1, {table_lit}, {key_text}, $2{label_value} FROM input
+             ON CONFLICT (unit, table_name, key)
+             DO UPDATE SET generation = EXCLUDED.generation{label_update})
          SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted",
         unnest = unnest.join(", "),
         aliases = aliases.join(", "),
@@ -420,6 +484,7 @@ fn upsert_sql(table: &str, info: &TableInfo, columns: &[&str]) -> Result<String,
         quoted = quoted.join(", "),
         casts = casts.join(", "),
         table_lit = literal(table),
+        label_update = if generated { ", label = EXCLUDED.label" } else { "" },
     ))
 }
 

@@ -311,6 +311,39 @@ pub enum Error {
         what: String,
     },
 
+    /// A reference to a row of a table whose keys the database generates, which neither this
+    /// run nor the ledger knows.
+    #[error(
+        "unit `{unit}`, table `{table}`: the row `{target_table}::{label}` of unit `{target_unit}` \
+         is not in the database (the ledger has no row of `{target_table}` labelled `{label}` \
+         for `{target_unit}`); apply `{target_unit}` first (seed-runner --only {target_unit})"
+    )]
+    UnknownRow {
+        /// The unit whose row holds the reference.
+        unit: String,
+        /// The table of the row holding the reference.
+        table: String,
+        /// The unit of the referenced row.
+        target_unit: String,
+        /// The table of the referenced row.
+        target_table: String,
+        /// The label of the referenced row.
+        label: String,
+    },
+
+    /// A generated key column without a sequence to draw keys from.
+    #[error(
+        "the primary key `{column}` of `{table}` is generated, but no sequence belongs to it \
+         (pg_get_serial_sequence finds none); seedbed draws the keys of new rows from the \
+         column's identity or serial sequence: make the column an identity or serial column"
+    )]
+    NoKeySequence {
+        /// The table.
+        table: String,
+        /// Its generated primary key column.
+        column: String,
+    },
+
     /// Other rows point at rows a cleanup would remove.
     #[error(
         "cleanup stopped, nothing was removed: other rows still point at seeded rows: {}; \

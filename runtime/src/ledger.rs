@@ -1,9 +1,11 @@
 //! The ledger: what seedbed applied to this database, kept in the database itself.
 //!
 //! `seedbed.ledger` has a row per applied unit; `seedbed.ledger_rows` the key of every row each
-//! unit inserted, so cleanup removes exactly those, and `seedbed.ledger_ranges` the key ranges
-//! of generated rows (their ordered keys make a million rows one range, not a million keys); `seedbed.stamp` the environment the database
-//! was first seeded in. A unit's rows and its ledger entries commit in one transaction.
+//! unit inserted, so cleanup removes exactly those (with the row's label, or `#n`, where the
+//! database generates the key, so a re-apply keeps it), and `seedbed.ledger_ranges` the key
+//! ranges of generated rows (their ordered keys make a million rows one range, not a million
+//! keys); `seedbed.stamp` the environment the database was first seeded in. A unit's rows and
+//! its ledger entries commit in one transaction.
 
 use std::collections::HashMap;
 
@@ -41,13 +43,17 @@ CREATE TABLE IF NOT EXISTS seedbed.ledger_ranges (
     hi uuid[] NOT NULL,
     generation bigint NOT NULL
 );
+-- label: the row's identity in its unit, for tables whose keys the database generates: its
+-- label, or `#n` for the n-th anonymous row of the table. A re-apply gives the row its key back.
 CREATE TABLE IF NOT EXISTS seedbed.ledger_rows (
     unit text NOT NULL,
     table_name text NOT NULL,
     key text NOT NULL,
     generation bigint NOT NULL,
+    label text,
     PRIMARY KEY (unit, table_name, key)
 );
+ALTER TABLE seedbed.ledger_rows ADD COLUMN IF NOT EXISTS label text;
 ";
 
 /// The version of seedbed recorded in the ledger.
@@ -61,7 +67,9 @@ pub async fn ensure(conn: &mut PgConnection) -> Result<(), Error> {
     let complete: bool = sqlx::query_scalar(
         "SELECT to_regclass('seedbed.stamp') IS NOT NULL AND to_regclass('seedbed.ledger') IS NOT NULL
             AND to_regclass('seedbed.ledger_rows') IS NOT NULL
-            AND to_regclass('seedbed.ledger_ranges') IS NOT NULL",
+            AND to_regclass('seedbed.ledger_ranges') IS NOT NULL
+            AND EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass('seedbed.ledger_rows')
+                        AND attname = 'label' AND NOT attisdropped)",
     )
     .fetch_one(&mut *conn)
     .await

@@ -568,6 +568,7 @@ pub mod database;
 mod encode;
 mod error;
 pub mod fixture;
+mod generated;
 pub mod ledger;
 pub mod local_cluster;
 pub mod migrations;

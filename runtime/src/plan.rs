@@ -4,6 +4,7 @@
 //! [`Seed`]: per table, a stream of [`Row`]s. Rows are produced lazily so that generated data never
 //! sits in memory at once.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use uuid::Uuid;
@@ -119,8 +120,9 @@ impl TableMeta {
 #[derive(Debug, Clone)]
 pub struct Row {
     pub label: Option<&'static str>,
-    /// Indexes into [`TableMeta::columns`], in the order of `values`.
-    pub columns: &'static [u16],
+    /// Indexes into [`TableMeta::columns`], in the order of `values`: borrowed as the macros
+    /// wrote them, owned once the runtime adds a key the database generates.
+    pub columns: Cow<'static, [u16]>,
     pub values: Vec<crate::Value>,
 }
 

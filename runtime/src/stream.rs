@@ -4,6 +4,11 @@
 //! encoded in chunks of about a megabyte, each chunk sent with `COPY ... FROM STDIN` while the
 //! next is produced. Ordered keys of anonymous rows let the ledger record a range per table
 //! instead of a million keys; cleanup then deletes by range.
+//!
+//! Rows of tables whose keys the database generates are keyed as they stream, from values
+//! drawn from the sequence in blocks; when a row needs something read first (a block of keys,
+//! the keys of another unit's labelled rows), the COPY in progress ends, it is read, and a new
+//! COPY goes on.
 
 use std::collections::{BTreeMap, HashSet};
 use std::iter::Peekable;
@@ -15,6 +20,7 @@ use uuid::Uuid;
 use crate::apply::{Checksum, TableReport};
 use crate::catalog::{Catalog, TableInfo, ident};
 use crate::context::Context;
+use crate::generated::GeneratedKeys;
 use crate::plan::{Row, TableMeta, TableRows, Unit, ordinal_key, ordinal_prefix};
 use crate::progress::TableProgress;
 use crate::{Error, Value};
@@ -79,15 +85,20 @@ pub(crate) fn checksum(unit: &Unit, context: &Context) -> String {
 
 /// Streams every table of `unit` into the database with COPY, dependencies first, and records
 /// the keys in the ledger under `generation`. Returns the per-table reports and the checksum.
+/// `keys` has begun the unit.
 pub(crate) async fn copy_unit(
     conn: &mut PgConnection,
     unit: &Unit,
     catalog: &Catalog,
     generation: i64,
     context: &Context,
+    keys: &mut GeneratedKeys,
 ) -> Result<(Vec<TableReport>, String), Error> {
     let context = Arc::new(context.clone());
     let seed = context.sync_scope_unit(unit.name, unit.build);
+    for table in &seed.tables {
+        keys.add_table(table.meta);
+    }
     // The high halves of this unit's ordinal keys (version bits included), table by table.
     let prefixes: HashSet<u64> = seed
         .tables
@@ -115,22 +126,31 @@ pub(crate) async fn copy_unit(
         let meta = table.meta;
         let info = catalog.table(meta.name)?;
         let mut rows = KeyedRows::new(unit.name, &context, table).peekable();
-        let mut keys = KeyTracker::new(meta, info, &prefixes)?;
+        let mut tracker = KeyTracker::new(meta, info, &prefixes)?;
         let progress = TableProgress::new(unit.name, meta.name, rows.size_hint());
         let mut copied = 0u64;
-        while rows.peek().is_some() {
-            copied += copy_run(
-                conn,
+        loop {
+            let missing = match rows.peek() {
+                None => break,
+                Some(row) => keys.missing(meta, row),
+            };
+            if let Some(missing) = missing {
+                keys.fetch(conn, missing, meta.name, rows.size_hint())
+                    .await?;
+                continue;
+            }
+            let mut run = CopyRun {
                 unit,
                 info,
-                &mut rows,
-                &mut keys,
-                &mut checksum,
-                &progress,
-            )
-            .await?;
+                keys,
+                tracker: &mut tracker,
+                checksum: &mut checksum,
+                progress: &progress,
+                done: copied,
+            };
+            copied += run.copy(conn, &mut rows).await?;
         }
-        keys.record(conn, unit.name, generation).await?;
+        tracker.record(conn, unit.name, generation).await?;
         let millis = progress.finish(copied);
         reports.push(TableReport {
             table: meta.name.to_owned(),
@@ -142,67 +162,108 @@ pub(crate) async fn copy_unit(
     Ok((reports, checksum.finish()))
 }
 
-/// One `COPY` of consecutive rows that give the same columns.
-#[allow(clippy::too_many_arguments)]
-async fn copy_run(
-    conn: &mut PgConnection,
-    unit: &Unit,
-    info: &TableInfo,
-    rows: &mut Peekable<KeyedRows>,
-    keys: &mut KeyTracker,
-    checksum: &mut Checksum,
-    progress: &TableProgress,
-) -> Result<u64, Error> {
-    let Some(first) = rows.peek() else {
-        return Ok(0);
-    };
-    let meta = keys.meta;
-    let columns = first.columns;
-    let names = meta.column_names(columns);
-    for name in &names {
-        if !info.columns.contains_key(*name) {
-            return Err(Error::MissingColumn {
-                table: meta.name.into(),
-                column: (*name).into(),
-            });
+/// What one `COPY` works with.
+struct CopyRun<'a> {
+    unit: &'a Unit,
+    info: &'a TableInfo,
+    keys: &'a mut GeneratedKeys,
+    tracker: &'a mut KeyTracker,
+    checksum: &'a mut Checksum,
+    progress: &'a TableProgress,
+    /// Rows of the table copied before this run.
+    done: u64,
+}
+
+impl CopyRun<'_> {
+    /// One `COPY` of consecutive rows that give the same columns and need nothing read from
+    /// the database first (the first row included: the caller made sure).
+    async fn copy(
+        &mut self,
+        conn: &mut PgConnection,
+        rows: &mut Peekable<KeyedRows>,
+    ) -> Result<u64, Error> {
+        let Some(first) = rows.next() else {
+            return Ok(0);
+        };
+        let meta = self.tracker.meta;
+        // Rows are grouped by the columns they give; the key may be added to those.
+        let shape = first.columns.clone();
+        let first = self.prepare(first)?;
+        let names = meta.column_names(&first.columns);
+        for name in &names {
+            if !self.info.columns.contains_key(*name) {
+                return Err(Error::MissingColumn {
+                    table: meta.name.into(),
+                    column: (*name).into(),
+                });
+            }
         }
-    }
-    let quoted: Vec<String> = names.iter().map(|c| ident(c)).collect();
-    let sql = format!(
-        "COPY {} ({}) FROM STDIN",
-        ident(meta.name),
-        quoted.join(", ")
-    );
-    let mut copy = conn
-        .copy_in_raw(&sql)
-        .await
-        .map_err(|e| Error::database(format!("starting COPY into `{}`", meta.name), &e))?;
-    let mut sent = 0u64;
-    loop {
-        let mut buffer = String::with_capacity(CHUNK_BYTES + 4096);
-        let mut count = 0u64;
-        while buffer.len() < CHUNK_BYTES {
-            let Some(row) = rows.next_if(|r| r.columns == columns) else {
+        let quoted: Vec<String> = names.iter().map(|c| ident(c)).collect();
+        let sql = format!(
+            "COPY {} ({}) FROM STDIN",
+            ident(meta.name),
+            quoted.join(", ")
+        );
+        let mut copy = conn
+            .copy_in_raw(&sql)
+            .await
+            .map_err(|e| Error::database(format!("starting COPY into `{}`", meta.name), &e))?;
+        let mut pending = Some(first);
+        let mut sent = 0u64;
+        loop {
+            let mut buffer = String::with_capacity(CHUNK_BYTES + 4096);
+            let mut count = 0u64;
+            if let Some(row) = pending.take() {
+                encode_row(&row, &mut buffer);
+                count += 1;
+            }
+            while buffer.len() < CHUNK_BYTES {
+                let keys = &*self.keys;
+                let Some(row) =
+                    rows.next_if(|r| r.columns == shape && keys.missing(meta, r).is_none())
+                else {
+                    break;
+                };
+                let row = match self.prepare(row) {
+                    Ok(row) => row,
+                    Err(e) => {
+                        let _ = copy.abort("seedbed: a row could not be keyed").await;
+                        return Err(e);
+                    }
+                };
+                encode_row(&row, &mut buffer);
+                count += 1;
+            }
+            if count == 0 {
                 break;
-            };
-            checksum.add(meta, &row);
-            keys.track(&row);
-            encode_row(&row, &mut buffer);
-            count += 1;
+            }
+            sent += count;
+            self.progress.advance(self.done + sent);
+            if let Err(e) = copy.send(buffer.into_bytes()).await {
+                return Err(crate::apply::constraint_error(
+                    self.unit.name,
+                    meta,
+                    &[],
+                    &e,
+                ));
+            }
         }
-        if count == 0 {
-            break;
-        }
-        sent += count;
-        progress.advance(sent);
-        if let Err(e) = copy.send(buffer.into_bytes()).await {
-            return Err(crate::apply::constraint_error(unit.name, meta, &[], &e));
-        }
+        copy.finish()
+            .await
+            .map_err(|e| crate::apply::constraint_error(self.unit.name, meta, &[], &e))?;
+        Ok(sent)
     }
-    copy.finish()
-        .await
-        .map_err(|e| crate::apply::constraint_error(unit.name, meta, &[], &e))?;
-    Ok(sent)
+
+    /// Adds the row to the checksum as defined, then keys it, resolves its references, and
+    /// tracks its key for the ledger.
+    fn prepare(&mut self, mut row: Row) -> Result<Row, Error> {
+        let meta = self.tracker.meta;
+        self.checksum.add(meta, &row);
+        let identity = self.keys.assign(meta, &mut row)?;
+        self.keys.resolve(meta, &mut row)?;
+        self.tracker.track(&row, identity);
+        Ok(row)
+    }
 }
 
 /// A row in COPY's text format: tab-separated, `\N` for NULL, backslash escapes.
@@ -241,6 +302,8 @@ struct KeyTracker {
     /// and highest value seen.
     ranges: BTreeMap<Vec<u64>, (Vec<Uuid>, Vec<Uuid>)>,
     explicit: Vec<String>,
+    /// The identities of the rows of `explicit`, where the database generates the keys.
+    identities: Vec<String>,
 }
 
 impl KeyTracker {
@@ -261,6 +324,7 @@ impl KeyTracker {
             unit_prefixes: prefixes.clone(),
             ranges: BTreeMap::new(),
             explicit: Vec::new(),
+            identities: Vec::new(),
         })
     }
 
@@ -271,7 +335,10 @@ impl KeyTracker {
             .map(|i| &row.values[i])
     }
 
-    fn track(&mut self, row: &Row) {
+    fn track(&mut self, row: &Row, identity: Option<String>) {
+        if let Some(identity) = identity {
+            self.identities.push(identity);
+        }
         // A key whose every column is an ordered key of this unit's generated rows goes into a
         // box (a range per column). A join row of other data would have to pair generated rows
         // of this unit on every column to fall inside; anything else is recorded one by one.
@@ -334,7 +401,22 @@ impl KeyTracker {
             .await
             .map_err(|e| Error::database("recording generated rows in the ledger", &e))?;
         }
-        if !self.explicit.is_empty() {
+        if !self.identities.is_empty() {
+            sqlx::query(
+                "INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation, label)
+                 SELECT $1, $2, key, $4, label FROM unnest($3::text[], $5::text[]) AS r(key, label)
+                 ON CONFLICT (unit, table_name, key)
+                 DO UPDATE SET generation = EXCLUDED.generation, label = EXCLUDED.label",
+            )
+            .bind(unit)
+            .bind(self.meta.name)
+            .bind(std::mem::take(&mut self.explicit))
+            .bind(generation)
+            .bind(std::mem::take(&mut self.identities))
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| Error::database("recording rows in the ledger", &e))?;
+        } else if !self.explicit.is_empty() {
             sqlx::query(
                 "INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation)
                  SELECT $1, $2, key, $4 FROM unnest($3::text[]) AS key
@@ -389,7 +471,7 @@ mod tests {
         static COLUMNS: [u16; 3] = [0, 1, 2];
         let row = Row {
             label: None,
-            columns: &COLUMNS,
+            columns: std::borrow::Cow::Borrowed(&COLUMNS),
             values: vec![Value::str("a\tb\\c\nd"), Value::Null, Value::Int(3)],
         };
         let mut out = String::new();
