@@ -1,0 +1,5 @@
+DROP TABLE order_items;
+DROP TABLE orders;
+DROP TABLE products;
+DROP TABLE customers;
+DROP TYPE order_status;
