@@ -14,7 +14,7 @@ use sqlx::PgConnection;
 
 use crate::Error;
 
-const SCHEMA_SQL: &str = "
+pub(crate) const SCHEMA_SQL: &str = "
 CREATE SCHEMA IF NOT EXISTS seedbed;
 CREATE TABLE IF NOT EXISTS seedbed.stamp (
     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),

@@ -268,23 +268,29 @@ impl CopyRun<'_> {
 
 /// A row in COPY's text format: tab-separated, `\N` for NULL, backslash escapes.
 fn encode_row(row: &Row, out: &mut String) {
-    let mut text = String::new();
     for (i, value) in row.values.iter().enumerate() {
         if i > 0 {
             out.push('\t');
         }
-        text.clear();
-        if !value.write_pg_text(&mut text) {
+        let start = out.len();
+        if !value.write_pg_text(out) {
             out.push_str("\\N");
             continue;
         }
-        for c in text.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '\t' => out.push_str("\\t"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                c => out.push(c),
+        // Most values need no escape: check the bytes written before rewriting any.
+        if out.as_bytes()[start..]
+            .iter()
+            .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
+        {
+            let text = out.split_off(start);
+            for c in text.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    c => out.push(c),
+                }
             }
         }
     }
