@@ -2,7 +2,7 @@
 //!
 //! [`LocalCluster::ensure`] creates it with the machine's own `initdb` (if its data directory is
 //! absent), starts it with `pg_ctl` (unless `pg_ctl status` says it runs already), and creates the
-//! database [`DATABASE`] in it. Everything lives in one folder, by default
+//! database of [`database()`] in it. Everything lives in one folder, by default
 //! `<workspace>/target/seedbed/pg` (see [`LocalCluster::default_dir`]):
 //!
 //! ```text
@@ -47,8 +47,31 @@ use crate::error::Error;
 
 /// Overrides the cluster's folder.
 pub const DIR_ENV: &str = "SEEDBED_LOCAL_PG_DIR";
-/// The database created in the cluster (the one [`LocalCluster::url`] points at).
-pub const DATABASE: &str = "seedbed";
+/// The database a program uses in the cluster: named after the program (`seed-runner` uses
+/// `seed_runner`, `blog-seed-runner` uses `blog_seed_runner`), so the seeds of different
+/// projects that share a workspace, and so a cluster, do not meet in one database.
+pub fn database() -> String {
+    let program = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let name: String = program
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        "seedbed".to_owned()
+    } else {
+        name
+    }
+}
 /// The cluster's superuser (trust authentication, no password).
 pub const SUPERUSER: &str = "postgres";
 /// The OS user that runs the server when this process runs as root.
@@ -270,7 +293,7 @@ impl LocalCluster {
     }
 
     /// Starts the cluster in `dir` (creating it if needed), or finds it running, and makes sure
-    /// the database [`DATABASE`] exists. Progress goes to the log (`tracing`), the cluster's own
+    /// the database of [`database()`] exists. Progress goes to the log (`tracing`), the cluster's own
     /// output to `<dir>/postgres.log`. Two processes calling this at once wait for each other.
     pub async fn ensure(dir: &Path) -> Result<Self, Error> {
         Self::ensure_with(dir, PgBinaries::find()?).await
@@ -410,10 +433,10 @@ impl LocalCluster {
         read_postmaster_pid(&self.data_dir()).ok().map(|p| p.pid)
     }
 
-    /// The URL of the database [`DATABASE`], e.g.
+    /// The URL of the database of [`database()`], e.g.
     /// `postgres://postgres@localhost/seedbed?host=/abs/pg/sock&port=54321`.
     pub fn url(&self) -> String {
-        self.url_for(DATABASE)
+        self.url_for(&database())
     }
 
     fn url_for(&self, database: &str) -> String {
@@ -443,8 +466,9 @@ impl LocalCluster {
             None => "127.0.0.1".to_owned(),
         };
         format!(
-            "{program} -h {host} -p {} -U {SUPERUSER} {DATABASE}",
-            self.port
+            "{program} -h {host} -p {} -U {SUPERUSER} {}",
+            self.port,
+            database()
         )
     }
 
@@ -625,15 +649,16 @@ impl LocalCluster {
         let mut conn = PgConnection::connect(&admin_url)
             .await
             .map_err(|e| self.fail("connecting to the server", e.to_string()))?;
+        let database = database();
         let exists: bool =
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(DATABASE)
+                .bind(&database)
                 .fetch_one(&mut conn)
                 .await
-                .map_err(|e| Error::database("looking for the database seedbed", &e))?;
+                .map_err(|e| Error::database(format!("looking for the database {database}"), &e))?;
         if !exists {
-            tracing::info!("creating database {DATABASE}");
-            match sqlx::query(&format!("CREATE DATABASE {DATABASE}"))
+            tracing::info!("creating database {database}");
+            match sqlx::query(&format!("CREATE DATABASE {database}"))
                 .execute(&mut conn)
                 .await
             {
@@ -642,7 +667,12 @@ impl LocalCluster {
                 Err(e)
                     if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("42P04") => {
                 }
-                Err(e) => return Err(Error::database("creating the database seedbed", &e)),
+                Err(e) => {
+                    return Err(Error::database(
+                        format!("creating the database {database}"),
+                        &e,
+                    ));
+                }
             }
         }
         let _ = conn.close().await;

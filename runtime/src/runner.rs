@@ -109,8 +109,10 @@ impl LockedConnection {
             .await
             .map_err(|e| Error::database("taking the seed-run lock", &e))?;
         // Seeding runs many short statements once each: compiling them with JIT costs far more
-        // than it saves (hundreds of milliseconds a statement on large tables).
-        sqlx::query("SET jit = off")
+        // than it saves (hundreds of milliseconds a statement on large tables). And a unit's
+        // commit need not wait for its WAL to reach the disk: a crash may lose the last units
+        // applied, each whole with its ledger entry, and the next run applies them again.
+        sqlx::raw_sql("SET jit = off; SET synchronous_commit = off")
             .execute(&mut conn)
             .await
             .map_err(|e| Error::database("configuring the session", &e))?;

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use seedbed::Error;
 use seedbed::database::connect;
-use seedbed::local_cluster::{ClusterOutcome, LocalCluster, PgBinaries};
+use seedbed::local_cluster::{ClusterOutcome, LocalCluster, PgBinaries, database};
 
 /// A fresh folder under /tmp; on drop, stops the cluster in it (if any) and removes it.
 struct Cleanup {
@@ -50,7 +50,7 @@ async fn select_one(url: &str) -> i32 {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(db, "seedbed");
+    assert_eq!(db, database(), "the database is named after the program");
     pool.close().await;
     one
 }
@@ -71,11 +71,10 @@ async fn starts_reuses_restarts_and_stops() {
         .socket_dir()
         .expect("a short folder listens on a socket");
     assert!(socket.join(format!(".s.PGSQL.{}", cluster.port())).exists());
-    assert!(
-        cluster
-            .url()
-            .starts_with("postgres://postgres@localhost/seedbed?host=/")
-    );
+    assert!(cluster.url().starts_with(&format!(
+        "postgres://postgres@localhost/{}?host=/",
+        database()
+    )));
     assert!(
         cluster
             .psql_command()
@@ -139,7 +138,11 @@ async fn long_folder_falls_back_to_tcp_on_loopback() {
     assert!(cluster.socket_dir().is_none());
     assert_eq!(
         cluster.url(),
-        format!("postgres://postgres@127.0.0.1:{}/seedbed", cluster.port())
+        format!(
+            "postgres://postgres@127.0.0.1:{}/{}",
+            cluster.port(),
+            database()
+        )
     );
     assert_eq!(select_one(&cluster.url()).await, 1);
     let again = LocalCluster::ensure(&deep).await.expect("reuse");
