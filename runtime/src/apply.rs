@@ -51,6 +51,9 @@ pub struct TableReport {
     pub deleted: u64,
     /// Time spent writing the table, when it was measured on its own.
     pub millis: f64,
+    /// The statements that wrote the table: an upsert per set of columns, or the `COPY`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub statements: Vec<String>,
 }
 
 impl UnitReport {
@@ -393,6 +396,7 @@ async fn upsert_table(
             .fetch_one(&mut *conn)
             .await
             .map_err(|e| constraint_error(unit.name, meta, &rows, &e))?;
+        report.statements.push(sql);
         report.inserted += inserted as u64;
         report.updated += updated as u64;
         report.unchanged += rows.len() as u64 - (inserted + updated) as u64;

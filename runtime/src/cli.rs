@@ -130,6 +130,10 @@ pub struct SeedArgs {
     #[arg(long, group = "action")]
     pub dry_run: bool,
 
+    /// With a run or --dry-run: also print the SQL that writes each table
+    #[arg(long)]
+    pub sql: bool,
+
     /// Remove the rows the units inserted (all, or --only and their dependents)
     #[arg(long, group = "action")]
     pub cleanup: bool,
@@ -343,7 +347,13 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
         runner::apply(&pool, &units, &options).await?
     };
     let millis = connected.elapsed().as_secs_f64() * 1000.0;
-    report::print_apply(&reports, seed.dry_run, json, millis)
+    let output = report::ApplyOutput {
+        dry_run: seed.dry_run,
+        sql: seed.sql,
+        json,
+        millis,
+    };
+    report::print_apply(&reports, output)
 }
 
 async fn connect(flag: Option<&str>) -> Result<(PgPool, ResolvedDatabase), Error> {

@@ -198,13 +198,27 @@ struct RunJson<'a> {
     millis: f64,
 }
 
-/// Prints what a run did; `millis` is the time from connecting to the end of the run.
-pub fn print_apply(
-    reports: &[UnitReport],
-    dry_run: bool,
-    json: bool,
-    millis: f64,
-) -> Result<(), Error> {
+/// How to print what a run did.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplyOutput {
+    /// The run was a dry run: nothing was written.
+    pub dry_run: bool,
+    /// Print each table's SQL statements too.
+    pub sql: bool,
+    /// JSON for scripts.
+    pub json: bool,
+    /// The time from connecting to the end of the run.
+    pub millis: f64,
+}
+
+/// Prints what a run did.
+pub fn print_apply(reports: &[UnitReport], output: ApplyOutput) -> Result<(), Error> {
+    let ApplyOutput {
+        dry_run,
+        sql,
+        json,
+        millis,
+    } = output;
     if json {
         return print_json(&RunJson {
             units: reports,
@@ -222,6 +236,12 @@ pub fn print_apply(
                     "    {:<28} {:>7} inserted {:>7} updated {:>7} unchanged {:>7} deleted",
                     t.table, t.inserted, t.updated, t.unchanged, t.deleted
                 );
+                if sql {
+                    for statement in &t.statements {
+                        let statement = statement.split_whitespace().collect::<Vec<_>>().join(" ");
+                        println!("        {statement};");
+                    }
+                }
             }
         }
     }

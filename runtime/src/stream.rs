@@ -129,6 +129,7 @@ pub(crate) async fn copy_unit(
         let mut tracker = KeyTracker::new(meta, info, &prefixes)?;
         let progress = TableProgress::new(unit.name, meta.name, rows.size_hint());
         let mut copied = 0u64;
+        let mut statements: Vec<String> = Vec::new();
         loop {
             let missing = match rows.peek() {
                 None => break,
@@ -147,6 +148,7 @@ pub(crate) async fn copy_unit(
                 checksum: &mut checksum,
                 progress: &progress,
                 done: copied,
+                statements: &mut statements,
             };
             copied += run.copy(conn, &mut rows).await?;
         }
@@ -156,6 +158,7 @@ pub(crate) async fn copy_unit(
             table: meta.name.to_owned(),
             inserted: copied,
             millis,
+            statements,
             ..Default::default()
         });
     }
@@ -172,6 +175,8 @@ struct CopyRun<'a> {
     progress: &'a TableProgress,
     /// Rows of the table copied before this run.
     done: u64,
+    /// The statements run for the table, for the report.
+    statements: &'a mut Vec<String>,
 }
 
 impl CopyRun<'_> {
@@ -204,6 +209,9 @@ impl CopyRun<'_> {
             ident(meta.name),
             quoted.join(", ")
         );
+        if self.statements.last() != Some(&sql) {
+            self.statements.push(sql.clone());
+        }
         let mut copy = conn
             .copy_in_raw(&sql)
             .await

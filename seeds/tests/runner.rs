@@ -1510,6 +1510,16 @@ async fn dry_run_writes_nothing_and_reports_the_inserts() -> Result<()> {
     let expected = format!("{} inserted", rows_of("venues", "venues")?);
     assert!(r.ok()?.contains(&expected), "{r}");
 
+    // On request, the SQL that would write each table.
+    let r = run(
+        url,
+        &["--dry-run", "--sql", "--only", "venues,notifications"],
+    )?;
+    let out = r.ok()?;
+    assert!(out.contains(r#"INSERT INTO "venues""#), "{r}");
+    assert!(out.contains(r#"COPY "notifications""#), "{r}");
+    assert_eq!(count(pool, "venues").await?, 0);
+
     // After a real run, a dry run of a changed ledger touches nothing either.
     run(url, &["--only", "dance_styles"])?.ok()?;
     let before = (ledger(pool).await?, snapshot(pool, "dance_styles").await?);
