@@ -529,7 +529,7 @@ async fn remove_stale(
     .await
     .map_err(|e| Error::database(format!("reading stale rows of unit `{unit}`"), &e))?;
     // Deleting them must not take other data along (ON DELETE CASCADE / SET NULL) or fail on it.
-    let going = crate::cleanup::Going::Stale { unit, generation };
+    let going = crate::cleanup::Stale { unit, generation };
     let blockers = crate::cleanup::blockers(conn, catalog, &stale_tables, going).await?;
     if !blockers.is_empty() {
         return Err(Error::ChangeBlocked {

@@ -315,27 +315,18 @@ fn pointing_at_seeded(
     Ok(condition)
 }
 
-/// Rows about to be removed: every row of some units (a cleanup), or the rows of one unit that
-/// its new generation no longer has (an update).
+/// The rows of `unit` that its new `generation` no longer has: what an update removes.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Going<'a> {
-    Stale { unit: &'a str, generation: i64 },
+pub(crate) struct Stale<'a> {
+    pub unit: &'a str,
+    pub generation: i64,
 }
 
-impl Going<'_> {
-    /// The ledger entries of the rows that go (`$1`, `$2` bound by [`Going::bind`]).
-    fn target(&self) -> &'static str {
-        match self {
-            Going::Stale { .. } => "unit = $1 AND generation < $2",
-        }
-    }
-
-    /// The ledger entries of rows that are not other data: those of the same units.
-    fn own(&self) -> &'static str {
-        match self {
-            Going::Stale { .. } => "unit = $1",
-        }
-    }
+impl Stale<'_> {
+    /// The ledger entries of the rows that go (`$1`, `$2` bound by [`Stale::bind`]).
+    const TARGET: &'static str = "unit = $1 AND generation < $2";
+    /// The ledger entries of rows that are not other data: the unit's own.
+    const OWN: &'static str = "unit = $1";
 
     fn bind<'q, O>(
         &self,
@@ -344,9 +335,7 @@ impl Going<'_> {
     where
         O: Send + Unpin,
     {
-        match *self {
-            Going::Stale { unit, generation } => query.bind(unit.to_owned()).bind(generation),
-        }
+        query.bind(self.unit.to_owned()).bind(self.generation)
     }
 }
 
@@ -356,7 +345,7 @@ pub(crate) async fn blockers(
     conn: &mut PgConnection,
     catalog: &Catalog,
     tables: &[String],
-    going: Going<'_>,
+    going: Stale<'_>,
 ) -> Result<Vec<Blocker>, Error> {
     let mut found = Vec::new();
     for fk in catalog
@@ -367,7 +356,7 @@ pub(crate) async fn blockers(
         let sql = format!(
             "SELECT count(*) FROM {} AS r WHERE {}",
             ident(&fk.table),
-            pointing(catalog, fk, going)?
+            pointing(catalog, fk)?
         );
         let rows: i64 = going
             .bind(sqlx::query_scalar(&sql))
@@ -391,13 +380,9 @@ pub(crate) async fn blockers(
     Ok(found)
 }
 
-/// The condition on rows `r` of the foreign key's table: they point at a row that is `going`,
+/// The condition on rows `r` of the foreign key's table: they point at a row that is stale,
 /// and are not rows of the same units themselves.
-fn pointing(
-    catalog: &Catalog,
-    fk: &crate::catalog::ForeignKey,
-    going: Going<'_>,
-) -> Result<String, Error> {
+fn pointing(catalog: &Catalog, fk: &crate::catalog::ForeignKey) -> Result<String, Error> {
     let target = catalog.table(&fk.ref_table)?;
     let columns: Vec<String> = fk
         .columns
@@ -414,13 +399,13 @@ fn pointing(
         columns.join(", "),
         referenced.join(", "),
         ident(&fk.ref_table),
-        target.recorded(&fk.ref_table, "t", going.target()),
+        target.recorded(&fk.ref_table, "t", Stale::TARGET),
     );
     let source = catalog.table(&fk.table)?;
     if !source.primary_key.is_empty() {
         condition.push_str(&format!(
             " AND NOT {}",
-            source.recorded(&fk.table, "r", going.own())
+            source.recorded(&fk.table, "r", Stale::OWN)
         ));
     }
     Ok(condition)
