@@ -42,6 +42,9 @@ pub struct ForeignKey {
     pub ref_columns: Vec<String>,
     /// `pg_constraint.confdeltype`: a no action, r restrict, c cascade, n set null, d set default.
     pub on_delete: String,
+    /// Checked at commit when deferred: it does not constrain the order of inserts, as every
+    /// unit's transaction defers what can be deferred.
+    pub deferrable: bool,
 }
 
 impl Catalog {
@@ -84,7 +87,8 @@ impl Catalog {
                     ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
                           JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o)
                         AS ref_columns,
-                    con.confdeltype::text AS on_delete
+                    con.confdeltype::text AS on_delete,
+                    con.condeferrable AS deferrable
              FROM pg_constraint con
              JOIN pg_class c ON c.oid = con.conrelid
              JOIN pg_class r ON r.oid = con.confrelid
@@ -120,7 +124,8 @@ impl Catalog {
     }
 
     /// `tables` ordered so that referenced tables come before the tables that reference them.
-    /// Circular references (possible only with deferrable or nullable keys) are broken by name.
+    /// Deferrable keys do not count (they are checked at commit); a cycle left among the others
+    /// (possible only with nullable keys) is broken by name.
     ///
     /// ```
     /// use seedbed::catalog::{Catalog, ForeignKey};
@@ -132,6 +137,7 @@ impl Catalog {
     ///     ref_table: ref_table.into(),
     ///     ref_columns: vec!["id".into()],
     ///     on_delete: "a".into(),
+    ///     deferrable: false,
     /// };
     /// let mut catalog = Catalog::default();
     /// catalog.foreign_keys = vec![fk("events", "venues"), fk("reviews", "events")];
@@ -143,7 +149,7 @@ impl Catalog {
     pub fn insert_order<'a>(&self, tables: &[&'a str]) -> Vec<&'a str> {
         let mut needs: BTreeMap<&'a str, Vec<&'a str>> =
             tables.iter().map(|t| (*t, Vec::new())).collect();
-        for fk in &self.foreign_keys {
+        for fk in self.foreign_keys.iter().filter(|fk| !fk.deferrable) {
             if let (Some(&table), Some(&target)) = (
                 tables.iter().find(|t| **t == fk.table),
                 tables.iter().find(|t| **t == fk.ref_table),

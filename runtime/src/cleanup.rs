@@ -75,10 +75,11 @@ pub async fn cleanup(
     let names: Vec<&str> = tables.iter().map(String::as_str).collect();
     let truncated = truncate_whole_tables(&mut tx, &catalog, &names, &units).await?;
     report.removed.extend(truncated.iter().cloned());
-    // Tables whose seeded rows stay because the cleanup is blocked: their rows are not other data.
-    let mut kept: Vec<&str> = Vec::new();
+    // Tables whose seeded rows are gone: in the others (not reached yet through a deferrable
+    // cycle, or kept because the cleanup is blocked) the units' own rows are not other data.
+    let mut emptied: Vec<&str> = truncated.iter().map(|r| r.table.as_str()).collect();
     for table in catalog.insert_order(&names).into_iter().rev() {
-        if truncated.iter().any(|r| r.table == table) {
+        if emptied.contains(&table) {
             continue;
         }
         for fk in catalog
@@ -86,7 +87,9 @@ pub async fn cleanup(
             .iter()
             .filter(|fk| fk.ref_table == table)
         {
-            let condition = pointing_at_seeded(&catalog, fk, kept.contains(&fk.table.as_str()))?;
+            let own_rows_remain =
+                names.contains(&fk.table.as_str()) && !emptied.contains(&fk.table.as_str());
+            let condition = pointing_at_seeded(&catalog, fk, own_rows_remain)?;
             let sql = format!(
                 "SELECT count(*) FROM {} AS r WHERE {condition}",
                 ident(&fk.table)
@@ -123,7 +126,6 @@ pub async fn cleanup(
         }
         if !cascade && !blockers.is_empty() {
             // Nothing more goes; keep counting what blocks, for the error.
-            kept.push(table);
             continue;
         }
         for unit in &units {
@@ -149,6 +151,7 @@ pub async fn cleanup(
                 });
             }
         }
+        emptied.push(table);
     }
     if !blockers.is_empty() {
         if !cascade {

@@ -30,6 +30,12 @@ CREATE TABLE comments (
 CREATE INDEX comments_post_id_idx ON comments (post_id);
 CREATE INDEX comments_reply_to_id_idx ON comments (reply_to_id);
 
+-- Authors and posts point at each other: an author's pinned post. The key is deferrable, so an
+-- author and the post they pin can be inserted in one transaction in either order.
+ALTER TABLE authors ADD COLUMN pinned_post_id uuid
+    REFERENCES posts (id) ON DELETE SET NULL DEFERRABLE INITIALLY IMMEDIATE;
+CREATE INDEX authors_pinned_post_id_idx ON authors (pinned_post_id);
+
 CREATE TABLE tags (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     name varchar(40) NOT NULL UNIQUE

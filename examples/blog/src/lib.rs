@@ -65,6 +65,33 @@ seed! {
     }
 }
 
+/// A guest author and the post they pin: `authors` and `posts` point at each other (the pinned
+/// post through a deferrable key), written by one unit in one transaction.
+pub mod guest {
+    use seedbed::{days_ago, seed};
+
+    seed! {
+        /// A guest author who pins her own post.
+        set guest_post(depends_on = [tags]);
+
+        authors {
+            grace { name: "Grace Guest", email: "grace@example.com", pinned_post_id: posts::guest_post }
+        }
+        posts {
+            guest_post {
+                author_id: authors::grace,
+                slug: "a-guest-post",
+                title: "A guest post",
+                body: "Written by a guest, pinned on her profile.",
+                published_at: days_ago(1),
+            }
+        }
+        post_tags {
+            _ { post_id: posts::guest_post, tag_id: super::tags::testing }
+        }
+    }
+}
+
 /// A lively discussion under the first post: a thread of replies and a tail of generated
 /// comments.
 #[scenario(depends_on = [posts])]

@@ -15,9 +15,17 @@ async fn seeds_the_blog_and_cleans_up_the_thread() -> anyhow::Result<()> {
         let pool = pool.clone();
         async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await }
     };
-    assert_eq!(count("SELECT count(*) FROM authors").await?, 2);
-    assert_eq!(count("SELECT count(*) FROM posts").await?, 3);
-    assert_eq!(count("SELECT count(*) FROM post_tags").await?, 5);
+    assert_eq!(count("SELECT count(*) FROM authors").await?, 3);
+    assert_eq!(count("SELECT count(*) FROM posts").await?, 4);
+    assert_eq!(count("SELECT count(*) FROM post_tags").await?, 6);
+    // Tables that reference each other: the guest author pins the post she wrote.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM authors a JOIN posts p ON p.id = a.pinned_post_id AND p.author_id = a.id"
+        )
+        .await?,
+        1
+    );
     assert_eq!(count("SELECT count(*) FROM comments").await?, 23);
     let replies: Vec<(String, String)> = sqlx::query_as(
         "SELECT c.body, parent.author_name FROM comments c JOIN comments parent ON parent.id = c.reply_to_id
@@ -51,7 +59,20 @@ async fn seeds_the_blog_and_cleans_up_the_thread() -> anyhow::Result<()> {
     )
     .await?;
     assert_eq!(count("SELECT count(*) FROM comments").await?, 0);
+    assert_eq!(count("SELECT count(*) FROM posts").await?, 4);
+
+    // The circle comes apart at cleanup too, and only the guest's rows go.
+    runner::cleanup(
+        &pool,
+        &registry,
+        Some(&["guest_post".to_owned()]),
+        false,
+        &options,
+    )
+    .await?;
+    assert_eq!(count("SELECT count(*) FROM authors").await?, 2);
     assert_eq!(count("SELECT count(*) FROM posts").await?, 3);
+    assert_eq!(count("SELECT count(*) FROM post_tags").await?, 5);
 
     pool.close().await;
     db.drop().await?;
