@@ -183,14 +183,7 @@ pub async fn apply(
         }
         let catalog = catalog.as_ref().ok_or(Error::NoUnits)?;
         let generation = previous.map_or(1, |p| p.generation + 1);
-        let mut tx = conn
-            .begin()
-            .await
-            .map_err(|e| Error::database("starting a transaction", &e))?;
-        sqlx::query("SET CONSTRAINTS ALL DEFERRED")
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| Error::database("deferring constraints", &e))?;
+        let mut tx = begin_unit(conn).await?;
         // Every generated key first, so that references in any table find their rows.
         keys.begin_unit(&mut tx, unit.name).await?;
         let mut identities: HashMap<&'static str, Vec<String>> = HashMap::new();
@@ -279,14 +272,7 @@ async fn apply_streamed(
         });
     }
     let generation = previous.map_or(1, |p| p.generation + 1);
-    let mut tx = conn
-        .begin()
-        .await
-        .map_err(|e| Error::database("starting a transaction", &e))?;
-    sqlx::query("SET CONSTRAINTS ALL DEFERRED")
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| Error::database("deferring constraints", &e))?;
+    let mut tx = begin_unit(conn).await?;
     // The keys of the old rows are read before those rows and their ledger entries go.
     keys.begin_unit(&mut tx, unit.name).await?;
     let mut removed = BTreeMap::new();
@@ -330,6 +316,21 @@ async fn apply_streamed(
         millis: millis(started.elapsed()),
         ..report
     })
+}
+
+/// A unit's transaction, with every deferrable constraint deferred to its commit.
+async fn begin_unit(
+    conn: &mut PgConnection,
+) -> Result<sqlx::Transaction<'_, sqlx::Postgres>, Error> {
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(|e| Error::database("starting a transaction", &e))?;
+    sqlx::query("SET CONSTRAINTS ALL DEFERRED")
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| Error::database("deferring constraints", &e))?;
+    Ok(tx)
 }
 
 fn millis(d: Duration) -> f64 {
