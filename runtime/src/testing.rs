@@ -152,7 +152,9 @@ async fn sweep_stale(admin: &mut PgConnection, now: u64) {
             .strip_prefix(NAME_PREFIX)
             .and_then(|rest| rest.split('_').next())
             .and_then(|t| t.parse::<u64>().ok());
-        let stale = created.is_some_and(|t| now.saturating_sub(t) > STALE_AFTER.as_secs());
+        // A creation time, not some other number (a process id): after 2001-09-09.
+        let stale = created
+            .is_some_and(|t| t > 1_000_000_000 && now.saturating_sub(t) > STALE_AFTER.as_secs());
         let safe = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if stale && safe {
             tracing::info!(%name, "dropping a stale test database");

@@ -33,9 +33,16 @@ impl TestDb {
         let url =
             std::env::var("SEEDBED_TEST_ADMIN_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
         let admin = PgConnectOptions::from_str(&url).context("SEEDBED_TEST_ADMIN_URL")?;
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH)?.subsec_nanos();
+        // The shape of seedbed::testing's names (creation time first), so that its sweep of
+        // abandoned test databases drops these only once they are an hour old.
+        let now = SystemTime::now().duration_since(UNIX_EPOCH)?;
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let name = format!("seedbed_test_{}_{nanos}_{n}", std::process::id());
+        let name = format!(
+            "seedbed_test_{}_{}_{}{n}",
+            now.as_secs(),
+            std::process::id(),
+            now.subsec_nanos()
+        );
 
         let mut conn = PgConnection::connect_with(&admin)
             .await
