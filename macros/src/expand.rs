@@ -233,12 +233,7 @@ fn table_meta(ident: &Ident, checked: &CheckedTable<'_>) -> TokenStream {
     let name = &table.name;
     let columns = table.columns.iter().map(|c| {
         let column = &c.name;
-        let sql_type = c.ty.sql_name();
-        let references = match single_fk_target(table, c) {
-            Some(target) => quote!(::core::option::Option::Some(#target)),
-            None => quote!(::core::option::Option::None),
-        };
-        quote!(__sb::ColumnMeta { name: #column, sql_type: #sql_type, references: #references })
+        quote!(__sb::ColumnMeta { name: #column })
     });
     let primary_key = table
         .primary_key
@@ -252,14 +247,12 @@ fn table_meta(ident: &Ident, checked: &CheckedTable<'_>) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
-    let derived_key = index(checked.derived_key);
     let generated_key = index(checked.generated_key);
     quote! {
         static #ident: __sb::TableMeta = __sb::TableMeta {
             name: #name,
             columns: &[#(#columns),*],
             primary_key: &[#(#primary_key),*],
-            derived_key: #derived_key,
             generated_key: #generated_key,
         };
     }

@@ -545,23 +545,11 @@ mod tests {
     use super::*;
     use crate::plan::ColumnMeta;
 
-    static COLUMNS: [ColumnMeta; 2] = [
-        ColumnMeta {
-            name: "id",
-            sql_type: "bigint",
-            references: None,
-        },
-        ColumnMeta {
-            name: "name",
-            sql_type: "text",
-            references: None,
-        },
-    ];
+    static COLUMNS: [ColumnMeta; 2] = [ColumnMeta { name: "id" }, ColumnMeta { name: "name" }];
     static META: TableMeta = TableMeta {
         name: "things",
         columns: &COLUMNS,
         primary_key: &[0],
-        derived_key: None,
         generated_key: Some(0),
     };
 
@@ -664,7 +652,6 @@ mod tests {
             name: "plain",
             columns: &COLUMNS,
             primary_key: &[1],
-            derived_key: None,
             generated_key: None,
         };
         assert_eq!(

@@ -91,8 +91,6 @@ pub struct TableMeta {
     pub columns: &'static [ColumnMeta],
     /// Indexes into `columns` of the primary key.
     pub primary_key: &'static [u16],
-    /// The uuid primary key that seedbed derives for every row, when the table has one.
-    pub derived_key: Option<u16>,
     /// The integer primary key the database generates (identity, serial), when the table has
     /// one: seedbed draws the values from its sequence and records them per label.
     pub generated_key: Option<u16>,
@@ -101,10 +99,6 @@ pub struct TableMeta {
 #[derive(Debug)]
 pub struct ColumnMeta {
     pub name: &'static str,
-    /// The SQL type as the migrations spell it, used to cast the text form: `numeric(10,2)`.
-    pub sql_type: &'static str,
-    /// The table a single-column foreign key points at.
-    pub references: Option<&'static str>,
 }
 
 impl TableMeta {

@@ -355,7 +355,7 @@ pub async fn status(
         .map(|unit| {
             let entry = applied.get(unit.name).cloned();
             let state = match &entry {
-                Some(e) if apply::build(unit, &options.context).1 == e.checksum => {
+                Some(e) if crate::stream::checksum(unit, &options.context) == e.checksum => {
                     UnitState::Applied
                 }
                 Some(_) => UnitState::Changed,

@@ -70,7 +70,8 @@ impl Iterator for KeyedRows {
     }
 }
 
-/// The checksum of a unit's rows, computed by generating and discarding them.
+/// The checksum of a unit's rows, computed by generating and discarding them: the same as
+/// [`apply::build`](crate::apply::build) gives, without holding a million rows.
 pub(crate) fn checksum(unit: &Unit, context: &Context) -> String {
     let context = Arc::new(context.clone());
     let mut checksum = Checksum::default();
@@ -479,6 +480,53 @@ fn record_text(parts: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_streamed_checksum_is_the_one_a_built_unit_has() {
+        use crate::plan::{ColumnMeta, Seed, UnitKind};
+        static COLUMNS: [ColumnMeta; 2] = [ColumnMeta { name: "id" }, ColumnMeta { name: "name" }];
+        static META: TableMeta = TableMeta {
+            name: "things",
+            columns: &COLUMNS,
+            primary_key: &[0],
+            generated_key: None,
+        };
+        fn build() -> Seed {
+            let rows = (0..3).map(|i| Row {
+                label: None,
+                columns: std::borrow::Cow::Borrowed(&[0, 1]),
+                values: vec![Value::AutoKey, Value::Text(format!("thing {i}").into())],
+            });
+            Seed::new().table(&META, rows)
+        }
+        static UNIT: Unit = Unit {
+            name: "things",
+            kind: UnitKind::Set,
+            description: "",
+            depends_on: &[],
+            environments: &[],
+            explicit: false,
+            file: "",
+            line: 0,
+            schema_version: None,
+            static_rows: None,
+            references: Vec::new,
+            build,
+        };
+        let context = Context::default();
+        let (tables, built) = crate::apply::build(&UNIT, &context);
+        assert_eq!(tables[0].rows.len(), 3);
+        assert_eq!(checksum(&UNIT, &context), built);
+        let other = Context {
+            random_seed: 1,
+            ..Context::default()
+        };
+        assert_eq!(
+            checksum(&UNIT, &other),
+            built,
+            "these rows do not read the random seed"
+        );
+    }
 
     #[test]
     fn copy_text_escapes_specials_and_nulls() {

@@ -117,15 +117,6 @@ impl Value {
         }
         true
     }
-
-    /// The seed row this value points at, when it is a reference to a labelled row (how the
-    /// runner finds the units a unit depends on through its rows).
-    pub fn reference(&self) -> Option<&RowId> {
-        match self {
-            Value::Ref(r) => Some(r),
-            _ => None,
-        }
-    }
 }
 
 /// An array literal: `{"a","b c",NULL}`, every element quoted so no content needs special cases.
