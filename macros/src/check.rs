@@ -9,7 +9,8 @@ use proc_macro2::Span;
 use syn::{Expr, ExprLit, Ident, Lit, Pat, UnOp};
 
 use crate::parse::{Body, Entry, Field, RowDef};
-use crate::schema::{Column, Generation, Schema, SqlType, Table, nearest};
+use seedbed_core::schema::{Column, Generation, Schema, SqlType, Table};
+use seedbed_core::suggest::nearest;
 
 /// A seed body resolved against the schema.
 pub struct Checked<'a> {
@@ -120,12 +121,7 @@ pub fn check<'a>(
     let mut tables: Vec<CheckedTable<'a>> = Vec::new();
     for block in &body.tables {
         let name = block.name.to_string();
-        let Some(table) = schema.table(&name) else {
-            let known = schema.tables.keys().map(String::as_str);
-            errors.at(
-                block.name.span(),
-                format!("unknown table `{name}`{}", suggestion(&name, known)),
-            );
+        let Some(table) = seedable(schema, &name, block.name.span(), errors) else {
             continue;
         };
         if tables.iter().any(|t| t.table.name == table.name) {
@@ -154,6 +150,51 @@ pub fn check<'a>(
         });
     }
     Checked { tables }
+}
+
+/// The table a block of rows names, if rows can be checked against it; else the error says why
+/// not and what to do.
+fn seedable<'a>(
+    schema: &'a Schema,
+    name: &str,
+    span: Span,
+    errors: &mut Errors,
+) -> Option<&'a Table> {
+    if let Some(taint) = schema.tainted.get(name) {
+        errors.at(
+            span,
+            format!(
+                "table `{name}` cannot be checked: the schema loader could not follow {taint}; \
+                 write that statement in a form the loader reads (see the README, \"Migrations \
+                 seedbed reads\"), or check the seeds against a schema snapshot of a migrated \
+                 database (`seed-runner schema snapshot`)"
+            ),
+        );
+        return None;
+    }
+    if schema.views.contains(name) {
+        errors.at(
+            span,
+            format!("`{name}` is a view: seed the tables it reads from"),
+        );
+        return None;
+    }
+    let Some(table) = schema.table(name) else {
+        let known = schema.tables.keys().map(String::as_str);
+        errors.at(
+            span,
+            format!("unknown table `{name}`{}", suggestion(name, known)),
+        );
+        return None;
+    };
+    if let Some(parent) = &table.partition_of {
+        errors.at(
+            span,
+            format!("`{name}` is a partition of `{parent}`: seed `{parent}`, and PostgreSQL routes each row to its partition"),
+        );
+        return None;
+    }
+    Some(table)
 }
 
 /// Labels per table, with duplicates and reserved names reported.

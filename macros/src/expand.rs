@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident};
 
 use crate::check::{Checked, CheckedEntry, CheckedRow, CheckedTable, CheckedValue, Literal};
-use crate::schema::{Column, Schema, SqlType, Table};
+use seedbed_core::schema::{Column, Schema, SqlType, Table};
 
 /// What the registration of a unit needs besides its rows.
 pub struct UnitInfo<'a> {
@@ -309,7 +309,7 @@ fn column_trait(table: &Table, column: &Column, schema: &Schema) -> TokenStream 
             column.name, table.name
         ),
     };
-    let mut label = format!("expected {}", rust_hint(&column.ty, fk));
+    let mut label = format!("expected {}", rust_hint(&column.ty, fk, schema));
     if column.nullable {
         label.push_str(", or an `Option` of it");
     }
@@ -339,7 +339,7 @@ fn marker(table: &Table, column: &Column, schema: &Schema) -> TokenStream {
             let hash = table_hash(target);
             quote!(__sb::sql::Ref<#hash>)
         }
-        _ => type_marker(&column.ty),
+        _ => type_marker(&column.ty, schema),
     };
     if column.nullable {
         quote!(__sb::sql::Nullable<#base>)
@@ -348,8 +348,8 @@ fn marker(table: &Table, column: &Column, schema: &Schema) -> TokenStream {
     }
 }
 
-fn type_marker(ty: &SqlType) -> TokenStream {
-    match ty {
+fn type_marker(ty: &SqlType, schema: &Schema) -> TokenStream {
+    match schema.base_type(ty) {
         SqlType::Uuid => quote!(__sb::sql::Uuid),
         SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => quote!(__sb::sql::Text),
         SqlType::SmallInt => quote!(__sb::sql::SmallInt),
@@ -368,21 +368,24 @@ fn type_marker(ty: &SqlType) -> TokenStream {
         SqlType::Bytea => quote!(__sb::sql::Bytea),
         SqlType::Inet => quote!(__sb::sql::Inet),
         SqlType::Enum(_) => quote!(__sb::sql::Enum),
+        // Written in the type's text form, cast by the server (a domain here is one the model
+        // lost track of).
+        SqlType::Other(_) | SqlType::Domain(_) => quote!(__sb::sql::Text),
         SqlType::Array(inner) => {
-            let inner = type_marker(inner);
+            let inner = type_marker(inner, schema);
             quote!(__sb::sql::Array<#inner>)
         }
     }
 }
 
 /// What Rust values a column takes, for the label of a type error.
-fn rust_hint(ty: &SqlType, fk: Option<&str>) -> String {
+fn rust_hint(ty: &SqlType, fk: Option<&str>, schema: &Schema) -> String {
     if let Some(target) = fk {
         return format!(
             "a row of `{target}` (a label constant such as `{target}::some_label`) or a `Uuid`"
         );
     }
-    match ty {
+    match schema.base_type(ty) {
         SqlType::Uuid => "a `uuid::Uuid`".into(),
         SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => "a `&str` or `String`".into(),
         SqlType::Enum(name) => format!("a `&str` naming a value of `{name}`"),
@@ -399,7 +402,12 @@ fn rust_hint(ty: &SqlType, fk: Option<&str>) -> String {
         SqlType::Json | SqlType::Jsonb => "a `serde_json::Value` (`seedbed::json!`)".into(),
         SqlType::Bytea => "a `Vec<u8>`".into(),
         SqlType::Interval | SqlType::Inet => "a `&str`".into(),
-        SqlType::Array(inner) => format!("a `Vec`, array or slice of {}", rust_hint(inner, None)),
+        SqlType::Other(name) => format!("a `&str` in the text form of `{name}`"),
+        SqlType::Domain(name) => format!("a value of the domain `{name}`"),
+        SqlType::Array(inner) => format!(
+            "a `Vec`, array or slice of {}",
+            rust_hint(inner, None, schema)
+        ),
     }
 }
 

@@ -6,7 +6,6 @@ mod expand;
 mod migrations;
 mod parse;
 mod scenario;
-mod schema;
 mod seed;
 mod source;
 

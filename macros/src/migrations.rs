@@ -27,7 +27,7 @@ fn embed(input: TokenStream) -> syn::Result<TokenStream> {
         }
         dir
     };
-    let files = crate::schema::migration_files(&dir)
+    let files = seedbed_core::layout::migration_files(&dir)
         .map_err(|e| syn::Error::new(Span::call_site(), e.to_string()))?;
     let migrations = files.iter().map(|m| {
         let version = m.version;

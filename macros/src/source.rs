@@ -8,7 +8,7 @@ use quote::quote;
 use syn::visit::Visit;
 
 use crate::parse::{SeedInput, UnitOptions};
-use crate::schema::Schema;
+use seedbed_core::schema::Schema;
 
 /// The environment variable that points the macros at a migrations folder, relative to the
 /// calling crate's manifest (set it in `.cargo/config.toml` under `[env]`).

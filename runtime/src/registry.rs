@@ -49,6 +49,7 @@
 //! }
 //! ```
 
+use seedbed_core::suggest::nearest;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Error;
@@ -100,7 +101,7 @@ impl Registry {
             .copied()
             .ok_or_else(|| Error::UnknownUnit {
                 name: name.to_owned(),
-                suggestion: strsim_nearest(name, self.units.keys().copied()),
+                suggestion: nearest(name, self.units.keys().copied()).map(str::to_owned),
                 known: self.units.keys().map(|k| k.to_string()).collect(),
             })
     }
@@ -164,19 +165,6 @@ impl Registry {
             found.extend(more);
         }
     }
-}
-
-/// The closest name, for "did you mean" hints.
-pub(crate) fn strsim_nearest<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.to_owned())
 }
 
 #[cfg(test)]

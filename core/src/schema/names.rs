@@ -9,6 +9,8 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::ALL_KEYWORDS;
 use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
+use super::Schema;
+
 /// PostgreSQL folds unquoted identifiers to lower case and keeps quoted ones as written.
 pub(crate) fn ident(ident: &Ident) -> String {
     match ident.quote_style {
@@ -21,7 +23,9 @@ pub(crate) fn idents(idents: &[Ident]) -> Vec<String> {
     idents.iter().map(ident).collect()
 }
 
-/// A table or type name; `public.x` is `x`, other schemas stay qualified.
+/// A table or type name as written; `public.x` is `x`, other schemas stay qualified. An
+/// unqualified name is resolved against the search path by [`Schema::existing`] and
+/// [`Schema::new_name`].
 pub(crate) fn object_name(name: &ObjectName) -> Result<String, String> {
     let parts = name
         .0
@@ -32,6 +36,76 @@ pub(crate) fn object_name(name: &ObjectName) -> Result<String, String> {
     match parts.as_slice() {
         [schema, name] if schema == "public" => Ok(name.clone()),
         _ => Ok(parts.join(".")),
+    }
+}
+
+/// `name` in `schema`, as the model spells it: unqualified in `public`.
+pub(crate) fn in_schema(schema: &str, name: &str) -> String {
+    if schema == "public" {
+        name.to_owned()
+    } else {
+        format!("{schema}.{name}")
+    }
+}
+
+impl Schema {
+    /// The schemas of the search path that can hold objects (`$user` is passed over: seedbed's
+    /// migrations never run as a role with a schema of its own name).
+    fn path(&self) -> impl Iterator<Item = &str> {
+        self.search_path
+            .iter()
+            .map(String::as_str)
+            .filter(|s| *s != "$user")
+    }
+
+    /// The name of an object that should exist: qualified as written, else in the first schema
+    /// of the search path where `exists` finds it, else where it would be created.
+    pub(crate) fn existing(
+        &self,
+        name: &ObjectName,
+        exists: impl Fn(&str) -> bool,
+    ) -> Result<String, String> {
+        let written = object_name(name)?;
+        if name.0.len() > 1 {
+            return Ok(written);
+        }
+        Ok(self
+            .path()
+            .map(|schema| in_schema(schema, &written))
+            .find(|candidate| exists(candidate))
+            .unwrap_or_else(|| self.created(&written)))
+    }
+
+    /// The name of a table, view or other relation that should exist.
+    pub(crate) fn relation(&self, name: &ObjectName) -> Result<String, String> {
+        self.existing(name, |n| {
+            self.tables.contains_key(n) || self.views.contains(n) || self.tainted.contains_key(n)
+        })
+    }
+
+    /// The name of a user-defined type that should exist.
+    pub(crate) fn type_name(&self, name: &ObjectName) -> Result<String, String> {
+        self.existing(name, |n| self.has_type(n))
+    }
+
+    pub(crate) fn has_type(&self, name: &str) -> bool {
+        self.enums.contains_key(name)
+            || self.domains.contains_key(name)
+            || self.composites.contains_key(name)
+    }
+
+    /// The name a new object gets: qualified as written, else in the first schema of the
+    /// search path.
+    pub(crate) fn new_name(&self, name: &ObjectName) -> Result<String, String> {
+        let written = object_name(name)?;
+        if name.0.len() > 1 {
+            return Ok(written);
+        }
+        Ok(self.created(&written))
+    }
+
+    fn created(&self, name: &str) -> String {
+        in_schema(self.path().next().unwrap_or("public"), name)
     }
 }
 

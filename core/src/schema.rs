@@ -2,17 +2,21 @@
 //! into a model of tables, columns, keys, checks and enum types, against which the macros
 //! check seed rows.
 //!
-//! Statements that cannot change the shape (indexes, functions, grants, comments, data) are
-//! passed over. A statement that could change it but that the loader cannot follow is an
-//! error naming the file and line: a wrong model would make wrong seeds compile.
+//! Statements that cannot change the shape of a table (indexes, views, functions, grants,
+//! comments, data) are passed over. A statement that could change a table but that the loader
+//! cannot follow *taints* the tables it names: a seed of such a table is an error naming the
+//! file and line, every other table stays usable. A wrong model would make wrong seeds compile;
+//! a tainted table never does.
 
 mod bounds;
 mod constraints;
+mod fallback;
 mod names;
 mod replay;
 mod split;
 mod table;
 mod types;
+mod user_types;
 
 #[cfg(test)]
 mod tests;
@@ -22,7 +26,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The shape of the database after replaying the migrations.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
     /// Tables by name: unqualified (`public.x` is `x`), lowercased unless quoted.
     pub tables: BTreeMap<String, Table>,
@@ -34,6 +38,32 @@ pub struct Schema {
     pub version: Option<i64>,
     /// Unique indexes on plain columns, by index name: `DROP INDEX` must undo them.
     pub unique_indexes: BTreeMap<String, UniqueIndex>,
+    /// Domains by name.
+    pub domains: BTreeMap<String, Domain>,
+    /// Composite types by name, with their attributes in order.
+    pub composites: BTreeMap<String, Vec<(String, SqlType)>>,
+    /// Views and materialized views: relations that cannot be seeded.
+    pub views: BTreeSet<String>,
+    /// Tables whose shape a statement may have changed in a way the loader cannot follow, with
+    /// the first such statement. Seeding one is an error naming it.
+    pub tainted: BTreeMap<String, LoadError>,
+    /// Schemas created by the migrations (`public` is always there).
+    pub schemas: BTreeSet<String>,
+    /// The `search_path` of the session replaying the migrations: where unqualified names are
+    /// looked up and created. `public` unless a migration sets it.
+    pub search_path: Vec<String>,
+    /// The search path was set with `SET LOCAL`: the migration's end restores it.
+    search_path_local: bool,
+}
+
+/// `CREATE DOMAIN name AS base [NOT NULL] [DEFAULT ...] [CHECK (...)]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Domain {
+    pub base: SqlType,
+    pub not_null: bool,
+    pub default: Option<String>,
+    /// Checks on `VALUE`; their bounds name the column `value`.
+    pub checks: Vec<Check>,
 }
 
 /// A `CREATE UNIQUE INDEX` that the model counts as a uniqueness rule of its table.
@@ -61,6 +91,8 @@ pub struct Table {
     pub checks: Vec<Check>,
     /// Names of constraints the model does not describe (EXCLUDE), so dropping one is no error.
     pub other_constraints: BTreeSet<String>,
+    /// The partitioned table this one is a partition of: rows are seeded into the parent.
+    pub partition_of: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +146,12 @@ pub enum SqlType {
     Inet,
     Array(Box<SqlType>),
     Enum(String),
+    /// A domain of [`Schema::domains`].
+    Domain(String),
+    /// Any other type, by the name PostgreSQL prints (`money`, `tsvector`, `int4range`,
+    /// `point`, a composite type, `citext`, `geometry(Point,4326)`): its values are written in
+    /// the type's text form and cast by the server.
+    Other(String),
 }
 
 impl SqlType {
@@ -144,16 +182,28 @@ impl SqlType {
             SqlType::Bytea => "bytea".into(),
             SqlType::Inet => "inet".into(),
             SqlType::Array(elem) => format!("{}[]", elem.sql_name()),
-            SqlType::Enum(name) => name.clone(),
+            SqlType::Enum(name) | SqlType::Domain(name) | SqlType::Other(name) => name.clone(),
         }
     }
 
-    /// Whether this type is the enum `name` or an array of it.
-    pub(crate) fn uses_enum(&self, name: &str) -> bool {
+    /// Whether this type is the user-defined type `name` (enum, domain, composite) or an array
+    /// of it.
+    pub(crate) fn uses_type(&self, name: &str) -> bool {
         match self {
-            SqlType::Enum(n) => n == name,
-            SqlType::Array(elem) => elem.uses_enum(name),
+            SqlType::Enum(n) | SqlType::Domain(n) | SqlType::Other(n) => n == name,
+            SqlType::Array(elem) => elem.uses_type(name),
             _ => false,
+        }
+    }
+
+    /// Renames the user-defined type `from` wherever this type uses it.
+    pub(crate) fn rename_type(&mut self, from: &str, to: &str) {
+        match self {
+            SqlType::Enum(n) | SqlType::Domain(n) | SqlType::Other(n) if n == from => {
+                *n = to.to_owned()
+            }
+            SqlType::Array(elem) => elem.rename_type(from, to),
+            _ => {}
         }
     }
 }
@@ -169,6 +219,8 @@ pub struct ForeignKey {
     /// `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT` or `NO ACTION`, when written.
     pub on_delete: Option<String>,
     pub deferrable: bool,
+    /// `INITIALLY DEFERRED`: checked at commit unless a transaction says otherwise.
+    pub initially_deferred: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -254,9 +306,44 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+impl Default for Schema {
+    fn default() -> Schema {
+        Schema {
+            tables: BTreeMap::new(),
+            enums: BTreeMap::new(),
+            files: Vec::new(),
+            version: None,
+            unique_indexes: BTreeMap::new(),
+            domains: BTreeMap::new(),
+            composites: BTreeMap::new(),
+            views: BTreeSet::new(),
+            tainted: BTreeMap::new(),
+            schemas: BTreeSet::new(),
+            search_path: vec!["public".to_owned()],
+            search_path_local: false,
+        }
+    }
+}
+
 impl Schema {
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.get(name)
+    }
+
+    /// The domain `ty` names, if it is a domain.
+    pub fn domain_of(&self, ty: &SqlType) -> Option<&Domain> {
+        match ty {
+            SqlType::Domain(name) => self.domains.get(name),
+            _ => None,
+        }
+    }
+
+    /// The type values of `ty` are checked as: a domain's base type, else `ty` itself.
+    pub fn base_type<'a>(&'a self, ty: &'a SqlType) -> &'a SqlType {
+        match self.domain_of(ty) {
+            Some(domain) => self.base_type(&domain.base),
+            None => ty,
+        }
     }
 }
 
@@ -272,6 +359,7 @@ impl Table {
             foreign_keys: Vec::new(),
             checks: Vec::new(),
             other_constraints: BTreeSet::new(),
+            partition_of: None,
         }
     }
 
@@ -305,7 +393,7 @@ impl Schema {
     /// Reads the sqlx migrations in `dir` and replays them in version order.
     pub fn load(dir: &Path) -> Result<Schema, LoadError> {
         let mut schema = Schema::default();
-        for migration in migration_files(dir)? {
+        for migration in crate::layout::migration_files(dir)? {
             let path = migration.up;
             let sql = std::fs::read_to_string(&path).map_err(|e| LoadError {
                 file: path.clone(),
@@ -313,100 +401,9 @@ impl Schema {
                 message: format!("cannot read the migration: {e}"),
             })?;
             schema.files.push(path.clone());
-            schema.apply_sql(&path, &sql)?;
+            schema.apply_sql(&path, &sql);
             schema.version = Some(migration.version);
         }
         Ok(schema)
     }
-}
-
-/// One migration of a sqlx migrations folder.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MigrationFile {
-    pub version: i64,
-    /// The name after the version, e.g. `initial_schema`.
-    pub description: String,
-    /// `<version>_<description>.up.sql` or, for a simple migration, `<version>_<description>.sql`
-    /// (absolute).
-    pub up: PathBuf,
-    /// The matching `.down.sql` of a reversible migration, if there is one.
-    pub down: Option<PathBuf>,
-}
-
-/// The migrations in `dir` in version order: `<version>_<description>.up.sql` (reversible, with
-/// its `.down.sql`) and `<version>_<description>.sql` (simple). Other files are ignored.
-pub fn migration_files(dir: &Path) -> Result<Vec<MigrationFile>, LoadError> {
-    let error = |file: &Path, message: String| LoadError {
-        file: file.to_owned(),
-        line: 0,
-        message,
-    };
-    let dir = std::path::absolute(dir).map_err(|e| error(dir, e.to_string()))?;
-    let unreadable =
-        |e: std::io::Error| error(&dir, format!("cannot read the migrations folder: {e}"));
-    let mut migrations: Vec<MigrationFile> = Vec::new();
-    for entry in std::fs::read_dir(&dir).map_err(unreadable)? {
-        let path = entry.map_err(unreadable)?.path();
-        let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
-            continue;
-        };
-        let (stem, reversible) = match name.strip_suffix(".up.sql") {
-            Some(stem) => (stem, true),
-            None if name.ends_with(".down.sql") => continue,
-            None => match name.strip_suffix(".sql") {
-                Some(stem) => (stem, false),
-                None => continue,
-            },
-        };
-        let Some((version, description)) = stem.split_once('_') else {
-            continue;
-        };
-        if !version.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        let Ok(version) = version.parse::<i64>() else {
-            continue;
-        };
-        if let Some(other) = migrations.iter().find(|m| m.version == version) {
-            let message = format!("version {version} is also used by {}", other.up.display());
-            return Err(error(&path, message));
-        }
-        let down = dir.join(format!("{stem}.down.sql"));
-        migrations.push(MigrationFile {
-            version,
-            description: description.to_owned(),
-            down: (reversible && down.is_file()).then_some(down),
-            up: path,
-        });
-    }
-    migrations.sort_by_key(|m| m.version);
-    Ok(migrations)
-}
-
-/// The candidate closest to `name`, if it is close enough to be what was meant: for "did you
-/// mean" suggestions. Close is a typo away (an edit per three characters, as rustc counts, and
-/// fewer edits than characters) or containing the name or contained in it (`venue` and
-/// `venues`, `status` and `event_status`). Case is ignored; of equally close candidates the
-/// first wins.
-pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let name = name.to_lowercase();
-    let name_len = name.chars().count();
-    let typos = (name_len / 3).max(1);
-    candidates
-        .into_iter()
-        .filter_map(|candidate| {
-            let lower = candidate.to_lowercase();
-            let distance = strsim::damerau_levenshtein(&name, &lower);
-            let typo = distance <= typos && distance < name_len.min(lower.chars().count());
-            let (short, long) = if name.len() <= lower.len() {
-                (&name, &lower)
-            } else {
-                (&lower, &name)
-            };
-            // Below four characters, containment is mostly chance (`id` in `video_id`).
-            let contained = short.chars().count() >= 4 && long.contains(short.as_str());
-            (typo || contained).then_some((distance, candidate))
-        })
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
 }

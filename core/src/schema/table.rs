@@ -13,20 +13,33 @@ use super::{Column, Generation, Schema, Table};
 impl Schema {
     /// Creates a table: columns first, so that constraints may name any of them, then the
     /// column constraints, then the table constraints.
+    /// `table` may hold columns already, from `LIKE`, `INHERITS` or `PARTITION OF`: a column
+    /// defined again merges with an inherited one.
     pub(crate) fn create_table_with(
         &mut self,
-        name: &str,
+        mut table: Table,
         columns: &[ColumnDef],
         constraints: &[TableConstraint],
     ) -> Result<()> {
-        let mut table = Table::new(name.to_owned());
+        let name = table.name.clone();
+        let name = name.as_str();
+        let inherited = table.columns.len();
         let mut column_constraints = Vec::new();
         for def in columns {
             let (column, constraints) = self.column_from_def(name, def)?;
-            if table.column(&column.name).is_some() {
-                return Err(format!("column `{}` specified more than once", column.name));
+            match table.columns.iter().position(|c| c.name == column.name) {
+                Some(at) if at < inherited => {
+                    let mine = &mut table.columns[at];
+                    mine.nullable &= column.nullable;
+                    if column.default.is_some() {
+                        mine.default = column.default;
+                    }
+                }
+                Some(_) => {
+                    return Err(format!("column `{}` specified more than once", column.name));
+                }
+                None => table.columns.push(column),
             }
-            table.columns.push(column);
             column_constraints.extend(constraints);
         }
         self.tables.insert(name.to_owned(), table);
@@ -43,7 +56,7 @@ impl Schema {
                 abbreviate(&alter.to_string())
             ));
         }
-        let mut name = object_name(&alter.name)?;
+        let mut name = self.relation(&alter.name)?;
         if !self.tables.contains_key(&name) {
             if alter.if_exists {
                 return Ok(());
@@ -153,7 +166,7 @@ impl Schema {
     fn alter_column(&mut self, table: &str, column: &str, op: &AlterColumnOperation) -> Result<()> {
         let new_type = match op {
             AlterColumnOperation::SetDataType { data_type, .. } => Some(
-                sql_type(data_type, &self.enums)
+                sql_type(data_type, self)
                     .map_err(|e| format!("column `{column}` of table `{table}`: {e}"))?,
             ),
             _ => None,
@@ -216,7 +229,7 @@ impl Schema {
     ) -> Result<(Column, Vec<TableConstraint>)> {
         let name = ident(&def.name);
         let context = |e: String| format!("column `{name}` of table `{table}`: {e}");
-        let declared = declared_type(&def.data_type, &self.enums).map_err(context)?;
+        let declared = declared_type(&def.data_type, self).map_err(context)?;
         let mut column = Column {
             name: name.clone(),
             ty: declared.ty,
@@ -372,7 +385,7 @@ impl Schema {
     }
 
     /// Renames a table; its constraints keep their names, as in PostgreSQL.
-    fn rename_table(&mut self, old: &str, new: &str) -> Result<()> {
+    pub(crate) fn rename_table(&mut self, old: &str, new: &str) -> Result<()> {
         if self.tables.contains_key(new) {
             return Err(format!("table `{new}` already exists"));
         }
@@ -388,6 +401,14 @@ impl Schema {
         }
         for index in self.unique_indexes.values_mut().filter(|i| i.table == old) {
             index.table = new.to_owned();
+        }
+        for partition in self.tables.values_mut() {
+            if partition.partition_of.as_deref() == Some(old) {
+                partition.partition_of = Some(new.to_owned());
+            }
+        }
+        if let Some(taint) = self.tainted.remove(old) {
+            self.tainted.insert(new.to_owned(), taint);
         }
         Ok(())
     }

@@ -1,9 +1,11 @@
 //! Constraints: primary keys, unique keys, foreign keys, checks, and what dropping them takes.
 
-use sqlparser::ast::{CheckConstraint, Expr, ForeignKeyConstraint, IndexColumn, TableConstraint};
+use sqlparser::ast::{
+    CheckConstraint, DeferrableInitial, Expr, ForeignKeyConstraint, IndexColumn, TableConstraint,
+};
 
 use super::bounds::bounds;
-use super::names::{default_name, ident, idents, mentioned, object_name};
+use super::names::{default_name, ident, idents, mentioned};
 use super::replay::{Result, unknown, unknown_column, unknown_constraint};
 use super::{Check, ForeignKey, Schema, Table};
 
@@ -96,7 +98,7 @@ impl Schema {
         if let Some(missing) = columns.iter().find(|c| t.column(c).is_none()) {
             return Err(unknown_column(t, missing));
         }
-        let ref_table = object_name(&fk.foreign_table)?;
+        let ref_table = self.relation(&fk.foreign_table)?;
         let Some(target) = self.tables.get(&ref_table) else {
             return Err(unknown("table", &ref_table, self.tables.keys()));
         };
@@ -128,16 +130,23 @@ impl Schema {
         }
         let t = self.table_mut(table)?;
         let name = t.new_constraint_name(fk.name.as_ref().map(ident), &columns, "fkey")?;
+        let initially_deferred = fk
+            .characteristics
+            .and_then(|c| c.initially)
+            .is_some_and(|i| i == DeferrableInitial::Deferred);
         t.foreign_keys.push(ForeignKey {
             name: Some(name),
             columns,
             ref_table,
             ref_columns,
             on_delete: fk.on_delete.map(|action| action.to_string()),
-            deferrable: fk
-                .characteristics
-                .and_then(|c| c.deferrable)
-                .unwrap_or(false),
+            // INITIALLY DEFERRED implies DEFERRABLE.
+            deferrable: initially_deferred
+                || fk
+                    .characteristics
+                    .and_then(|c| c.deferrable)
+                    .unwrap_or(false),
+            initially_deferred,
         });
         Ok(())
     }

@@ -3,69 +3,205 @@
 use std::path::Path;
 
 use sqlparser::ast::{
-    AlterIndexOperation, AlterType, AlterTypeAddValuePosition, AlterTypeOperation, CreateIndex,
-    CreateTable, Expr, ObjectName, ObjectType, Statement, UserDefinedTypeRepresentation,
+    AlterIndexOperation, ContextModifier, CreateIndex, CreateTable, CreateTableLikeDefaults,
+    CreateTableLikeKind, DropBehavior, Expr, ObjectName, ObjectType, SchemaName, Set, Statement,
+    Value,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use super::names::{default_name, ident, object_name};
-use super::{LoadError, Schema, SqlType, Table, UniqueIndex, nearest, split};
+use super::{Column, Generation, LoadError, Schema, Table, UniqueIndex, split};
+use crate::suggest::nearest;
 
 pub(crate) type Result<T> = std::result::Result<T, String>;
 
 impl Schema {
-    /// Replays the DDL of one migration file. On error the schema is left as it was.
-    pub fn apply_sql(&mut self, file: &Path, sql: &str) -> std::result::Result<(), LoadError> {
-        let mut next = self.clone();
+    /// Replays the DDL of one migration file. A statement the loader cannot follow taints the
+    /// tables it names ([`Schema::tainted`]); the others apply, so one statement never makes
+    /// the whole schema unusable.
+    pub fn apply_sql(&mut self, file: &Path, sql: &str) {
+        let search_path = self.search_path.clone();
         for statement in split::statements(sql) {
-            let error = |message| LoadError {
+            let at = |line, message| LoadError {
                 file: file.to_owned(),
-                line: statement.line,
+                line,
                 message,
             };
-            for parsed in parse(&statement).map_err(error)? {
-                next.apply(&parsed).map_err(|message| LoadError {
-                    line: column_line(&parsed, &message).unwrap_or(statement.line),
-                    ..error(message)
-                })?;
+            match parse(&statement) {
+                Ok(parsed) => {
+                    for parsed in &parsed {
+                        if let Err(message) = self.apply(parsed) {
+                            let line = column_line(parsed, &message).unwrap_or(statement.line);
+                            let tables = self.named_tables(parsed);
+                            self.taint(tables, at(line, message));
+                        }
+                    }
+                }
+                Err(message) => {
+                    if let Err((tables, message)) = self.apply_unreadable(statement.text, &message)
+                    {
+                        self.taint(tables, at(statement.line, message));
+                    }
+                }
             }
         }
-        *self = next;
-        Ok(())
+        // `SET LOCAL` ends with the migration's transaction; a plain `SET` lasts the session,
+        // which the migrators keep for the next migration.
+        if self.search_path_local {
+            self.search_path = search_path;
+            self.search_path_local = false;
+        }
     }
 
-    fn apply(&mut self, statement: &Statement) -> Result<()> {
+    /// Marks `tables` as not followed, keeping the first reason of each.
+    pub(crate) fn taint(&mut self, tables: Vec<String>, error: LoadError) {
+        for table in tables {
+            self.tainted.entry(table).or_insert_with(|| error.clone());
+        }
+    }
+
+    /// The tables a statement changes: those a failure to follow it taints. A change of a
+    /// type reaches the tables whose columns use it.
+    pub(crate) fn named_tables(&self, statement: &Statement) -> Vec<String> {
+        let relation = |name| self.relation(name).ok();
+        match statement {
+            Statement::CreateTable(create) => {
+                self.new_name(&create.name).ok().into_iter().collect()
+            }
+            Statement::AlterTable(alter) => relation(&alter.name).into_iter().collect(),
+            Statement::CreateIndex(index) => relation(&index.table_name).into_iter().collect(),
+            Statement::Drop {
+                object_type: ObjectType::Table,
+                names,
+                ..
+            } => names.iter().filter_map(relation).collect(),
+            Statement::CreateType { name, .. } => self.users_of(name),
+            Statement::AlterType(alter) => self.users_of(&alter.name),
+            Statement::Drop {
+                object_type: ObjectType::Type,
+                names,
+                ..
+            } => names.iter().flat_map(|n| self.users_of(n)).collect(),
+            Statement::Drop {
+                object_type: ObjectType::Schema,
+                names,
+                ..
+            } => names
+                .iter()
+                .filter_map(|n| object_name(n).ok())
+                .flat_map(|schema| {
+                    let prefix = format!("{schema}.");
+                    self.tables
+                        .keys()
+                        .filter(move |t| t.starts_with(&prefix))
+                        .cloned()
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn users_of(&self, name: &ObjectName) -> Vec<String> {
+        match self.type_name(name) {
+            Ok(name) => self.users_of_type(&name),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The tables with a column of the user-defined type `name`.
+    pub(crate) fn users_of_type(&self, name: &str) -> Vec<String> {
+        self.tables
+            .values()
+            .filter(|t| t.columns.iter().any(|c| c.ty.uses_type(name)))
+            .map(|t| t.name.clone())
+            .collect()
+    }
+
+    pub(crate) fn apply(&mut self, statement: &Statement) -> Result<()> {
         match statement {
             Statement::CreateType {
                 name,
                 representation,
             } => self.create_type(name, representation.as_ref()),
             Statement::AlterType(alter) => self.alter_type(alter),
+            Statement::CreateDomain(domain) => self.create_domain(domain),
+            Statement::DropDomain(drop) => {
+                let name = self.type_name(&drop.name)?;
+                let cascade = drop.drop_behavior == Some(DropBehavior::Cascade);
+                self.drop_types(&[name], cascade)
+            }
             Statement::CreateTable(create) => self.create_table(create),
             Statement::AlterTable(alter) => self.alter_table(alter),
             Statement::CreateIndex(index) => self.create_index(index),
             Statement::AlterIndex {
                 name,
                 operation: AlterIndexOperation::RenameIndex { index_name },
-            } => self.rename_index(&object_name(name)?, &object_name(index_name)?),
+            } => {
+                let old = self.existing(name, |n| self.index_exists(n))?;
+                self.rename_index(&old, &object_name(index_name)?)
+            }
+            Statement::CreateView(view) => {
+                self.views.insert(self.new_name(&view.name)?);
+                Ok(())
+            }
+            Statement::CreateSchema { schema_name, .. } => {
+                if let SchemaName::Simple(name) | SchemaName::NamedAuthorization(name, _) =
+                    schema_name
+                {
+                    self.schemas.insert(object_name(name)?);
+                }
+                Ok(())
+            }
+            Statement::Set(Set::SingleAssignment {
+                scope,
+                variable,
+                values,
+                ..
+            }) if object_name(variable)? == "search_path" => {
+                self.set_search_path(values, *scope == Some(ContextModifier::Local))
+            }
             Statement::Drop {
                 object_type,
                 if_exists,
                 names,
                 cascade,
                 ..
-            } => {
-                let names = names.iter().map(object_name).collect::<Result<Vec<_>>>()?;
-                match object_type {
-                    ObjectType::Table => self.drop_tables(&names, *if_exists, *cascade),
-                    ObjectType::Type => self.drop_types(&names, *cascade),
-                    ObjectType::Index => self.drop_indexes(&names, *cascade),
-                    ObjectType::Schema => self.schema_neutral(statement),
-                    _ => Ok(()),
+            } => match object_type {
+                ObjectType::Table => {
+                    let names = names
+                        .iter()
+                        .map(|n| self.relation(n))
+                        .collect::<Result<Vec<_>>>()?;
+                    self.drop_tables(&names, *if_exists, *cascade)
                 }
-            }
-            Statement::AlterSchema { .. } => self.schema_neutral(statement),
+                ObjectType::Type => {
+                    let names = names
+                        .iter()
+                        .map(|n| self.type_name(n))
+                        .collect::<Result<Vec<_>>>()?;
+                    self.drop_types(&names, *cascade)
+                }
+                ObjectType::Index => {
+                    let names = names
+                        .iter()
+                        .map(|n| self.existing(n, |n| self.index_exists(n)))
+                        .collect::<Result<Vec<_>>>()?;
+                    self.drop_indexes(&names, *cascade)
+                }
+                ObjectType::View | ObjectType::MaterializedView => {
+                    for name in names {
+                        let name = self.relation(name)?;
+                        self.views.remove(&name);
+                    }
+                    Ok(())
+                }
+                ObjectType::Schema => {
+                    let names = names.iter().map(object_name).collect::<Result<Vec<_>>>()?;
+                    self.drop_schemas(&names, *cascade)
+                }
+                _ => Ok(()),
+            },
             Statement::Query { .. }
             | Statement::Insert { .. }
             | Statement::Update { .. }
@@ -73,7 +209,6 @@ impl Schema {
             | Statement::Merge { .. }
             | Statement::Copy { .. }
             | Statement::Call { .. }
-            | Statement::Set { .. }
             | Statement::Reset { .. }
             | Statement::Analyze { .. }
             | Statement::Vacuum { .. }
@@ -102,10 +237,8 @@ impl Schema {
             | Statement::AlterRole { .. }
             | Statement::CreateUser { .. }
             | Statement::AlterUser { .. }
-            | Statement::CreateSchema { .. }
             | Statement::CreateExtension { .. }
             | Statement::DropExtension { .. }
-            | Statement::CreateView { .. }
             | Statement::AlterView { .. }
             | Statement::RefreshMaterializedView { .. }
             | Statement::CreateFunction { .. }
@@ -122,9 +255,6 @@ impl Schema {
             | Statement::CreateRule { .. }
             | Statement::DropRule { .. }
             | Statement::CreateSequence { .. }
-            // A domain is no type of the model: a column of one is an unknown type.
-            | Statement::CreateDomain { .. }
-            | Statement::DropDomain { .. }
             | Statement::CreateCollation { .. }
             | Statement::AlterCollation { .. }
             | Statement::CreateAggregate { .. }
@@ -139,6 +269,7 @@ impl Schema {
             | Statement::DropOperatorClass { .. }
             | Statement::CreateTextSearch { .. }
             | Statement::AlterTextSearch { .. } => Ok(()),
+            Statement::Set { .. } | Statement::AlterSchema { .. } => Ok(()),
             other => Err(format!(
                 "the schema loader does not support this statement: {}",
                 abbreviate(&other.to_string())
@@ -146,103 +277,104 @@ impl Schema {
         }
     }
 
-    fn create_type(
-        &mut self,
-        name: &ObjectName,
-        representation: Option<&UserDefinedTypeRepresentation>,
-    ) -> Result<()> {
-        // Composite, range and shell types cannot be column types of the model: a column of
-        // one is reported as an unknown type.
-        let Some(UserDefinedTypeRepresentation::Enum { labels }) = representation else {
-            return Ok(());
-        };
-        let name = object_name(name)?;
-        if self.enums.contains_key(&name) {
-            return Err(format!("type `{name}` already exists"));
+    fn set_search_path(&mut self, values: &[Expr], local: bool) -> Result<()> {
+        let mut path = Vec::new();
+        for value in values {
+            let text = match value {
+                Expr::Identifier(name) => ident(name),
+                Expr::Value(v) => match &v.value {
+                    Value::SingleQuotedString(s) => s.clone(),
+                    _ => return Err(format!("cannot read the search_path value `{value}`")),
+                },
+                _ => return Err(format!("cannot read the search_path value `{value}`")),
+            };
+            path.extend(
+                text.split(',')
+                    .map(|s| s.trim().trim_matches('"').to_owned()),
+            );
         }
-        let labels = labels.iter().map(|label| label.value.clone()).collect();
-        self.enums.insert(name, labels);
-        Ok(())
-    }
-
-    fn alter_type(&mut self, alter: &AlterType) -> Result<()> {
-        let name = object_name(&alter.name)?;
-        if !self.enums.contains_key(&name) {
-            return Err(unknown("type", &name, self.enums.keys()));
-        }
-        let labels = self.enums.get_mut(&name).expect("checked above");
-        match &alter.operation {
-            AlterTypeOperation::AddValue(add) => {
-                let value = &add.value.value;
-                if labels.contains(value) {
-                    if add.if_not_exists {
-                        return Ok(());
-                    }
-                    return Err(format!("enum label '{value}' already exists in `{name}`"));
-                }
-                let at = match &add.position {
-                    None => labels.len(),
-                    Some(AlterTypeAddValuePosition::Before(l)) => label_index(labels, &l.value)?,
-                    Some(AlterTypeAddValuePosition::After(l)) => label_index(labels, &l.value)? + 1,
-                };
-                labels.insert(at, value.clone());
-            }
-            AlterTypeOperation::RenameValue(rename) => {
-                let at = label_index(labels, &rename.from.value)?;
-                if labels.contains(&rename.to.value) {
-                    return Err(format!(
-                        "enum label '{}' already exists in `{name}`",
-                        rename.to.value
-                    ));
-                }
-                labels[at] = rename.to.value.clone();
-            }
-            AlterTypeOperation::Rename(rename) => {
-                let new = sibling(&name, &ident(&rename.new_name));
-                if self.enums.contains_key(&new) {
-                    return Err(format!("type `{new}` already exists"));
-                }
-                let labels = self.enums.remove(&name).expect("checked above");
-                self.enums.insert(new.clone(), labels);
-                let columns = self.tables.values_mut().flat_map(|t| &mut t.columns);
-                for column in columns {
-                    rename_enum(&mut column.ty, &name, &new);
-                }
-            }
-        }
+        self.search_path = path;
+        self.search_path_local |= local;
         Ok(())
     }
 
     fn create_table(&mut self, create: &CreateTable) -> Result<()> {
-        if create.query.is_some()
-            || create.like.is_some()
-            || create.clone.is_some()
-            || create.partition_of.is_some()
-            || create.inherits.is_some()
-        {
-            return Err(format!(
-                "the schema loader supports CREATE TABLE with a column list only: {}",
-                abbreviate(&create.to_string())
-            ));
-        }
         // A temporary table is gone when the migration's session ends.
         if create.temporary {
             return Ok(());
         }
-        let name = object_name(&create.name)?;
+        let name = self.new_name(&create.name)?;
         if self.tables.contains_key(&name) {
             if create.if_not_exists {
                 return Ok(());
             }
             return Err(format!("table `{name}` already exists"));
         }
-        self.create_table_with(&name, &create.columns, &create.constraints)
+        if create.query.is_some() {
+            return Err(format!(
+                "the columns of `CREATE TABLE {name} AS` come from its query, which the schema loader does not evaluate"
+            ));
+        }
+        let mut table = Table::new(name.clone());
+        let mut inherited = Vec::new();
+        if let Some(CreateTableLikeKind::Parenthesized(like) | CreateTableLikeKind::Plain(like)) =
+            &create.like
+        {
+            let source = self.table_named(&like.name)?;
+            let defaults = like.defaults == Some(CreateTableLikeDefaults::Including);
+            table.columns = source
+                .columns
+                .iter()
+                .map(|c| like_column(c, defaults))
+                .collect();
+        }
+        if let Some(parent) = &create.partition_of {
+            let parent = self.table_named(parent)?;
+            table.columns = parent.columns.clone();
+            table.partition_of = Some(parent.name.clone());
+            inherited.extend(parent.checks.clone());
+        }
+        for parent in create.inherits.iter().flatten() {
+            let parent = self.table_named(parent)?.clone();
+            for column in &parent.columns {
+                match table.column_mut(&column.name) {
+                    Some(mine) => mine.nullable &= column.nullable,
+                    None => table.columns.push(inherit_column(column)),
+                }
+            }
+            inherited.extend(parent.checks.clone());
+        }
+        self.create_table_with(table, &create.columns, &create.constraints)?;
+        let t = self.table_mut(&name)?;
+        for check in inherited {
+            if !t.checks.iter().any(|c| c.name == check.name) {
+                t.checks.push(check);
+            }
+        }
+        Ok(())
+    }
+
+    /// An existing table named in a statement.
+    fn table_named(&self, name: &ObjectName) -> Result<&Table> {
+        let name = self.relation(name)?;
+        self.tables
+            .get(&name)
+            .ok_or_else(|| unknown("table", &name, self.tables.keys()))
+    }
+
+    fn index_exists(&self, name: &str) -> bool {
+        self.unique_indexes.contains_key(name)
+            || self.tables.values().any(|t| {
+                t.primary_key_name.as_deref() == Some(name) || t.unique_names.contains_key(name)
+            })
     }
 
     fn create_index(&mut self, index: &CreateIndex) -> Result<()> {
-        let table = object_name(&index.table_name)?;
+        let table = self.relation(&index.table_name)?;
+        // An index of a view, or of a table the model does not hold, changes no seedable
+        // table.
         let Some(t) = self.tables.get(&table) else {
-            return Err(unknown("table", &table, self.tables.keys()));
+            return Ok(());
         };
         // Only a unique index on plain columns for all rows is a uniqueness rule of the table.
         let columns = match super::constraints::plain_columns(&index.columns) {
@@ -253,11 +385,14 @@ impl Schema {
             return Err(unknown_column(t, missing));
         }
         let name = match &index.name {
-            Some(name) => object_name(name)?,
+            Some(name) => sibling(&table, &object_name(name)?),
             None => {
                 let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
                 let taken = self.unique_indexes.keys().map(String::as_str).collect();
-                default_name(&table, &columns, "idx", &taken)
+                sibling(
+                    &table,
+                    &default_name(unqualified(&table), &columns, "idx", &taken),
+                )
             }
         };
         if self.unique_indexes.contains_key(&name) {
@@ -274,24 +409,25 @@ impl Schema {
     }
 
     /// Renames a unique index; renaming the index of a key constraint renames the constraint.
-    fn rename_index(&mut self, old: &str, new: &str) -> Result<()> {
+    pub(crate) fn rename_index(&mut self, old: &str, new: &str) -> Result<()> {
         let new = sibling(old, new);
         if let Some(index) = self.unique_indexes.remove(old) {
             self.unique_indexes.insert(new, index);
             return Ok(());
         }
+        let (old, new) = (unqualified(old), unqualified(&new));
         let owner = self.tables.values().find(|t| {
             t.primary_key_name.as_deref() == Some(old) || t.unique_names.contains_key(old)
         });
         match owner.map(|t| t.name.clone()) {
-            Some(table) => self.rename_constraint(&table, old, &new),
+            Some(table) => self.rename_constraint(&table, old, new),
             None => Ok(()),
         }
     }
 
     fn drop_tables(&mut self, names: &[String], if_exists: bool, cascade: bool) -> Result<()> {
         for name in names {
-            if !self.tables.contains_key(name) && !if_exists {
+            if !self.tables.contains_key(name) && !self.tainted.contains_key(name) && !if_exists {
                 return Err(unknown("table", name, self.tables.keys()));
             }
         }
@@ -311,42 +447,28 @@ impl Schema {
         }
         for name in names {
             self.tables.remove(name);
+            // A table gone is no longer in doubt; one created again is read afresh.
+            self.tainted.remove(name);
+        }
+        // Partitions go with their parent.
+        let partitions: Vec<String> = self
+            .tables
+            .values()
+            .filter(|t| t.partition_of.as_ref().is_some_and(|p| names.contains(p)))
+            .map(|t| t.name.clone())
+            .collect();
+        for name in &partitions {
+            self.tables.remove(name);
         }
         for t in self.tables.values_mut() {
             t.foreign_keys.retain(|fk| !names.contains(&fk.ref_table));
         }
-        self.unique_indexes.retain(|_, i| !names.contains(&i.table));
+        self.unique_indexes
+            .retain(|_, i| !names.contains(&i.table) && !partitions.contains(&i.table));
         Ok(())
     }
 
-    /// Drops enum types; a type the model does not know (composite, domain) changes nothing.
-    fn drop_types(&mut self, names: &[String], cascade: bool) -> Result<()> {
-        for name in names {
-            if !self.enums.contains_key(name) {
-                continue;
-            }
-            let users: Vec<(String, String)> = self
-                .tables
-                .values()
-                .flat_map(|t| t.columns.iter().map(move |c| (t, c)))
-                .filter(|(_, c)| c.ty.uses_enum(name))
-                .map(|(t, c)| (t.name.clone(), c.name.clone()))
-                .collect();
-            if let (Some((table, column)), false) = (users.first(), cascade) {
-                return Err(format!(
-                    "cannot drop type `{name}`: column `{table}.{column}` uses it (use CASCADE)"
-                ));
-            }
-            // CASCADE drops the columns of the type.
-            for (table, column) in &users {
-                self.drop_column(table, column, false, true)?;
-            }
-            self.enums.remove(name);
-        }
-        Ok(())
-    }
-
-    /// Drops indexes; only unique indexes are in the model, other names change nothing.
+    /// Drops unique indexes; other indexes are not in the model and change nothing.
     fn drop_indexes(&mut self, names: &[String], cascade: bool) -> Result<()> {
         for name in names {
             let Some(index) = self.unique_indexes.get(name).cloned() else {
@@ -366,18 +488,54 @@ impl Schema {
         Ok(())
     }
 
-    /// Accepts a schema-level statement when no table or type lives outside `public`: the
-    /// model does not follow schemas.
-    fn schema_neutral(&self, statement: &Statement) -> Result<()> {
-        let mut names = self.tables.keys().chain(self.enums.keys());
-        if names.any(|name| name.contains('.')) {
-            return Err(format!(
-                "the schema loader cannot follow this statement on schemas holding tables or types: {}",
-                abbreviate(&statement.to_string())
-            ));
+    /// `DROP SCHEMA`: with CASCADE its tables, views and types go too.
+    fn drop_schemas(&mut self, names: &[String], cascade: bool) -> Result<()> {
+        for schema in names {
+            let prefix = format!("{schema}.");
+            let inside = |name: &String| name.starts_with(&prefix);
+            let tables: Vec<String> = self.tables.keys().filter(|n| inside(n)).cloned().collect();
+            let types: Vec<String> = (self.enums.keys())
+                .chain(self.domains.keys())
+                .chain(self.composites.keys())
+                .filter(|n| inside(n))
+                .cloned()
+                .collect();
+            if !cascade && (!tables.is_empty() || !types.is_empty()) {
+                return Err(format!(
+                    "cannot drop schema `{schema}`: it is not empty (use CASCADE)"
+                ));
+            }
+            self.drop_tables(&tables, true, true)?;
+            self.drop_types(&types, true)?;
+            self.views.retain(|n| !inside(n));
+            self.tainted.retain(|n, _| !inside(n));
+            self.schemas.remove(schema);
         }
         Ok(())
     }
+}
+
+/// A column copied by `LIKE`: type and nullability, its default only `INCLUDING DEFAULTS`.
+fn like_column(column: &Column, defaults: bool) -> Column {
+    let mut copy = inherit_column(column);
+    if !defaults {
+        copy.default = None;
+    }
+    copy
+}
+
+/// A column a child table inherits: identity and generation stay with the parent.
+fn inherit_column(column: &Column) -> Column {
+    let mut copy = column.clone();
+    if matches!(column.generation, Some(Generation::Identity { .. })) {
+        copy.set_generation(None);
+    }
+    copy
+}
+
+/// The name without its schema.
+pub(crate) fn unqualified(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(_, n)| n)
 }
 
 /// The line of the column definition an error of a `CREATE TABLE` is about (the message starts
@@ -439,6 +597,11 @@ fn parse(statement: &split::Statement<'_>) -> Result<Vec<Statement>> {
     Err(format!("cannot read this statement: {message}"))
 }
 
+/// Parses statement text found inside another (a `DO` block's body).
+pub(crate) fn parse_one(text: &str) -> Result<Vec<Statement>> {
+    Parser::parse_sql(&PostgreSqlDialect {}, text).map_err(|e| e.to_string())
+}
+
 /// The first words of a statement, upper-cased, with their byte offsets.
 fn leading_words(text: &str) -> Vec<(usize, String)> {
     let mut words = Vec::new();
@@ -476,7 +639,7 @@ const NEUTRAL_OBJECTS: &[&str] = &[
 /// Commands that leave the tables and types as they are.
 #[rustfmt::skip]
 const NEUTRAL_COMMANDS: &[&str] = &[
-    "DO", "COMMENT", "GRANT", "REVOKE", "INSERT", "UPDATE", "DELETE", "MERGE", "SET", "RESET",
+    "COMMENT", "GRANT", "REVOKE", "INSERT", "UPDATE", "DELETE", "MERGE", "SET", "RESET",
     "BEGIN", "COMMIT", "END", "START", "ROLLBACK", "SAVEPOINT", "RELEASE", "SELECT", "WITH",
     "VALUES", "ANALYZE", "VACUUM", "REINDEX", "CLUSTER", "NOTIFY", "LISTEN", "UNLISTEN",
     "REFRESH", "SECURITY", "COPY", "TRUNCATE", "CALL", "LOCK", "CHECKPOINT", "DISCARD",
@@ -508,23 +671,12 @@ pub(crate) fn sibling(old: &str, new: &str) -> String {
     }
 }
 
-fn rename_enum(ty: &mut SqlType, from: &str, to: &str) {
-    match ty {
-        SqlType::Enum(name) if name == from => *name = to.to_owned(),
-        SqlType::Array(elem) => rename_enum(elem, from, to),
-        _ => {}
-    }
-}
-
-fn label_index(labels: &[String], label: &str) -> Result<usize> {
-    labels.iter().position(|l| l == label).ok_or_else(|| {
-        let message = format!("unknown enum label '{label}'");
-        suggest(message, label, labels.iter().map(String::as_str))
-    })
-}
-
 /// `message`, with the nearest of `known` to `name` as a suggestion.
-fn suggest<'a>(message: String, name: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn suggest<'a>(
+    message: String,
+    name: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> String {
     match nearest(name, known) {
         Some(near) => format!("{message}; did you mean `{near}`?"),
         None => message,

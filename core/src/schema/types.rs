@@ -1,11 +1,9 @@
 //! Maps sqlparser's data types onto [`SqlType`].
 
-use std::collections::BTreeMap;
-
 use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, TimezoneInfo};
 
-use super::SqlType;
 use super::names::object_name;
+use super::{Schema, SqlType};
 
 /// A column's declared type: serial types are integers whose default is a sequence.
 pub(crate) struct Declared {
@@ -14,10 +12,7 @@ pub(crate) struct Declared {
 }
 
 /// The type of a column definition (serial types allowed).
-pub(crate) fn declared_type(
-    dt: &DataType,
-    enums: &BTreeMap<String, Vec<String>>,
-) -> Result<Declared, String> {
+pub(crate) fn declared_type(dt: &DataType, schema: &Schema) -> Result<Declared, String> {
     let serial = match dt {
         DataType::Custom(name, modifiers) if modifiers.is_empty() => {
             match object_name(name)?.as_str() {
@@ -32,18 +27,16 @@ pub(crate) fn declared_type(
     Ok(match serial {
         Some(ty) => Declared { ty, serial: true },
         None => Declared {
-            ty: sql_type(dt, enums)?,
+            ty: sql_type(dt, schema)?,
             serial: false,
         },
     })
 }
 
 /// The type of a value (no serial types: PostgreSQL knows them only in column definitions).
-pub(crate) fn sql_type(
-    dt: &DataType,
-    enums: &BTreeMap<String, Vec<String>>,
-) -> Result<SqlType, String> {
-    let unknown = || Err(format!("unknown column type `{dt}`"));
+/// A type the model has no family for is [`SqlType::Other`]: PostgreSQL accepted the migration,
+/// so the type exists, and its values are written in its text form.
+pub(crate) fn sql_type(dt: &DataType, schema: &Schema) -> Result<SqlType, String> {
     Ok(match dt {
         DataType::Uuid => SqlType::Uuid,
         DataType::Text => SqlType::Text,
@@ -79,19 +72,47 @@ pub(crate) fn sql_type(
         DataType::JSONB => SqlType::Jsonb,
         DataType::Bytea => SqlType::Bytea,
         // `int[][]` is the same type as `int[]` in PostgreSQL.
-        DataType::Array(ArrayElemTypeDef::SquareBracket(elem, _)) => match sql_type(elem, enums)? {
-            array @ SqlType::Array(_) => array,
-            elem => SqlType::Array(Box::new(elem)),
-        },
+        DataType::Array(ArrayElemTypeDef::SquareBracket(elem, _)) => {
+            match sql_type(elem, schema)? {
+                array @ SqlType::Array(_) => array,
+                elem => SqlType::Array(Box::new(elem)),
+            }
+        }
         DataType::Custom(name, modifiers) if modifiers.is_empty() => {
             match object_name(name)?.as_str() {
                 "inet" => SqlType::Inet,
                 "bpchar" => SqlType::Char(None),
-                name if enums.contains_key(name) => SqlType::Enum(name.to_owned()),
-                _ => return unknown(),
+                "int2" => SqlType::SmallInt,
+                "int4" => SqlType::Integer,
+                "int8" => SqlType::BigInt,
+                "float4" => SqlType::Real,
+                "float8" => SqlType::Double,
+                "bool" => SqlType::Boolean,
+                "timestamptz" => SqlType::Timestamptz,
+                _ => user_type(name, schema)?,
             }
         }
-        _ => return unknown(),
+        DataType::Custom(name, modifiers) => {
+            let name = object_name(name)?;
+            let modifiers: Vec<String> = modifiers.iter().map(ToString::to_string).collect();
+            SqlType::Other(format!("{name}({})", modifiers.join(",")))
+        }
+        other => SqlType::Other(other.to_string().to_lowercase()),
+    })
+}
+
+/// A type named by the user: an enum, domain or composite type of the migrations, else a
+/// built-in or extension type the model has no family for.
+fn user_type(name: &sqlparser::ast::ObjectName, schema: &Schema) -> Result<SqlType, String> {
+    let resolved = schema.type_name(name)?;
+    Ok(if schema.enums.contains_key(&resolved) {
+        SqlType::Enum(resolved)
+    } else if schema.domains.contains_key(&resolved) {
+        SqlType::Domain(resolved)
+    } else if schema.composites.contains_key(&resolved) {
+        SqlType::Other(resolved)
+    } else {
+        SqlType::Other(object_name(name)?)
     })
 }
 
@@ -101,7 +122,7 @@ fn length(len: &Option<CharacterLength>, dt: &DataType) -> Result<Option<u32>, S
         Some(CharacterLength::IntegerLength { length, unit: None }) => u32::try_from(*length)
             .map(Some)
             .map_err(|_| format!("length out of range in `{dt}`")),
-        Some(_) => Err(format!("unknown column type `{dt}`")),
+        Some(_) => Err(format!("cannot read the length of `{dt}`")),
     }
 }
 
