@@ -231,8 +231,17 @@ pub struct Check {
     pub sql: String,
     /// Numeric bounds the check puts on single columns, for early errors on literal values.
     pub bounds: Vec<Bound>,
+    /// Lists of values the check confines single columns to.
+    pub allowed: Vec<Allowed>,
     /// Columns of the table that the expression mentions.
     pub columns: Vec<String>,
+}
+
+/// `column IN (values)`, one conjunct of a check; values in their text form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allowed {
+    pub column: String,
+    pub values: Vec<String>,
 }
 
 /// `column op value`, one conjunct of a check.

@@ -80,6 +80,15 @@ impl Literal {
             _ => None,
         }
     }
+
+    /// The value as PostgreSQL prints a literal of a check: what lists of allowed values hold.
+    fn text_form(&self) -> Option<String> {
+        match self {
+            Literal::Int(i) => Some(i.to_string()),
+            Literal::Decimal(d) | Literal::Text(d) => Some(d.clone()),
+            Literal::Bool(_) | Literal::Array(_) => None,
+        }
+    }
 }
 
 /// Accumulates errors, combining them into one `syn::Error`.
@@ -165,9 +174,8 @@ fn seedable<'a>(
             span,
             format!(
                 "table `{name}` cannot be checked: the schema loader could not follow {taint}; \
-                 write that statement in a form the loader reads (see the README, \"Migrations \
-                 seedbed reads\"), or check the seeds against a schema snapshot of a migrated \
-                 database (`seed-runner schema snapshot`)"
+                 write that statement in a form the loader reads (the README lists them under \
+                 \"Migrations seedbed reads\"), and the seeds of every other table still compile"
             ),
         );
         return None;
@@ -372,9 +380,7 @@ impl<'a> TableCx<'a, '_> {
             .columns
             .iter()
             .enumerate()
-            .filter(|(i, c)| {
-                !given.contains(i) && !c.nullable && c.default.is_none() && !c.generated
-            })
+            .filter(|(i, c)| !given.contains(i) && self.required(c))
             .map(|(_, c)| c.name.as_str())
             .filter(|c| meant.as_ref().is_some_and(|m| !m.contains(c)))
             .collect();
@@ -401,6 +407,15 @@ impl<'a> TableCx<'a, '_> {
             label: row.label.as_ref(),
             values,
         }
+    }
+
+    /// Whether a row must give the column: NOT NULL (on the column or its domain) and nothing
+    /// the database supplies.
+    fn required(&self, column: &Column) -> bool {
+        let domain = self.schema.domain_of(&column.ty);
+        let not_null = !column.nullable || domain.is_some_and(|d| d.not_null);
+        let defaulted = column.default.is_some() || domain.is_some_and(|d| d.default.is_some());
+        not_null && !defaulted && !column.generated
     }
 
     fn value(&self, column: &Column, field: &'a Field) -> syn::Result<CheckedValue<'a>> {
@@ -515,29 +530,48 @@ impl<'a> TableCx<'a, '_> {
         }
     }
 
+    /// The simple checks of the table and of the column's domain that a literal must pass:
+    /// numeric bounds and lists of allowed values.
     fn check_bounds(&self, column: &Column, value: &Literal, expr: &Expr) -> syn::Result<()> {
-        let Some(number) = value.number() else {
-            return Ok(());
-        };
-        for check in &self.table.checks {
-            let broken = check
+        let table_checks = self.table.checks.iter().map(|c| (c, column.name.as_str()));
+        let domain = self.schema.domain_of(&column.ty);
+        let domain_checks = domain
+            .into_iter()
+            .flat_map(|d| &d.checks)
+            .map(|c| (c, "value"));
+        for (check, subject) in table_checks.chain(domain_checks) {
+            let number = value.number();
+            let out_of_bounds = check
                 .bounds
                 .iter()
-                .any(|b| b.column == column.name && !b.admits(number));
-            if broken {
-                let name = check
-                    .name
-                    .as_deref()
-                    .map(|n| format!(" `{n}`"))
-                    .unwrap_or_default();
-                return Err(syn::Error::new_spanned(
-                    expr,
-                    format!(
-                        "column `{}` of `{}`: {number} breaks the check{name}, `CHECK ({})`",
-                        column.name, self.table.name, check.sql
-                    ),
-                ));
+                .any(|b| b.column == subject && number.is_some_and(|n| !b.admits(n)));
+            let text = value.text_form();
+            let not_listed = check.allowed.iter().any(|a| {
+                a.column == subject && text.as_ref().is_some_and(|t| !a.values.contains(t))
+            });
+            if !out_of_bounds && !not_listed {
+                continue;
             }
+            let name = check
+                .name
+                .as_deref()
+                .map(|n| format!(" `{n}`"))
+                .unwrap_or_default();
+            let whose = match domain.filter(|_| subject == "value") {
+                Some(_) => format!(" of the domain `{}`", column.ty.sql_name()),
+                None => String::new(),
+            };
+            let shown = match (number, text) {
+                (Some(n), _) => n.to_string(),
+                (None, t) => format!("'{}'", t.unwrap_or_default()),
+            };
+            return Err(syn::Error::new_spanned(
+                expr,
+                format!(
+                    "column `{}` of `{}`: {shown} breaks the check{name}{whose}, `CHECK ({})`",
+                    column.name, self.table.name, check.sql
+                ),
+            ));
         }
         Ok(())
     }
@@ -645,6 +679,13 @@ fn fit(ty: &SqlType, lit: &Literal, schema: &Schema) -> Result<Literal, String> 
             .collect::<Result<_, _>>()
             .map(Literal::Array),
         (SqlType::Array(_), _) => mismatch("an array `[...]`"),
+        (SqlType::Domain(_), _) if schema.domain_of(ty).is_some() => {
+            fit(schema.base_type(ty), lit, schema)
+        }
+        (SqlType::Other(_) | SqlType::Domain(_), Literal::Text(_)) => Ok(lit.clone()),
+        (SqlType::Other(name) | SqlType::Domain(name), _) => {
+            mismatch(&format!("a string in the text form of `{name}`"))
+        }
         // Dates, times, json, bytea, inet: the server parses their text form.
         (_, Literal::Text(_)) => Ok(lit.clone()),
         _ => mismatch("a value of this type (use an expression of the matching Rust type)"),

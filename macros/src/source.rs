@@ -1,7 +1,11 @@
 //! Where the macros find what they check against: the migrations folder, and the other units
 //! declared in the calling crate.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -46,20 +50,74 @@ pub fn migrations_dir() -> Result<PathBuf, String> {
         })
 }
 
-/// Loads the schema the seeds are checked against, or an error spanned at `span`.
-pub fn schema(span: Span) -> syn::Result<Schema> {
-    let dir = migrations_dir().map_err(|e| syn::Error::new(span, e))?;
-    Schema::load(&dir)
-        .map_err(|e| syn::Error::new(span, format!("cannot read the migrations: {e}")))
+/// What a file looked like when it was read: reading it again is needed only if this changed.
+type Stamp = (SystemTime, u64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
-/// `include_str!` of every migration read, so that editing one recompiles the seeds.
+/// Every file under `dir` with its stamp, in a stable order.
+fn folder_stamp(dir: &Path) -> Vec<(PathBuf, Option<Stamp>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for path in std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+        {
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let stamp = stamp(&path);
+                files.push((path, stamp));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Schemas already replayed in this compiler process, by migrations folder: every `seed!` of a
+/// crate checks against the same folder, and replaying hundreds of migrations per macro call
+/// would cost seconds per call. A folder whose files changed is replayed again.
+static SCHEMAS: Mutex<Vec<(PathBuf, Vec<(PathBuf, Option<Stamp>)>, Arc<Schema>)>> =
+    Mutex::new(Vec::new());
+
+/// Loads the schema the seeds are checked against, or an error spanned at `span`.
+pub fn schema(span: Span) -> syn::Result<Arc<Schema>> {
+    let dir = migrations_dir().map_err(|e| syn::Error::new(span, e))?;
+    let files = folder_stamp(&dir);
+    let mut cache = SCHEMAS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, _, schema)) = cache.iter().find(|(d, f, _)| *d == dir && *f == files) {
+        return Ok(Arc::clone(schema));
+    }
+    let schema = Arc::new(
+        Schema::load(&dir)
+            .map_err(|e| syn::Error::new(span, format!("cannot read the migrations: {e}")))?,
+    );
+    cache.retain(|(d, _, _)| *d != dir);
+    cache.push((dir, files, Arc::clone(&schema)));
+    Ok(schema)
+}
+
+static TRACKED: AtomicBool = AtomicBool::new(false);
+
+/// `include_str!` of every migration read, so that editing one recompiles the seeds. Once per
+/// compilation is enough: the first macro call of the crate emits them.
 pub fn tracked_files(files: &[PathBuf]) -> TokenStream {
+    if TRACKED.swap(true, Ordering::Relaxed) && proc_macro::is_available() {
+        return TokenStream::new();
+    }
     let paths = files.iter().filter_map(|f| f.to_str());
     quote!(#(const _: &str = ::core::include_str!(#paths);)*)
 }
 
 /// A unit declared somewhere in the calling crate.
+#[derive(Clone)]
 pub struct DeclaredUnit {
     pub name: String,
     pub depends_on: Vec<String>,
@@ -76,14 +134,32 @@ pub fn crate_units() -> Vec<DeclaredUnit> {
     if let Some(current) = current_file().filter(|f| !files.contains(f)) {
         files.push(current);
     }
-    let mut finder = UnitFinder::default();
+    let mut units = Vec::new();
+    let mut cache = UNITS.lock().unwrap_or_else(PoisonError::into_inner);
+    let cache = cache.get_or_insert_with(HashMap::new);
     for file in files {
-        if let Ok(ast) = std::fs::read_to_string(&file)
-            .map_err(|_| ())
-            .and_then(|s| syn::parse_file(&s).map_err(|_| ()))
-        {
-            finder.visit_file(&ast);
+        let stamp = stamp(&file);
+        let fresh = cache.get(&file).filter(|(s, _)| *s == stamp);
+        if fresh.is_none() {
+            cache.insert(file.clone(), (stamp, units_in(&file)));
         }
+        units.extend(cache[&file].1.iter().cloned());
+    }
+    units
+}
+
+/// The units declared in each source file, by file, as last read: each macro call of a crate
+/// scans the same files.
+static UNITS: Mutex<Option<HashMap<PathBuf, (Option<Stamp>, Vec<DeclaredUnit>)>>> =
+    Mutex::new(None);
+
+fn units_in(file: &Path) -> Vec<DeclaredUnit> {
+    let mut finder = UnitFinder::default();
+    if let Ok(ast) = std::fs::read_to_string(file)
+        .map_err(|_| ())
+        .and_then(|s| syn::parse_file(&s).map_err(|_| ()))
+    {
+        finder.visit_file(&ast);
     }
     finder.units
 }

@@ -1,9 +1,11 @@
-//! Numeric bounds read from check expressions: `rating BETWEEN 1 AND 5`, `price >= 0`.
+//! What simple checks allow, for early errors on literal values: numeric bounds
+//! (`rating BETWEEN 1 AND 5`, `price >= 0`) and lists of values (`kind IN ('a', 'b')`,
+//! `kind = ANY (ARRAY['a', 'b'])`, `kind = 'a' OR kind = 'b'`).
 
-use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value};
+use sqlparser::ast::{BinaryOperator, Expr, InTarget, UnaryOperator, Value};
 
 use super::names::ident;
-use super::{Bound, CmpOp};
+use super::{Allowed, Bound, CmpOp};
 
 /// The bounds of the conjuncts of `expr` that compare a column with a number.
 pub(crate) fn bounds(expr: &Expr) -> Vec<Bound> {
@@ -96,5 +98,95 @@ fn number(expr: &Expr) -> Option<f64> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// The value lists of the conjuncts of `expr` that confine a column to listed literals.
+pub(crate) fn allowed(expr: &Expr) -> Vec<Allowed> {
+    match expr {
+        Expr::Nested(inner) => allowed(inner),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => {
+            let mut out = allowed(left);
+            out.extend(allowed(right));
+            out
+        }
+        other => one_of(other).into_iter().collect(),
+    }
+}
+
+/// `column IN (...)`, `column = ANY (ARRAY[...])`, `column = v` and disjunctions of them on one
+/// column.
+fn one_of(expr: &Expr) -> Option<Allowed> {
+    match expr {
+        Expr::Nested(inner) => one_of(inner),
+        Expr::In {
+            expr,
+            target: InTarget::List(list),
+            negated: false,
+            ..
+        } => Some(Allowed {
+            column: column(uncast(expr))?,
+            values: list.iter().map(text).collect::<Option<_>>()?,
+        }),
+        Expr::AnyOp {
+            left,
+            compare_op: BinaryOperator::Eq,
+            right,
+            ..
+        } => {
+            let Expr::Array(array) = uncast(right) else {
+                return None;
+            };
+            Some(Allowed {
+                column: column(uncast(left))?,
+                values: array.elem.iter().map(text).collect::<Option<_>>()?,
+            })
+        }
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } => Some(Allowed {
+            column: column(uncast(left))?,
+            values: vec![text(right)?],
+        }),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Or,
+            right,
+        } => {
+            let (mut left, right) = (one_of(left)?, one_of(right)?);
+            (left.column == right.column).then(|| {
+                left.values.extend(right.values);
+                left
+            })
+        }
+        _ => None,
+    }
+}
+
+/// An expression without the casts PostgreSQL adds when it prints a check
+/// (`(kind)::text = ANY ((ARRAY['a'::character varying])::text[])`).
+fn uncast(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Nested(inner) => uncast(inner),
+        Expr::Cast { expr, .. } => uncast(expr),
+        other => other,
+    }
+}
+
+/// A literal's text form.
+fn text(expr: &Expr) -> Option<String> {
+    match uncast(expr) {
+        Expr::Value(v) => match &v.value {
+            Value::SingleQuotedString(s) => Some(s.clone()),
+            Value::Number(n, _) => Some(n.to_string()),
+            _ => None,
+        },
+        other => number(other).map(|n| n.to_string()),
     }
 }

@@ -4,7 +4,7 @@ use sqlparser::ast::{
     CheckConstraint, DeferrableInitial, Expr, ForeignKeyConstraint, IndexColumn, TableConstraint,
 };
 
-use super::bounds::bounds;
+use super::bounds::{allowed, bounds};
 use super::names::{default_name, ident, idents, mentioned};
 use super::replay::{Result, unknown, unknown_column, unknown_constraint};
 use super::{Check, ForeignKey, Schema, Table};
@@ -165,10 +165,15 @@ impl Schema {
             .into_iter()
             .filter(|b| t.column(&b.column).is_some())
             .collect();
+        let allowed = allowed(&check.expr)
+            .into_iter()
+            .filter(|a| t.column(&a.column).is_some())
+            .collect();
         t.checks.push(Check {
             name: Some(name),
             sql,
             bounds,
+            allowed,
             columns,
         });
         Ok(())

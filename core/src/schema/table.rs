@@ -369,6 +369,9 @@ impl Schema {
             for bound in check.bounds.iter_mut().filter(|b| b.column == old) {
                 bound.column = new.to_owned();
             }
+            for allowed in check.allowed.iter_mut().filter(|a| a.column == old) {
+                allowed.column = new.to_owned();
+            }
         }
         let fks = self.tables.values_mut().flat_map(|t| &mut t.foreign_keys);
         for fk in fks.filter(|fk| fk.ref_table == table) {

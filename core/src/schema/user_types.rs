@@ -6,7 +6,7 @@ use sqlparser::ast::{
     TableConstraint, UserDefinedTypeRepresentation,
 };
 
-use super::bounds::bounds;
+use super::bounds::{allowed, bounds};
 use super::names::{ident, mentioned};
 use super::replay::{Result, sibling, suggest, unknown};
 use super::types::sql_type;
@@ -61,6 +61,7 @@ impl Schema {
                         name: check.name.as_ref().map(ident),
                         columns: mentioned(&sql, ["value"]),
                         bounds: bounds(&check.expr),
+                        allowed: allowed(&check.expr),
                         sql,
                     });
                 }

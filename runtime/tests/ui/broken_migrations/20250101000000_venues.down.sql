@@ -1,2 +1,0 @@
-DROP TABLE tickets;
-DROP TABLE venues;

@@ -1,9 +1,0 @@
-seedbed::seed! {
-    set places;
-
-    venues {
-        tanzhaus { name: "Tanzhaus" }
-    }
-}
-
-fn main() {}

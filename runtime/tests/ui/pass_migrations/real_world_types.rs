@@ -1,0 +1,22 @@
+// Extension types, domains, composite types, money and tsvector take their text form (literals
+// or `&str`/`String` expressions); rows of a partitioned table go to its parent.
+seedbed::seed! {
+    set venues;
+
+    venues {
+        tanzhaus {
+            name: "Tanzhaus",
+            kind: "club",
+            capacity: 400,
+            address: "(\"Erkrather Str. 30\",Düsseldorf)",
+            entry_fee: "12.50",
+            search: format!("{} {}", "tanz", "haus"),
+        }
+        park { name: String::from("Park"), kind: "outdoor", capacity: 2000 + 1 }
+    }
+    visits {
+        _ { venue_id: venues::tanzhaus, day: "2026-05-01" }
+    }
+}
+
+fn main() {}
