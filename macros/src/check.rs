@@ -19,6 +19,8 @@ pub struct Checked<'a> {
 
 pub struct CheckedTable<'a> {
     pub ident: &'a Ident,
+    /// The schema of `schema::table { ... }`: its label module is `schema::table`.
+    pub schema: Option<&'a Ident>,
     pub table: &'a Table,
     /// Index of the single uuid primary key column that seedbed derives, if the table has one.
     pub derived_key: Option<usize>,
@@ -129,7 +131,7 @@ pub fn check<'a>(
     let labels = collect_labels(schema, body, errors);
     let mut tables: Vec<CheckedTable<'a>> = Vec::new();
     for block in &body.tables {
-        let name = block.name.to_string();
+        let name = block.table_name();
         let Some(table) = seedable(schema, &name, block.name.span(), errors) else {
             continue;
         };
@@ -152,6 +154,7 @@ pub fn check<'a>(
         check_unique(table, &entries, body_rows(&block.entries), errors);
         tables.push(CheckedTable {
             ident: &block.name,
+            schema: block.schema.as_ref(),
             table,
             derived_key: cx.derived_key,
             generated_key: generated_key(table),
@@ -214,9 +217,9 @@ fn collect_labels(
     let mut labels: HashMap<String, Vec<String>> = HashMap::new();
     for block in &body.tables {
         let mut seen: HashSet<String> = HashSet::new();
-        let table_labels = labels.entry(block.name.to_string()).or_default();
+        let table_labels = labels.entry(block.table_name()).or_default();
         let labelable = schema
-            .table(&block.name.to_string())
+            .table(&block.table_name())
             .is_some_and(|t| derived_key(t).is_some() || generated_key(t).is_some());
         for entry in &block.entries {
             match entry {
@@ -232,15 +235,18 @@ fn collect_labels(
                     } else if !seen.insert(text.clone()) {
                         errors.at(
                             label.span(),
-                            format!("label `{text}` is used twice in table `{}`", block.name),
+                            format!(
+                                "label `{text}` is used twice in table `{}`",
+                                block.table_name()
+                            ),
                         );
                     } else {
-                        if !labelable && schema.table(&block.name.to_string()).is_some() {
+                        if !labelable && schema.table(&block.table_name()).is_some() {
                             errors.at(
                                 label.span(),
                                 format!(
                                     "rows of `{}` cannot be labelled: its primary key is neither a single uuid column nor a single generated one; write `_` instead",
-                                    block.name
+                                    block.table_name()
                                 ),
                             );
                         }
@@ -479,9 +485,12 @@ impl<'a> TableCx<'a, '_> {
             .iter()
             .map(|s| s.ident.to_string())
             .collect();
-        let [table, label] = segments.as_slice() else {
-            return Ok(None);
+        let (table, label) = match segments.as_slice() {
+            [table, label] => (table.clone(), label),
+            [schema, table, label] => (format!("{schema}.{table}"), label),
+            _ => return Ok(None),
         };
+        let table = &table;
         let Some(labels) = self.labels.get(table) else {
             return Ok(None);
         };
@@ -490,7 +499,10 @@ impl<'a> TableCx<'a, '_> {
         }
         if !labels.contains(label) {
             return Err(syn::Error::new_spanned(
-                &path.path.segments[1],
+                path.path
+                    .segments
+                    .last()
+                    .expect("a path of two or three segments"),
                 format!(
                     "no row labelled `{label}` in table `{table}`{}",
                     suggestion(label, labels.iter().map(String::as_str))

@@ -26,7 +26,10 @@ pub fn seed_expr(checked: &Checked<'_>, schema: &Schema) -> TokenStream {
     let mut items = Vec::new();
     let mut tables = Vec::new();
     for table in &checked.tables {
-        let meta = format_ident!("__SEEDBED_TABLE_{}", table.table.name.to_uppercase());
+        let meta = format_ident!(
+            "__SEEDBED_TABLE_{}",
+            ident_part(&table.table.name).to_uppercase()
+        );
         items.push(table_meta(&meta, table));
         for column in used_columns(table) {
             items.push(column_trait(
@@ -46,56 +49,97 @@ pub fn seed_expr(checked: &Checked<'_>, schema: &Schema) -> TokenStream {
     }}
 }
 
-/// Modules named after the tables, holding a constant per label and `ALL`.
-pub fn label_modules(unit: &str, checked: &Checked<'_>) -> TokenStream {
-    let modules = checked
-        .tables
-        .iter()
-        .filter(|t| t.derived_key.is_some() || t.generated_key.is_some())
-        .map(|table| {
-            let module = table.ident;
-            let table_name = &table.table.name;
-            let hash = table_hash(table_name);
-            let mut labels: Vec<(&Ident, u128)> = Vec::new();
-            for row in top_level_rows(&table.entries) {
-                // A generated key is not known until the row is inserted: 0 stands for it.
-                let key = row
-                    .values
-                    .iter()
-                    .find_map(|(_, v)| match v {
-                        CheckedValue::Key(k) => Some(*k),
-                        _ => None,
-                    })
-                    .or(table.generated_key.map(|_| 0));
-                // A label used twice is reported by the check; one constant keeps rustc quiet.
-                if let (Some(label), Some(key)) = (row.label, key)
-                    && !labels.iter().any(|(l, _)| *l == label)
-                {
-                    labels.push((label, key));
-                }
+/// A name usable inside a generated identifier: `audit.events` is `audit__events`, and other
+/// characters of quoted names become `_`.
+fn ident_part(name: &str) -> String {
+    name.replace('.', "__")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
             }
-            let consts = labels.iter().map(|(label, key)| {
-                let label_text = label.to_string();
-                let doc = format!("The `{label_text}` row of `{table_name}` in unit `{unit}`.");
-                quote_spanned! {label.span()=>
-                    #[doc = #doc]
-                    pub const #label: ::seedbed::RowRef<#hash> =
-                        ::seedbed::RowRef::new(#unit, #table_name, #label_text, #key);
-                }
-            });
-            let names = labels.iter().map(|(label, _)| label);
-            let doc = format!("Labelled rows of `{table_name}` in unit `{unit}`.");
-            quote! {
+        })
+        .collect()
+}
+
+/// Modules named after the tables, holding a constant per label and `ALL`; a table outside
+/// `public` has its module inside one named after its schema (`audit::events::x`).
+pub fn label_modules(unit: &str, checked: &Checked<'_>) -> TokenStream {
+    let mut public = Vec::new();
+    let mut by_schema: Vec<(&Ident, Vec<TokenStream>)> = Vec::new();
+    for table in &checked.tables {
+        let Some(module) = label_module(unit, table) else {
+            continue;
+        };
+        match table.schema {
+            None => public.push(module),
+            Some(schema) => match by_schema.iter_mut().find(|(s, _)| *s == schema) {
+                Some((_, modules)) => modules.push(module),
+                None => by_schema.push((schema, vec![module])),
+            },
+        }
+    }
+    let schemas = by_schema.iter().map(|(schema, modules)| {
+        let doc = format!("Labelled rows of tables in schema `{schema}`.");
+        quote! {
+            #[doc = #doc]
+            pub mod #schema {
+                #(#modules)*
+            }
+        }
+    });
+    quote!(#(#public)* #(#schemas)*)
+}
+
+fn label_module(unit: &str, table: &CheckedTable<'_>) -> Option<TokenStream> {
+    if table.derived_key.is_none() && table.generated_key.is_none() {
+        return None;
+    }
+    Some({
+        let module = table.ident;
+        let table_name = &table.table.name;
+        let hash = table_hash(table_name);
+        let mut labels: Vec<(&Ident, u128)> = Vec::new();
+        for row in top_level_rows(&table.entries) {
+            // A generated key is not known until the row is inserted: 0 stands for it.
+            let key = row
+                .values
+                .iter()
+                .find_map(|(_, v)| match v {
+                    CheckedValue::Key(k) => Some(*k),
+                    _ => None,
+                })
+                .or(table.generated_key.map(|_| 0));
+            // A label used twice is reported by the check; one constant keeps rustc quiet.
+            if let (Some(label), Some(key)) = (row.label, key)
+                && !labels.iter().any(|(l, _)| *l == label)
+            {
+                labels.push((label, key));
+            }
+        }
+        let consts = labels.iter().map(|(label, key)| {
+            let label_text = label.to_string();
+            let doc = format!("The `{label_text}` row of `{table_name}` in unit `{unit}`.");
+            quote_spanned! {label.span()=>
                 #[doc = #doc]
-                #[allow(non_upper_case_globals, dead_code)]
-                pub mod #module {
-                    #(#consts)*
-                    /// Every labelled row of the table in this unit, in the order written.
-                    pub const ALL: &[::seedbed::RowRef<#hash>] = &[#(#names),*];
-                }
+                pub const #label: ::seedbed::RowRef<#hash> =
+                    ::seedbed::RowRef::new(#unit, #table_name, #label_text, #key);
             }
         });
-    quote!(#(#modules)*)
+        let names = labels.iter().map(|(label, _)| label);
+        let doc = format!("Labelled rows of `{table_name}` in unit `{unit}`.");
+        quote! {
+            #[doc = #doc]
+            #[allow(non_upper_case_globals, dead_code)]
+            pub mod #module {
+                #(#consts)*
+                /// Every labelled row of the table in this unit, in the order written.
+                pub const ALL: &[::seedbed::RowRef<#hash>] = &[#(#names),*];
+            }
+        }
+    })
 }
 
 /// `inventory::submit!` of the unit.
@@ -153,7 +197,11 @@ pub fn registration(
 /// Paths into other units used by the rows: label constants and `ALL` lists, as values of
 /// foreign keys or as what a `for` loop walks.
 pub fn cross_unit_paths<'a>(checked: &Checked<'a>) -> Vec<Expr> {
-    let local: Vec<String> = checked.tables.iter().map(|t| t.ident.to_string()).collect();
+    let local: Vec<String> = checked
+        .tables
+        .iter()
+        .map(|t| t.schema.unwrap_or(t.ident).to_string())
+        .collect();
     let mut out = Vec::new();
     for table in &checked.tables {
         collect_paths(table.table, &table.entries, &local, &mut out);
@@ -288,7 +336,11 @@ fn used_columns(table: &CheckedTable<'_>) -> Vec<usize> {
 }
 
 fn column_trait_ident(table: &Table, column: &Column) -> Ident {
-    format_ident!("__seedbed_{}__{}", table.name, column.name)
+    format_ident!(
+        "__seedbed_{}__{}",
+        ident_part(&table.name),
+        ident_part(&column.name)
+    )
 }
 
 /// A trait per column whose diagnostic names the column, implemented for whatever

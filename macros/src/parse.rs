@@ -5,7 +5,7 @@
 //! header    := attr* "set" IDENT options? ";"          (item form only)
 //! options   := "(" option ("," option)* ","? ")"
 //! option    := "depends_on" "=" "[" IDENT,* "]" | "env" "=" "[" IDENT,* "]" | "explicit"
-//! table     := IDENT "{" entry* "}"
+//! table     := (IDENT "::")? IDENT "{" entry* "}"     (schema::table outside `public`)
 //! entry     := row | "for" PAT "in" EXPR "{" entry* "}"
 //! row       := (IDENT | "_") "{" (IDENT ":" EXPR),* ","? "}"
 //! ```
@@ -42,8 +42,20 @@ pub struct Body {
 }
 
 pub struct TableBlock {
+    /// `audit` in `audit::events { ... }`: a table outside `public`.
+    pub schema: Option<Ident>,
     pub name: Ident,
     pub entries: Vec<Entry>,
+}
+
+impl TableBlock {
+    /// The table's name as the schema model spells it: `events`, `audit.events`.
+    pub fn table_name(&self) -> String {
+        match &self.schema {
+            Some(schema) => format!("{schema}.{}", self.name),
+            None => self.name.to_string(),
+        }
+    }
 }
 
 pub enum Entry {
@@ -181,12 +193,22 @@ impl Parse for Body {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut tables = Vec::new();
         while !input.is_empty() {
-            let name: Ident = input.parse().map_err(|e| {
+            let expected = |e: syn::Error| {
                 syn::Error::new(e.span(), "expected a table name followed by `{ rows }`")
-            })?;
+            };
+            let mut name: Ident = input.parse().map_err(expected)?;
+            let mut schema = None;
+            if input.peek(Token![::]) {
+                input.parse::<Token![::]>()?;
+                schema = Some(std::mem::replace(
+                    &mut name,
+                    input.parse().map_err(expected)?,
+                ));
+            }
             let content;
             braced!(content in input);
             tables.push(TableBlock {
+                schema,
                 name,
                 entries: parse_entries(&content)?,
             });

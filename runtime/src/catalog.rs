@@ -48,42 +48,45 @@ pub struct ForeignKey {
 }
 
 impl Catalog {
-    /// Reads the tables, primary keys and foreign keys of the connection's `current_schema()`.
+    /// Reads the tables, primary keys and foreign keys of every user schema; tables outside
+    /// `current_schema()` are named `schema.table`, as the macros name them.
     pub async fn load(conn: &mut PgConnection) -> Result<Catalog, Error> {
         let columns: Vec<(String, String, String)> = sqlx::query_as(
             // Character types are cast to text: an explicit cast to char(n) would truncate,
             // while assignment to the column checks the length.
-            "SELECT c.relname::text, a.attname::text,
+            "SELECT CASE WHEN n.nspname = current_schema() THEN c.relname::text ELSE n.nspname || '.' || c.relname END, a.attname::text,
                     CASE WHEN a.atttypid IN ('bpchar'::regtype, 'varchar'::regtype) THEN 'text'
                          ELSE format_type(a.atttypid, NULL) END
              FROM pg_attribute a
              JOIN pg_class c ON c.oid = a.attrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'seedbed')
+               AND n.nspname NOT LIKE 'pg\\_%' AND c.relkind IN ('r', 'p')
                AND a.attnum > 0 AND NOT a.attisdropped",
         )
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| Error::database("reading the table columns", &e))?;
         let keys: Vec<(String, String)> = sqlx::query_as(
-            "SELECT c.relname::text, a.attname::text
+            "SELECT CASE WHEN n.nspname = current_schema() THEN c.relname::text ELSE n.nspname || '.' || c.relname END, a.attname::text
              FROM pg_index i
              JOIN pg_class c ON c.oid = i.indrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace
              CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-             WHERE i.indisprimary AND n.nspname = current_schema()
+             WHERE i.indisprimary AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'seedbed')
+               AND n.nspname NOT LIKE 'pg\\_%'
              ORDER BY c.relname, k.ord",
         )
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| Error::database("reading the primary keys", &e))?;
         let foreign_keys: Vec<ForeignKey> = sqlx::query_as(
-            "SELECT con.conname::text AS name, c.relname::text AS \"table\",
+            "SELECT con.conname::text AS name, CASE WHEN n.nspname = current_schema() THEN c.relname::text ELSE n.nspname || '.' || c.relname END AS \"table\",
                     ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
                           JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o)
                         AS columns,
-                    r.relname::text AS ref_table,
+                    CASE WHEN rn.nspname = current_schema() THEN r.relname::text ELSE rn.nspname || '.' || r.relname END AS ref_table,
                     ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
                           JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o)
                         AS ref_columns,
@@ -93,7 +96,9 @@ impl Catalog {
              JOIN pg_class c ON c.oid = con.conrelid
              JOIN pg_class r ON r.oid = con.confrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE con.contype = 'f' AND n.nspname = current_schema()
+             JOIN pg_namespace rn ON rn.oid = r.relnamespace
+             WHERE con.contype = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'seedbed')
+               AND n.nspname NOT LIKE 'pg\\_%'
              ORDER BY c.relname, con.conname",
         )
         .fetch_all(&mut *conn)
@@ -178,9 +183,14 @@ impl Catalog {
 ///
 /// assert_eq!(ident("venues"), r#""venues""#);
 /// assert_eq!(ident(r#"odd"name"#), r#""odd""name""#);
+/// assert_eq!(ident("audit.events"), r#""audit"."events""#);
 /// ```
 pub fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+    match name.split_once('.') {
+        // A table outside the current schema, as the catalog and the macros name it.
+        Some((schema, table)) => format!("{}.{}", ident(schema), ident(table)),
+        None => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
 }
 
 impl TableInfo {

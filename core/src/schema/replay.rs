@@ -4,8 +4,8 @@ use std::path::Path;
 
 use sqlparser::ast::{
     AlterIndexOperation, ContextModifier, CreateIndex, CreateTable, CreateTableLikeDefaults,
-    CreateTableLikeKind, DropBehavior, Expr, ObjectName, ObjectType, SchemaName, Set, Statement,
-    Value,
+    CreateTableLikeKind, DropBehavior, Expr, ObjectName, ObjectType, Reset, ResetStatement,
+    SchemaName, Set, Statement, Value,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -161,6 +161,17 @@ impl Schema {
             }) if object_name(variable)? == "search_path" => {
                 self.set_search_path(values, *scope == Some(ContextModifier::Local))
             }
+            Statement::Reset(ResetStatement { reset }) => {
+                let path = match reset {
+                    Reset::ConfigurationParameter(name) => object_name(name)? == "search_path",
+                    Reset::ALL => true,
+                    Reset::SessionAuthorization => false,
+                };
+                if path {
+                    self.search_path = vec!["public".to_owned()];
+                }
+                Ok(())
+            }
             Statement::Drop {
                 object_type,
                 if_exists,
@@ -209,7 +220,6 @@ impl Schema {
             | Statement::Merge { .. }
             | Statement::Copy { .. }
             | Statement::Call { .. }
-            | Statement::Reset { .. }
             | Statement::Analyze { .. }
             | Statement::Vacuum { .. }
             | Statement::Truncate { .. }

@@ -1004,6 +1004,9 @@ fn schemas_and_the_search_path() {
          SET search_path = public;
          CREATE TABLE plain (id int);
          ALTER TABLE plain SET SCHEMA app;
+         SET search_path TO app;
+         RESET search_path;
+         CREATE TABLE after_reset (id int);
          CREATE TABLE \"Mixed Case\" (\"Id\" int);",
     );
     assert_eq!(
@@ -1016,6 +1019,7 @@ fn schemas_and_the_search_path() {
         "app.items"
     );
     assert!(s.table("app.plain").is_some() && s.table("plain").is_none());
+    assert!(s.table("after_reset").is_some());
     assert!(column(&s, "Mixed Case", "Id").nullable);
 }
 

@@ -31,6 +31,23 @@ seed! {
 }
 
 seed! {
+    /// A report on a post and the moderator's note: tables of the `moderation` schema.
+    set moderation(depends_on = [posts]);
+
+    moderation::reports {
+        spam_report {
+            post_id: posts::fixtures_that_scale,
+            reporter_email: "Reader@Example.com",
+            reason: "spam",
+            severity: 3,
+        }
+    }
+    moderation::report_notes {
+        _ { report_id: moderation::reports::spam_report, body: "Checked: not spam." }
+    }
+}
+
+seed! {
     /// Published posts and a draft, with their tags.
     set posts(depends_on = [authors, tags]);
 

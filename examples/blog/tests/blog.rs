@@ -27,6 +27,15 @@ async fn seeds_the_blog_and_cleans_up_the_thread() -> anyhow::Result<()> {
         1
     );
     assert_eq!(count("SELECT count(*) FROM comments").await?, 23);
+    // Tables of another schema, a citext column compared case-blind, a domain with its default.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM moderation.reports r JOIN moderation.report_notes n ON n.report_id = r.id
+             WHERE r.reporter_email = 'reader@example.com' AND r.severity = 3"
+        )
+        .await?,
+        1
+    );
     let replies: Vec<(String, String)> = sqlx::query_as(
         "SELECT c.body, parent.author_name FROM comments c JOIN comments parent ON parent.id = c.reply_to_id
          ORDER BY c.created_at, c.body",
@@ -73,6 +82,20 @@ async fn seeds_the_blog_and_cleans_up_the_thread() -> anyhow::Result<()> {
     assert_eq!(count("SELECT count(*) FROM authors").await?, 2);
     assert_eq!(count("SELECT count(*) FROM posts").await?, 3);
     assert_eq!(count("SELECT count(*) FROM post_tags").await?, 5);
+
+    runner::cleanup(
+        &pool,
+        &registry,
+        Some(&["moderation".to_owned()]),
+        false,
+        &options,
+    )
+    .await?;
+    assert_eq!(count("SELECT count(*) FROM moderation.reports").await?, 0);
+    assert_eq!(
+        count("SELECT count(*) FROM moderation.report_notes").await?,
+        0
+    );
 
     pool.close().await;
     db.drop().await?;

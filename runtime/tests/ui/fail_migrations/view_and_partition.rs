@@ -10,4 +10,17 @@ seedbed::seed! {
     }
 }
 
+
+// A misspelt label of a table in another schema gets the same suggestion as any other.
+seedbed::seed! {
+    set inspections;
+
+    audit::checks {
+        spring { venue_id: "00000000-0000-0000-0000-000000000000", passed: true }
+    }
+    check_photos {
+        _ { check_id: audit::checks::sprin, url: "https://example.com/spring.jpg" }
+    }
+}
+
 fn main() {}

@@ -19,4 +19,17 @@ seedbed::seed! {
     }
 }
 
+
+// A table of another schema is named `schema::table`, and so are its labels.
+seedbed::seed! {
+    set inspections(depends_on = [venues]);
+
+    audit::checks {
+        spring { venue_id: venues::tanzhaus, passed: true }
+    }
+    check_photos {
+        _ { check_id: audit::checks::spring, url: "https://example.com/spring.jpg" }
+    }
+}
+
 fn main() {}

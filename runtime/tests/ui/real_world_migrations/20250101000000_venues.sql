@@ -27,3 +27,13 @@ CREATE TABLE visits (
 CREATE TABLE visits_2026 PARTITION OF visits FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 
 CREATE TABLE venue_stats AS SELECT id AS venue_id, 0 AS visits FROM venues;
+
+CREATE SCHEMA audit;
+SET search_path TO audit, public;
+CREATE TABLE checks (
+    id uuid PRIMARY KEY,
+    venue_id uuid NOT NULL REFERENCES venues (id),
+    passed boolean NOT NULL
+);
+CREATE TABLE public.check_photos (check_id uuid NOT NULL REFERENCES checks (id), url text NOT NULL);
+RESET search_path;
