@@ -1,0 +1,1 @@
+CREATE INDEX index_version_crate_id ON versions (crate_id);

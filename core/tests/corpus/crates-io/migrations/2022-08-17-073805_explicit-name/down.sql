@@ -1,0 +1,2 @@
+ALTER TABLE dependencies
+    DROP COLUMN explicit_name;

@@ -1,0 +1,2 @@
+alter table crates
+    drop column downloads;

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS messageattempt_per_endp_unified;

@@ -1,0 +1,1 @@
+ALTER TABLE users RENAME password TO password_hash;
