@@ -588,6 +588,13 @@ fn parse(statement: &split::Statement<'_>) -> Result<Vec<Statement>> {
         }
         _ => None,
     };
+    // sqlparser does not read `COLLATE` in every place PostgreSQL takes it; a collation
+    // changes no shape, so the statement is read again without them.
+    if let Some(blanked) = without_collations(statement.text)
+        && let Ok(parsed) = Parser::parse_sql(&dialect, &format!("{padding}{blanked}"))
+    {
+        return Ok(parsed);
+    }
     if let Some(word) = concurrently {
         let text = statement.text;
         let blanked = format!(
@@ -605,6 +612,46 @@ fn parse(statement: &split::Statement<'_>) -> Result<Vec<Statement>> {
         .strip_prefix("sql parser error: ")
         .unwrap_or(&message);
     Err(format!("cannot read this statement: {message}"))
+}
+
+/// `text` with each `COLLATE name` blanked out (same length, so positions hold), or `None`
+/// when it has none.
+fn without_collations(text: &str) -> Option<String> {
+    let upper = text.to_uppercase();
+    let mut out = text.to_owned();
+    let mut found = false;
+    for (at, _) in upper.match_indices("COLLATE") {
+        let before = upper[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = &text[at + "COLLATE".len()..];
+        let name_start = rest.len() - rest.trim_start().len();
+        let mut end = name_start;
+        let bytes = rest.as_bytes();
+        // A possibly qualified, possibly quoted name: `"C"`, `pg_catalog."default"`, `en_US`.
+        loop {
+            if bytes.get(end) == Some(&b'"') {
+                end += 1 + rest[end + 1..].find('"')? + 1;
+            } else {
+                let len = rest[end..]
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len() - end);
+                if len == 0 {
+                    return None;
+                }
+                end += len;
+            }
+            if bytes.get(end) != Some(&b'.') {
+                break;
+            }
+            end += 1;
+        }
+        let span = at..at + "COLLATE".len() + end;
+        out.replace_range(span.clone(), &" ".repeat(span.len()));
+        found = true;
+    }
+    found.then_some(out)
 }
 
 /// Parses statement text found inside another (a `DO` block's body).

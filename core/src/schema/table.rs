@@ -2,7 +2,7 @@
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption, DropBehavior,
-    GeneratedAs, IndexColumn, RenameTableNameKind, TableConstraint,
+    Expr, GeneratedAs, IndexColumn, RenameTableNameKind, TableConstraint,
 };
 
 use super::names::{default_name, ident, idents, object_name, rename_in_sql};
@@ -193,7 +193,7 @@ impl Schema {
                 ));
             }
             AlterColumnOperation::SetDefault { value } => {
-                c.default = Some(value.to_string());
+                c.default = stored_default(value);
                 c.set_generation(is_nextval(value).then_some(Generation::Sequence));
             }
             AlterColumnOperation::DropDefault => {
@@ -251,7 +251,7 @@ impl Schema {
                 ColumnOption::Null => column.nullable = true,
                 ColumnOption::NotNull => column.nullable = false,
                 ColumnOption::Default(expr) => {
-                    column.default = Some(expr.to_string());
+                    column.default = stored_default(expr);
                     if is_nextval(expr) {
                         column.set_generation(Some(Generation::Sequence));
                     }
@@ -421,6 +421,18 @@ impl Schema {
             return Err(unknown("table", name, self.tables.keys()));
         }
         Ok(self.tables.get_mut(name).expect("checked above"))
+    }
+}
+
+/// A default as PostgreSQL keeps it: `DEFAULT NULL` (cast or not) is no default at all.
+pub(crate) fn stored_default(expr: &Expr) -> Option<String> {
+    let mut inner = expr;
+    while let Expr::Cast { expr, .. } | Expr::Nested(expr) = inner {
+        inner = expr;
+    }
+    match inner {
+        Expr::Value(v) if v.value == sqlparser::ast::Value::Null => None,
+        _ => Some(expr.to_string()),
     }
 }
 

@@ -1024,6 +1024,20 @@ fn schemas_and_the_search_path() {
 }
 
 #[test]
+fn default_null_is_no_default_and_collations_are_passed_over() {
+    let s = schema(
+        "CREATE TABLE t (a uuid DEFAULT NULL, b text DEFAULT NULL::text, c int DEFAULT 0, d varchar);
+         ALTER TABLE t ALTER d TYPE varchar COLLATE \"C\";
+         ALTER TABLE t ALTER COLUMN c TYPE bigint, ALTER COLUMN b SET DEFAULT NULL;",
+    );
+    assert_eq!(column(&s, "t", "a").default, None);
+    assert_eq!(column(&s, "t", "b").default, None);
+    assert_eq!(column(&s, "t", "c").default.as_deref(), Some("0"));
+    assert_eq!(column(&s, "t", "c").ty, SqlType::BigInt);
+    assert_eq!(column(&s, "t", "d").ty, SqlType::Varchar(None));
+}
+
+#[test]
 fn alter_constraint_changes_deferrability() {
     let s = schema(
         "CREATE TABLE a (id int PRIMARY KEY);

@@ -9,6 +9,7 @@ use sqlparser::ast::{
 use super::bounds::{allowed, bounds};
 use super::names::{ident, mentioned};
 use super::replay::{Result, sibling, suggest, unknown};
+use super::table::stored_default;
 use super::types::sql_type;
 use super::{Check, Domain, Schema};
 
@@ -74,7 +75,7 @@ impl Schema {
             Domain {
                 base,
                 not_null,
-                default: domain.default.as_ref().map(ToString::to_string),
+                default: domain.default.as_ref().and_then(stored_default),
                 checks,
             },
         );
