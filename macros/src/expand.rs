@@ -269,7 +269,8 @@ fn top_level_rows<'c, 'a>(
     })
 }
 
-/// FNV-1a of the table name: the type-level identity of a table in `RowRef<TABLE>`.
+/// FNV-1a of a table's or enum type's name: its type-level identity in `RowRef<TABLE>` and
+/// `sql::Enum<TYPE>`.
 pub fn table_hash(name: &str) -> u64 {
     name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
@@ -419,7 +420,10 @@ fn type_marker(ty: &SqlType, schema: &Schema) -> TokenStream {
         SqlType::Json | SqlType::Jsonb => quote!(__sb::sql::Json),
         SqlType::Bytea => quote!(__sb::sql::Bytea),
         SqlType::Inet => quote!(__sb::sql::Inet),
-        SqlType::Enum(_) => quote!(__sb::sql::Enum),
+        SqlType::Enum(name) => {
+            let hash = table_hash(name);
+            quote!(__sb::sql::Enum<#hash>)
+        }
         // Written in the type's text form, cast by the server (a domain here is one the model
         // lost track of).
         SqlType::Other(_) | SqlType::Domain(_) => quote!(__sb::sql::Text),
@@ -440,7 +444,10 @@ fn rust_hint(ty: &SqlType, fk: Option<&str>, schema: &Schema) -> String {
     match schema.base_type(ty) {
         SqlType::Uuid => "a `uuid::Uuid`".into(),
         SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => "a `&str` or `String`".into(),
-        SqlType::Enum(name) => format!("a `&str` naming a value of `{name}`"),
+        SqlType::Enum(name) => format!(
+            "a `{}` (from `seedbed::enums!()`) or a `&str` naming a value of `{name}`",
+            crate::enums::type_name(name)
+        ),
         SqlType::SmallInt => "an `i16`".into(),
         SqlType::Integer => "an `i32`".into(),
         SqlType::BigInt => "an `i64`".into(),

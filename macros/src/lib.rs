@@ -2,6 +2,7 @@
 //! `seedbed` crate, which re-exports them and holds what their expansions need.
 
 mod check;
+mod enums;
 mod expand;
 mod migrations;
 mod parse;
@@ -77,6 +78,28 @@ pub fn seed(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn scenario(attr: TokenStream, item: TokenStream) -> TokenStream {
     scenario::expand(attr.into(), item.into()).into()
+}
+
+/// Rust enums for the enum types of the migrations, for values given by expressions: an enum
+/// column takes its own type's values (checked by rustc), or a `&str` (checked by the server).
+///
+/// ```ignore
+/// seedbed::enums!();          // in a module of the seeds crate: `pub enum EventStatus { ... }`
+///
+/// seed! {
+///     set events;
+///     events {
+///         _ { status: if cancelled { EventStatus::Cancelled } else { EventStatus::Published }, ... }
+///     }
+/// }
+/// ```
+///
+/// Each enum `event_status` becomes `EventStatus` (a type in another schema, `audit.kind`,
+/// becomes `AuditKind`), its labels variants in CamelCase (`'in-review'` is `InReview`), with
+/// `ALL`, `label()` and `Display`.
+#[proc_macro]
+pub fn enums(input: TokenStream) -> TokenStream {
+    enums::expand(input.into()).into()
 }
 
 /// Embeds the migrations folder (the one `seed!` checks against, or the path given relative to

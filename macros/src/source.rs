@@ -58,8 +58,11 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
+/// Every file of a folder with its stamp.
+type FolderStamp = Vec<(PathBuf, Option<Stamp>)>;
+
 /// Every file under `dir` with its stamp, in a stable order.
-fn folder_stamp(dir: &Path) -> Vec<(PathBuf, Option<Stamp>)> {
+fn folder_stamp(dir: &Path) -> FolderStamp {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_owned()];
     while let Some(dir) = pending.pop() {
@@ -84,23 +87,32 @@ fn folder_stamp(dir: &Path) -> Vec<(PathBuf, Option<Stamp>)> {
 /// Schemas already replayed in this compiler process, by migrations folder: every `seed!` of a
 /// crate checks against the same folder, and replaying hundreds of migrations per macro call
 /// would cost seconds per call. A folder whose files changed is replayed again.
-static SCHEMAS: Mutex<Vec<(PathBuf, Vec<(PathBuf, Option<Stamp>)>, Arc<Schema>)>> =
-    Mutex::new(Vec::new());
+static SCHEMAS: Mutex<Vec<Replayed>> = Mutex::new(Vec::new());
+
+struct Replayed {
+    dir: PathBuf,
+    files: FolderStamp,
+    schema: Arc<Schema>,
+}
 
 /// Loads the schema the seeds are checked against, or an error spanned at `span`.
 pub fn schema(span: Span) -> syn::Result<Arc<Schema>> {
     let dir = migrations_dir().map_err(|e| syn::Error::new(span, e))?;
     let files = folder_stamp(&dir);
     let mut cache = SCHEMAS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, _, schema)) = cache.iter().find(|(d, f, _)| *d == dir && *f == files) {
-        return Ok(Arc::clone(schema));
+    if let Some(replayed) = cache.iter().find(|r| r.dir == dir && r.files == files) {
+        return Ok(Arc::clone(&replayed.schema));
     }
     let schema = Arc::new(
         Schema::load(&dir)
             .map_err(|e| syn::Error::new(span, format!("cannot read the migrations: {e}")))?,
     );
-    cache.retain(|(d, _, _)| *d != dir);
-    cache.push((dir, files, Arc::clone(&schema)));
+    cache.retain(|r| r.dir != dir);
+    cache.push(Replayed {
+        dir,
+        files,
+        schema: Arc::clone(&schema),
+    });
     Ok(schema)
 }
 
@@ -150,8 +162,9 @@ pub fn crate_units() -> Vec<DeclaredUnit> {
 
 /// The units declared in each source file, by file, as last read: each macro call of a crate
 /// scans the same files.
-static UNITS: Mutex<Option<HashMap<PathBuf, (Option<Stamp>, Vec<DeclaredUnit>)>>> =
-    Mutex::new(None);
+static UNITS: Mutex<Option<UnitsByFile>> = Mutex::new(None);
+
+type UnitsByFile = HashMap<PathBuf, (Option<Stamp>, Vec<DeclaredUnit>)>;
 
 fn units_in(file: &Path) -> Vec<DeclaredUnit> {
     let mut finder = UnitFinder::default();

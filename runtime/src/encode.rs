@@ -58,9 +58,13 @@ pub mod sql {
         Bytea,
         /// `inet`: its text form (`"192.0.2.1"`).
         Inet,
-        /// An enum type: literals are checked by the macro, other values by the server.
-        Enum,
     );
+
+    /// The enum type whose name hashes to `TYPE`: literals are checked by the macro, `&str`
+    /// and `String` values by the server, and a Rust enum made by `seedbed::enums!()` by rustc
+    /// (only the enum of this very type fits).
+    #[derive(Debug)]
+    pub struct Enum<const TYPE: u64>;
 
     /// A column that accepts NULL: the values of `M`, and `Option`s of them.
     #[derive(Debug)]
@@ -117,7 +121,40 @@ encode!(sql::Text:
     Cow<'static, str> => |v| Value::Text(v),
     char => |v| text(v),
 );
-encode!(sql::Enum: &str => |v| text(v), String => |v| text(v));
+
+/// `&str`, `String` and their `Option`s for any enum column, as for text.
+macro_rules! encode_enum_text {
+    ($($rust:ty),*) => {$(
+        impl<const E: u64> Encode<sql::Enum<E>> for $rust {
+            fn encode(self) -> Value {
+                text(self)
+            }
+        }
+        impl<const E: u64> Encode<sql::Nullable<sql::Enum<E>>> for $rust {
+            fn encode(self) -> Value {
+                text(self)
+            }
+        }
+        impl<const E: u64> Encode<sql::Nullable<sql::Enum<E>>> for Option<$rust> {
+            fn encode(self) -> Value {
+                self.map_or(Value::Null, text)
+            }
+        }
+    )*};
+}
+encode_enum_text!(&str, String);
+
+/// A Rust enum made by `seedbed::enums!()` for the SQL enum whose name hashes to `TYPE`.
+pub trait SqlEnum<const TYPE: u64>: Sized {
+    /// The label of the value, as the SQL enum spells it.
+    fn label(&self) -> &'static str;
+}
+
+impl<const E: u64, T: SqlEnum<E>> Encode<sql::Enum<E>> for T {
+    fn encode(self) -> Value {
+        Value::Text(Cow::Borrowed(self.label()))
+    }
+}
 encode!(sql::Inet: &str => |v| text(v), String => |v| text(v));
 encode!(sql::Interval: &str => |v| text(v), String => |v| text(v));
 encode!(sql::SmallInt: i16 => |v| Value::Int(v.into()), i8 => |v| Value::Int(v.into()), u8 => |v| Value::Int(v.into()));

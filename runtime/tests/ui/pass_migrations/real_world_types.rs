@@ -1,3 +1,5 @@
+seedbed::enums!();
+
 // Extension types, domains, composite types, money and tsvector take their text form (literals
 // or `&str`/`String` expressions); rows of a partitioned table go to its parent.
 seedbed::seed! {
@@ -12,7 +14,13 @@ seedbed::seed! {
             entry_fee: "12.50",
             search: format!("{} {}", "tanz", "haus"),
         }
-        park { name: String::from("Park"), kind: "outdoor", capacity: 2000 + 1 }
+        park {
+            name: String::from("Park"),
+            kind: "outdoor",
+            capacity: 2000 + 1,
+            // A value of the Rust enum `seedbed::enums!()` made for `venue_status`.
+            status: if 2 > 1 { VenueStatus::InReview } else { VenueStatus::Open },
+        }
     }
     visits {
         _ { venue_id: venues::tanzhaus, day: "2026-05-01" }
@@ -32,4 +40,8 @@ seedbed::seed! {
     }
 }
 
-fn main() {}
+fn main() {
+    assert_eq!(VenueStatus::InReview.label(), "in-review");
+    assert_eq!(VenueStatus::ALL.len(), 3);
+    assert_eq!(CheckOutcome::Failed.to_string(), "failed");
+}

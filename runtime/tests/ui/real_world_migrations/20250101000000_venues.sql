@@ -7,6 +7,8 @@ CREATE EXTENSION IF NOT EXISTS citext;
 
 CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
 CREATE TYPE address AS (street text, city text);
+CREATE TYPE venue_status AS ENUM ('open', 'closed', 'in-review');
+CREATE TYPE check_outcome AS ENUM ('passed', 'failed');
 
 CREATE TABLE venues (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -15,7 +17,8 @@ CREATE TABLE venues (
     address address,
     entry_fee money,
     search tsvector,
-    kind text NOT NULL CHECK (kind IN ('club', 'hall', 'outdoor'))
+    kind text NOT NULL CHECK (kind IN ('club', 'hall', 'outdoor')),
+    status venue_status NOT NULL DEFAULT 'open'
 );
 
 CREATE VIEW big_venues AS SELECT * FROM venues WHERE capacity > 500;
