@@ -4,4 +4,5 @@
 
 pub mod layout;
 pub mod schema;
+pub mod snapshot;
 pub mod suggest;

@@ -25,6 +25,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 /// The shape of the database after replaying the migrations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
@@ -41,7 +43,7 @@ pub struct Schema {
     /// Domains by name.
     pub domains: BTreeMap<String, Domain>,
     /// Composite types by name, with their attributes in order.
-    pub composites: BTreeMap<String, Vec<(String, SqlType)>>,
+    pub composites: BTreeMap<String, Composite>,
     /// Views and materialized views: relations that cannot be seeded.
     pub views: BTreeSet<String>,
     /// Tables whose shape a statement may have changed in a way the loader cannot follow, with
@@ -56,8 +58,11 @@ pub struct Schema {
     search_path_local: bool,
 }
 
+/// The attributes of a composite type, in order.
+pub type Composite = Vec<(String, SqlType)>;
+
 /// `CREATE DOMAIN name AS base [NOT NULL] [DEFAULT ...] [CHECK (...)]`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Domain {
     pub base: SqlType,
     pub not_null: bool,
@@ -67,13 +72,13 @@ pub struct Domain {
 }
 
 /// A `CREATE UNIQUE INDEX` that the model counts as a uniqueness rule of its table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UniqueIndex {
     pub table: String,
     pub columns: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub name: String,
     /// In the order of the table's definition.
@@ -95,7 +100,7 @@ pub struct Table {
     pub partition_of: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Column {
     pub name: String,
     pub ty: SqlType,
@@ -109,7 +114,7 @@ pub struct Column {
     pub generation: Option<Generation>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Generation {
     /// serial/bigserial/smallserial or an explicit `DEFAULT nextval(...)`: a value may be given.
     Sequence,
@@ -120,7 +125,7 @@ pub enum Generation {
     Stored,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SqlType {
     Uuid,
     Text,
@@ -208,7 +213,7 @@ impl SqlType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForeignKey {
     /// The constraint's name: as given, or PostgreSQL's default (`<table>_<columns>_fkey`).
     pub name: Option<String>,
@@ -223,7 +228,7 @@ pub struct ForeignKey {
     pub initially_deferred: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// The constraint's name: as given, or PostgreSQL's default (`<table>[_<column>]_check`).
     pub name: Option<String>,
@@ -238,21 +243,21 @@ pub struct Check {
 }
 
 /// `column IN (values)`, one conjunct of a check; values in their text form.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Allowed {
     pub column: String,
     pub values: Vec<String>,
 }
 
 /// `column op value`, one conjunct of a check.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bound {
     pub column: String,
     pub op: CmpOp,
     pub value: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CmpOp {
     Lt,
     LtEq,
@@ -357,7 +362,7 @@ impl Schema {
 }
 
 impl Table {
-    pub(crate) fn new(name: String) -> Table {
+    pub fn new(name: String) -> Table {
         Table {
             name,
             columns: Vec::new(),
@@ -399,7 +404,8 @@ impl Column {
 }
 
 impl Schema {
-    /// Reads the sqlx migrations in `dir` and replays them in version order.
+    /// Reads the migrations in `dir` and replays them in order; the tables the replay could not
+    /// follow come from the folder's schema snapshot when it has a fresh one.
     pub fn load(dir: &Path) -> Result<Schema, LoadError> {
         let mut schema = Schema::default();
         for migration in crate::layout::migration_files(dir)? {
@@ -412,6 +418,16 @@ impl Schema {
             schema.files.push(path.clone());
             schema.apply_sql(&path, &sql);
             schema.version = Some(migration.version);
+        }
+        if !schema.tainted.is_empty()
+            && let Some(snapshot) = crate::snapshot::Snapshot::read(dir)?
+        {
+            let fresh = snapshot.migrations == crate::snapshot::digest(dir)?;
+            let path = crate::snapshot::Snapshot::path(dir);
+            snapshot.fill(&mut schema, fresh, &path);
+            schema
+                .files
+                .push(std::path::absolute(&path).unwrap_or(path));
         }
         Ok(schema)
     }

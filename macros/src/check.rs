@@ -178,7 +178,8 @@ fn seedable<'a>(
             format!(
                 "table `{name}` cannot be checked: the schema loader could not follow {taint}; \
                  write that statement in a form the loader reads (the README lists them under \
-                 \"Migrations seedbed reads\"), and the seeds of every other table still compile"
+                 \"Migrations seedbed reads\"), or read the table from a migrated database with \
+                 `seed-runner schema snapshot` and commit the snapshot it writes"
             ),
         );
         return None;

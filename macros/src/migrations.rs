@@ -49,5 +49,6 @@ fn embed(input: TokenStream) -> syn::Result<TokenStream> {
             }
         }
     });
-    Ok(quote!(::seedbed::migrations::Migrations::new(&[#(#migrations),*])))
+    let folder = dir.to_string_lossy();
+    Ok(quote!(::seedbed::migrations::Migrations::in_folder(#folder, &[#(#migrations),*])))
 }

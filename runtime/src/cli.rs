@@ -189,6 +189,27 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<MigrateAction>,
     },
+    /// The schema the seeds are checked against
+    Schema {
+        #[command(subcommand)]
+        action: SchemaAction,
+    },
+}
+
+/// The actions of `seed-runner schema`.
+#[derive(Debug, Subcommand)]
+pub enum SchemaAction {
+    /// Read the migrated database's schema into the migrations folder's snapshot
+    /// (seedbed-snapshot.json), which the macros use for tables whose DDL they cannot follow;
+    /// commit it
+    Snapshot {
+        /// Do not connect: fail if the snapshot is missing or older than the migrations (for CI)
+        #[arg(long)]
+        check: bool,
+        /// The migrations folder (default: the one this binary was built from)
+        #[arg(long, value_name = "PATH")]
+        folder: Option<std::path::PathBuf>,
+    },
 }
 
 /// The actions of `seed-runner migrate`.
@@ -300,6 +321,20 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     };
     let json = global.json;
 
+    if let Some(Command::Schema {
+        action: SchemaAction::Snapshot { check, folder },
+    }) = command
+    {
+        let folder = match folder {
+            Some(folder) => folder,
+            None => migrations.folder().ok_or(Error::NoMigrationsFolder)?.into(),
+        };
+        if check {
+            return check_snapshot(&folder);
+        }
+        let (pool, _) = connect(global.database_url.as_deref()).await?;
+        return write_snapshot(&pool, &migrations, &folder).await;
+    }
     if let Some(Command::Migrate { action }) = command {
         let (pool, _) = connect(global.database_url.as_deref()).await?;
         return migrate(
@@ -389,6 +424,65 @@ async fn migrate(
             let runs = migrations.revert(pool, to).await?;
             report::print_migration_runs(&runs, "reverted", json)
         }
+    }
+}
+
+/// `schema snapshot --check`: the snapshot is there and was read after the current migrations.
+fn check_snapshot(folder: &std::path::Path) -> Result<(), Error> {
+    use seedbed_core::snapshot::{Snapshot, digest};
+    let path = Snapshot::path(folder);
+    let shown = path.display().to_string();
+    let snapshot = Snapshot::read(folder).map_err(snapshot_error)?;
+    let problem = match snapshot {
+        None => format!("no schema snapshot at {shown}"),
+        Some(s) if s.migrations != digest(folder).map_err(snapshot_error)? => {
+            format!("the schema snapshot {shown} is older than the migrations")
+        }
+        Some(_) => {
+            println!("{shown} is up to date with the migrations");
+            return Ok(());
+        }
+    };
+    Err(Error::SnapshotStale {
+        path: shown,
+        problem,
+    })
+}
+
+/// `schema snapshot`: reads the database, which must have every migration applied.
+async fn write_snapshot(
+    pool: &PgPool,
+    migrations: &Migrations,
+    folder: &std::path::Path,
+) -> Result<(), Error> {
+    use seedbed_core::snapshot::{Snapshot, digest};
+    let pending = migrations.pending(pool).await?;
+    if !pending.is_empty() {
+        return Err(Error::MigrationsBehind { pending });
+    }
+    let mut conn = pool
+        .acquire()
+        .await
+        .map_err(|e| Error::database("connecting", &e))?;
+    let schema = crate::snapshot::read(&mut conn).await?;
+    let (tables, enums) = (schema.tables.len(), schema.enums.len());
+    let snapshot = Snapshot::of(schema, digest(folder).map_err(snapshot_error)?);
+    let path = Snapshot::path(folder);
+    std::fs::write(&path, snapshot.to_json()).map_err(|error| Error::Io {
+        context: format!("writing {}", path.display()),
+        error,
+    })?;
+    println!(
+        "wrote {}: {tables} tables, {enums} enum types; commit it beside the migrations",
+        path.display()
+    );
+    Ok(())
+}
+
+fn snapshot_error(e: seedbed_core::schema::LoadError) -> Error {
+    Error::SnapshotUnreadable {
+        what: e.file.display().to_string(),
+        reason: e.message,
     }
 }
 

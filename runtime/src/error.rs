@@ -419,6 +419,30 @@ pub enum Error {
         /// The versions not applied yet; empty when `_sqlx_migrations` does not exist.
         pending: Vec<i64>,
     },
+
+    // ----- schema snapshot ---------------------------------------------------------------------
+    /// Something of the database's catalog that the schema snapshot cannot describe.
+    #[error("cannot read {what} into the schema snapshot: {reason}")]
+    SnapshotUnreadable {
+        /// The object, e.g. "column `venues.kind`".
+        what: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// `schema snapshot --check` found the snapshot missing or older than the migrations.
+    #[error(
+        "{problem}: run `seed-runner schema snapshot` against a database migrated to the latest migration, and commit {path}"
+    )]
+    SnapshotStale {
+        /// The snapshot file.
+        path: String,
+        /// "no schema snapshot at ..." or "the schema snapshot ... is older than the migrations".
+        problem: String,
+    },
+    /// The binary does not know where its migrations folder is (its `Migrations` were not made
+    /// by `seedbed::migrations!()`).
+    #[error("this binary does not know its migrations folder: pass --folder PATH")]
+    NoMigrationsFolder,
 }
 
 /// Whether a migration was being applied or reverted.

@@ -578,6 +578,7 @@ mod progress;
 pub mod registry;
 pub mod report;
 pub mod runner;
+pub mod snapshot;
 mod stream;
 pub mod testing;
 mod value;

@@ -119,6 +119,8 @@ impl EmbeddedMigration {
 #[derive(Debug, Clone, Copy)]
 pub struct Migrations {
     list: &'static [EmbeddedMigration],
+    /// The folder they were embedded from, as the compiler saw it.
+    folder: Option<&'static str>,
 }
 
 /// A migration that was applied or reverted by this call.
@@ -195,7 +197,21 @@ struct AppliedRow {
 impl Migrations {
     /// Wraps a static list (in any order; versions must be unique).
     pub const fn new(list: &'static [EmbeddedMigration]) -> Self {
-        Self { list }
+        Self { list, folder: None }
+    }
+
+    /// Migrations embedded from `folder` (what `seedbed::migrations!()` makes).
+    pub const fn in_folder(folder: &'static str, list: &'static [EmbeddedMigration]) -> Self {
+        Self {
+            list,
+            folder: Some(folder),
+        }
+    }
+
+    /// The folder the migrations were embedded from, when known: where the schema snapshot
+    /// goes.
+    pub fn folder(&self) -> Option<&'static str> {
+        self.folder
     }
 
     /// The highest version, or `None` when there are no migrations.

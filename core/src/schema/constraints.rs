@@ -151,6 +151,27 @@ impl Schema {
         Ok(())
     }
 
+    /// A check on `columns` (of a table, or `value` of a domain) as PostgreSQL prints it
+    /// (`pg_get_constraintdef`: `CHECK ((a > 0))`).
+    pub fn check_from_definition(columns: &[&str], name: &str, definition: &str) -> Result<Check> {
+        let text = definition.trim();
+        let text = text.strip_suffix("NOT VALID").unwrap_or(text).trim();
+        let text = text.strip_prefix("CHECK").unwrap_or(text).trim();
+        let dialect = sqlparser::dialect::PostgreSqlDialect {};
+        let expr = sqlparser::parser::Parser::new(&dialect)
+            .try_with_sql(text)
+            .and_then(|mut p| p.parse_expr())
+            .map_err(|e| format!("cannot read the check `{definition}`: {e}"))?;
+        let sql = expr.to_string();
+        Ok(Check {
+            name: Some(name.to_owned()),
+            columns: mentioned(&sql, columns.iter().copied()),
+            bounds: bounds(&expr),
+            allowed: allowed(&expr),
+            sql,
+        })
+    }
+
     fn add_check(&mut self, table: &str, check: &CheckConstraint) -> Result<()> {
         let t = self.table_mut(table)?;
         let sql = check.expr.to_string();

@@ -137,3 +137,16 @@ fn precision(info: &ExactNumberInfo, dt: &DataType) -> Result<Option<(u32, u32)>
         _ => Err(format!("precision or scale out of range in `{dt}`")),
     }
 }
+
+impl Schema {
+    /// The type named by `text` as PostgreSQL prints it (`format_type`): `character
+    /// varying(120)`, `timestamp with time zone`, `integer[]`, `audit.kind`.
+    pub fn parse_type(&self, text: &str) -> Result<SqlType, String> {
+        let dialect = sqlparser::dialect::PostgreSqlDialect {};
+        let dt = sqlparser::parser::Parser::new(&dialect)
+            .try_with_sql(text)
+            .and_then(|mut p| p.parse_data_type())
+            .map_err(|e| format!("cannot read the type `{text}`: {e}"))?;
+        sql_type(&dt, self)
+    }
+}
