@@ -3,6 +3,8 @@
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
+use seedbed_core::layout::Layout;
+
 use crate::source;
 
 pub fn expand(input: TokenStream) -> TokenStream {
@@ -27,9 +29,16 @@ fn embed(input: TokenStream) -> syn::Result<TokenStream> {
         }
         dir
     };
-    let files = seedbed_core::layout::migration_files(&dir)
+    let read = seedbed_core::layout::read_migrations(&dir)
         .map_err(|e| syn::Error::new(Span::call_site(), e.to_string()))?;
-    let migrations = files.iter().map(|m| {
+    let tool = match read.layout {
+        Layout::Sqlx => quote!(Sqlx),
+        Layout::Diesel => quote!(Diesel),
+        Layout::Refinery => quote!(Refinery),
+    };
+    let migrations = read.migrations.iter().map(|m| {
+        let version_text = &m.version_text;
+        let in_transaction = m.run_in_transaction;
         let version = m.version;
         let description = m.description.replace('_', " ");
         let up = m.up.to_string_lossy();
@@ -46,9 +55,15 @@ fn embed(input: TokenStream) -> syn::Result<TokenStream> {
                 description: #description,
                 up: ::core::include_str!(#up),
                 down: #down,
+                version_text: #version_text,
+                in_transaction: #in_transaction,
             }
         }
     });
     let folder = dir.to_string_lossy();
-    Ok(quote!(::seedbed::migrations::Migrations::in_folder(#folder, &[#(#migrations),*])))
+    Ok(quote!(::seedbed::migrations::Migrations::in_folder(
+        #folder,
+        ::seedbed::migrations::Tool::#tool,
+        &[#(#migrations),*],
+    )))
 }

@@ -1,8 +1,13 @@
-//! SQL migrations embedded in the binary, applied, listed and reverted with sqlx's own bookkeeping.
+//! SQL migrations embedded in the binary, applied, listed and reverted with their tool's own
+//! bookkeeping.
 //!
-//! The state lives in sqlx's table `_sqlx_migrations` (same columns, same SHA-384 checksums of the
-//! SQL text, same advisory lock), so `sqlx migrate run` / `sqlx migrate info` and seed-runner agree
-//! about what is applied.
+//! For a sqlx folder the state lives in sqlx's table `_sqlx_migrations` (same columns, same
+//! SHA-384 checksums of the SQL text, same advisory lock), so `sqlx migrate run` / `sqlx migrate
+//! info` and seed-runner agree about what is applied. For a diesel folder it lives in diesel's
+//! `__diesel_schema_migrations` (the version as diesel writes it, and when it ran), so `diesel
+//! migration run` and seed-runner agree; diesel records no checksum, so a changed diesel
+//! migration goes unnoticed, as with diesel itself, and each migration runs in a transaction
+//! unless its `metadata.toml` says `run_in_transaction = false`.
 //!
 //! The list is normally produced by [`seedbed::migrations!()`](crate::migrations!), which embeds
 //! every `<version>_<name>.up.sql` / `.down.sql` of the folder the seeds are checked against (or
@@ -25,12 +30,12 @@
 //! ```no_run
 //! use seedbed::migrations::{EmbeddedMigration, Migrations};
 //!
-//! static MIGRATIONS: Migrations = Migrations::new(&[EmbeddedMigration {
-//!     version: 1,
-//!     description: "create venues",
-//!     up: "CREATE TABLE venues (id bigint PRIMARY KEY, name text NOT NULL);",
-//!     down: Some("DROP TABLE venues;"),
-//! }]);
+//! static MIGRATIONS: Migrations = Migrations::new(&[EmbeddedMigration::new(
+//!     1,
+//!     "create venues",
+//!     "CREATE TABLE venues (id bigint PRIMARY KEY, name text NOT NULL);",
+//!     Some("DROP TABLE venues;"),
+//! )]);
 //!
 //! # async fn run(pool: sqlx::PgPool) -> Result<(), seedbed::Error> {
 //! let applied = MIGRATIONS.apply(&pool).await?;
@@ -56,6 +61,8 @@ use sqlx::migrate::{Migrate, MigrateError, Migration, MigrationType, Migrator};
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres};
 
+mod diesel;
+
 pub use crate::error::MigrationDirection;
 use crate::error::{Error, db_error_parts};
 
@@ -70,12 +77,35 @@ pub struct EmbeddedMigration {
     pub up: &'static str,
     /// The `.down.sql` text, if there is one.
     pub down: Option<&'static str>,
+    /// The version as the migration tool records it (diesel: the folder name's digits, leading
+    /// zeros kept).
+    pub version_text: &'static str,
+    /// Whether it runs in a transaction (sqlx: unless `-- no-transaction`; diesel: unless
+    /// `metadata.toml` says `run_in_transaction = false`).
+    pub in_transaction: bool,
 }
 
 impl EmbeddedMigration {
-    /// Whether the migration opted out of running in a transaction (sqlx's `-- no-transaction`).
+    /// A sqlx migration: `version`, `description`, the up script and the down script if any.
+    pub const fn new(
+        version: i64,
+        description: &'static str,
+        up: &'static str,
+        down: Option<&'static str>,
+    ) -> Self {
+        Self {
+            version,
+            description,
+            up,
+            down,
+            version_text: "",
+            in_transaction: !starts_with(up.as_bytes(), b"-- no-transaction"),
+        }
+    }
+
+    /// Whether the migration opted out of running in a transaction.
     pub fn no_transaction(&self) -> bool {
-        self.up.starts_with("-- no-transaction")
+        !self.in_transaction
     }
 
     /// The sqlx migration for the up script (its checksum is what `_sqlx_migrations` records).
@@ -112,6 +142,31 @@ impl EmbeddedMigration {
     }
 }
 
+const fn starts_with(text: &[u8], prefix: &[u8]) -> bool {
+    if text.len() < prefix.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        if text[i] != prefix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The migration tool whose bookkeeping table records what is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// `_sqlx_migrations`.
+    Sqlx,
+    /// `__diesel_schema_migrations`.
+    Diesel,
+    /// `refinery_schema_history`: read at compile time, not applied by seedbed (yet).
+    Refinery,
+}
+
 /// The migrations of a project, embedded in the binary.
 ///
 /// `Copy` and `'static`: keep one in a `static` (`seedbed::migrations!()`) and pass it by value
@@ -121,6 +176,7 @@ pub struct Migrations {
     list: &'static [EmbeddedMigration],
     /// The folder they were embedded from, as the compiler saw it.
     folder: Option<&'static str>,
+    tool: Tool,
 }
 
 /// A migration that was applied or reverted by this call.
@@ -197,15 +253,29 @@ struct AppliedRow {
 impl Migrations {
     /// Wraps a static list (in any order; versions must be unique).
     pub const fn new(list: &'static [EmbeddedMigration]) -> Self {
-        Self { list, folder: None }
+        Self {
+            list,
+            folder: None,
+            tool: Tool::Sqlx,
+        }
     }
 
-    /// Migrations embedded from `folder` (what `seedbed::migrations!()` makes).
-    pub const fn in_folder(folder: &'static str, list: &'static [EmbeddedMigration]) -> Self {
+    /// Migrations of `tool` embedded from `folder` (what `seedbed::migrations!()` makes).
+    pub const fn in_folder(
+        folder: &'static str,
+        tool: Tool,
+        list: &'static [EmbeddedMigration],
+    ) -> Self {
         Self {
             list,
             folder: Some(folder),
+            tool,
         }
+    }
+
+    /// The tool whose bookkeeping records what is applied.
+    pub fn tool(&self) -> Tool {
+        self.tool
     }
 
     /// The folder the migrations were embedded from, when known: where the schema snapshot
@@ -237,6 +307,14 @@ impl Migrations {
     /// The migration with this version.
     pub fn get(&self, version: i64) -> Option<&'static EmbeddedMigration> {
         self.list.iter().find(|m| m.version == version)
+    }
+
+    /// The tool, if seedbed keeps its bookkeeping.
+    fn supported(&self) -> Result<Tool, Error> {
+        match self.tool {
+            Tool::Refinery => Err(Error::UnsupportedMigrationTool { tool: "refinery" }),
+            tool => Ok(tool),
+        }
     }
 
     /// The migrations sorted by version; an error for a duplicate version.
@@ -278,7 +356,7 @@ impl Migrations {
         let sorted = self.sorted()?;
         let mut conn = acquire(pool).await?;
         lock(&mut conn).await?;
-        let result = apply_locked(&mut conn, &sorted).await;
+        let result = apply_locked(&mut conn, &sorted, self.supported()?).await;
         unlock(conn).await;
         result
     }
@@ -303,7 +381,7 @@ impl Migrations {
         }
         let mut conn = acquire(pool).await?;
         lock(&mut conn).await?;
-        let result = revert_locked(&mut conn, &sorted, target).await;
+        let result = revert_locked(&mut conn, &sorted, target, self.supported()?).await;
         unlock(conn).await;
         result
     }
@@ -313,11 +391,12 @@ impl Migrations {
     pub async fn status(&self, pool: &PgPool) -> Result<Vec<MigrationStatus>, Error> {
         let sorted = self.sorted()?;
         let mut conn = acquire(pool).await?;
-        let applied: BTreeMap<i64, AppliedRow> = applied_rows(&mut conn)
-            .await?
-            .into_iter()
-            .map(|row| (row.version, row))
-            .collect();
+        let applied: BTreeMap<i64, AppliedRow> =
+            applied_rows(&mut conn, self.supported()?, &sorted)
+                .await?
+                .into_iter()
+                .map(|row| (row.version, row))
+                .collect();
 
         let mut lines = Vec::with_capacity(sorted.len());
         for m in &sorted {
@@ -407,11 +486,16 @@ async fn unlock(mut conn: PoolConnection<Postgres>) {
 async fn apply_locked(
     conn: &mut PgConnection,
     sorted: &[&'static EmbeddedMigration],
+    tool: Tool,
 ) -> Result<Vec<MigrationRun>, Error> {
-    conn.ensure_migrations_table()
-        .await
-        .map_err(|e| migrate_error("cannot create _sqlx_migrations", e))?;
-    let applied = applied_rows(conn).await?;
+    match tool {
+        Tool::Diesel => diesel::ensure_table(conn).await?,
+        _ => conn
+            .ensure_migrations_table()
+            .await
+            .map_err(|e| migrate_error("cannot create _sqlx_migrations", e))?,
+    }
+    let applied = applied_rows(conn, tool, sorted).await?;
     if let Some(dirty) = applied.iter().find(|r| !r.success) {
         return Err(Error::MigrationDirty {
             version: dirty.version,
@@ -443,10 +527,13 @@ async fn apply_locked(
             description = m.description,
             "applying migration"
         );
-        let elapsed = conn
-            .apply(&m.up_migration())
-            .await
-            .map_err(|e| run_error(MigrationDirection::Apply, m, e))?;
+        let elapsed = match tool {
+            Tool::Diesel => diesel::run(conn, m, MigrationDirection::Apply).await?,
+            _ => conn
+                .apply(&m.up_migration())
+                .await
+                .map_err(|e| run_error(MigrationDirection::Apply, m, e))?,
+        };
         done.push(MigrationRun {
             version: m.version,
             description: m.description,
@@ -460,8 +547,9 @@ async fn revert_locked(
     conn: &mut PgConnection,
     sorted: &[&'static EmbeddedMigration],
     target: Option<i64>,
+    tool: Tool,
 ) -> Result<Vec<MigrationRun>, Error> {
-    let applied = applied_rows(conn).await?;
+    let applied = applied_rows(conn, tool, sorted).await?;
     if let Some(dirty) = applied.iter().find(|r| !r.success) {
         return Err(Error::MigrationDirty {
             version: dirty.version,
@@ -502,10 +590,13 @@ async fn revert_locked(
             description = m.description,
             "reverting migration"
         );
-        let elapsed = conn
-            .revert(&down)
-            .await
-            .map_err(|e| run_error(MigrationDirection::Revert, m, e))?;
+        let elapsed = match tool {
+            Tool::Diesel => diesel::run(conn, m, MigrationDirection::Revert).await?,
+            _ => conn
+                .revert(&down)
+                .await
+                .map_err(|e| run_error(MigrationDirection::Revert, m, e))?,
+        };
         done.push(MigrationRun {
             version: m.version,
             description: m.description,
@@ -515,8 +606,16 @@ async fn revert_locked(
     Ok(done)
 }
 
-/// The rows of `_sqlx_migrations`, or none when the table does not exist (nothing is created).
-async fn applied_rows(conn: &mut PgConnection) -> Result<Vec<AppliedRow>, Error> {
+/// The applied migrations from the tool's table, or none when it does not exist (nothing is
+/// created).
+async fn applied_rows(
+    conn: &mut PgConnection,
+    tool: Tool,
+    known: &[&'static EmbeddedMigration],
+) -> Result<Vec<AppliedRow>, Error> {
+    if tool == Tool::Diesel {
+        return diesel::applied(conn, known).await;
+    }
     let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
         .fetch_one(&mut *conn)
         .await

@@ -12,19 +12,19 @@ use seedbed::migrations::{EmbeddedMigration, MigrationState, Migrations};
 use seedbed::testing::TestDatabase;
 use sqlx::PgPool;
 
-const CREATE_VENUES: EmbeddedMigration = EmbeddedMigration {
-    version: 20240101000000,
-    description: "create venues",
-    up: "CREATE TABLE venues (id bigint PRIMARY KEY, name text NOT NULL);\n",
-    down: Some("DROP TABLE venues;\n"),
-};
-const ADD_CAPACITY: EmbeddedMigration = EmbeddedMigration {
-    version: 20240202000000,
-    description: "add capacity",
-    up: "ALTER TABLE venues ADD COLUMN capacity integer CHECK (capacity > 0);\n\
-         CREATE TYPE dance AS ENUM ('salsa', 'bachata');\n",
-    down: Some("DROP TYPE dance;\nALTER TABLE venues DROP COLUMN capacity;\n"),
-};
+const CREATE_VENUES: EmbeddedMigration = EmbeddedMigration::new(
+    20240101000000,
+    "create venues",
+    "CREATE TABLE venues (id bigint PRIMARY KEY, name text NOT NULL);\n",
+    Some("DROP TABLE venues;\n"),
+);
+const ADD_CAPACITY: EmbeddedMigration = EmbeddedMigration::new(
+    20240202000000,
+    "add capacity",
+    "ALTER TABLE venues ADD COLUMN capacity integer CHECK (capacity > 0);\n\
+     CREATE TYPE dance AS ENUM ('salsa', 'bachata');\n",
+    Some("DROP TYPE dance;\nALTER TABLE venues DROP COLUMN capacity;\n"),
+);
 const V1: i64 = CREATE_VENUES.version;
 const V2: i64 = ADD_CAPACITY.version;
 
@@ -261,12 +261,12 @@ async fn revert_refuses_unknown_targets_and_missing_down_scripts() -> anyhow::Re
 async fn failing_migration_names_version_and_sqlstate_and_leaves_nothing() -> anyhow::Result<()> {
     static BROKEN: Migrations = Migrations::new(&[
         CREATE_VENUES,
-        EmbeddedMigration {
-            version: 20240303000000,
-            description: "broken",
-            up: "CREATE TABLE halls (id bigint);\nALTER TABLE no_such_table ADD COLUMN x int;\n",
-            down: None,
-        },
+        EmbeddedMigration::new(
+            20240303000000,
+            "broken",
+            "CREATE TABLE halls (id bigint);\nALTER TABLE no_such_table ADD COLUMN x int;\n",
+            None,
+        ),
     ]);
     with_db(|pool| async move {
         let err = BROKEN.apply(&pool).await.unwrap_err();
@@ -448,4 +448,64 @@ async fn wrong_database_name_fails_at_once_with_a_hint() -> anyhow::Result<()> {
     ensure!(err.sqlstate() == Some("3D000"), "{err:?}");
     ensure!(err.to_string().contains("does not exist"), "{err}");
     Ok(())
+}
+
+/// A diesel folder is applied with diesel's own bookkeeping, so `diesel migration run` and
+/// seed-runner agree: the versions diesel writes (leading zeros kept), each migration once,
+/// reverted newest first.
+#[tokio::test]
+async fn diesel_migrations_keep_diesels_bookkeeping() -> anyhow::Result<()> {
+    static DIESEL: Migrations =
+        seedbed::migrations!("../core/tests/corpus/diesel-advanced-blog/migrations");
+    static CRATES_IO: Migrations =
+        seedbed::migrations!("../core/tests/corpus/crates-io/migrations");
+    ensure!(DIESEL.tool() == seedbed::migrations::Tool::Diesel);
+    with_db(|pool| async move {
+        let applied = DIESEL.apply(&pool).await?;
+        ensure!(applied.len() == 6, "{applied:?}");
+        let versions: Vec<String> =
+            sqlx::query_scalar("SELECT version FROM __diesel_schema_migrations ORDER BY version")
+                .fetch_all(&pool)
+                .await?;
+        let expected: Vec<&str> = DIESEL.iter().map(|m| m.version_text).collect();
+        ensure!(versions == expected, "{versions:?} vs {expected:?}");
+        ensure!(versions[0] == "00000000000000", "{versions:?}");
+        ensure!(
+            sqlx::query_scalar::<_, Option<String>>("SELECT to_regclass('_sqlx_migrations')::text")
+                .fetch_one(&pool)
+                .await?
+                .is_none(),
+            "no sqlx bookkeeping for a diesel folder"
+        );
+        ensure!(DIESEL.apply(&pool).await?.is_empty(), "applied twice");
+        ensure!(DIESEL.pending(&pool).await?.is_empty());
+
+        let reverted = DIESEL.revert(&pool, None).await?;
+        let last = DIESEL.iter().map(|m| m.version).max().unwrap();
+        ensure!(
+            reverted.len() == 1 && reverted[0].version == last,
+            "{reverted:?}"
+        );
+        ensure!(DIESEL.pending(&pool).await? == [last]);
+        ensure!(DIESEL.apply(&pool).await?.len() == 1);
+        Ok(())
+    })
+    .await?;
+    // A large diesel project, migrations outside a transaction included (metadata.toml).
+    with_db(|pool| async move {
+        let applied = CRATES_IO.apply(&pool).await?;
+        ensure!(
+            applied.len() == CRATES_IO.len(),
+            "{} of {}",
+            applied.len(),
+            CRATES_IO.len()
+        );
+        ensure!(CRATES_IO.iter().any(|m| !m.in_transaction));
+        let count: i64 = sqlx::query_scalar("SELECT count(*) FROM __diesel_schema_migrations")
+            .fetch_one(&pool)
+            .await?;
+        ensure!(count as usize == CRATES_IO.len());
+        Ok(())
+    })
+    .await
 }
