@@ -187,6 +187,10 @@ async fn truncate_whole_tables(
     tables: &[&str],
     units: &[String],
 ) -> Result<Vec<Removed>, Error> {
+    // Nothing recorded (a second cleanup, or units not applied): nothing to lock or empty.
+    if tables.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut referencing: Vec<&str> = catalog
         .foreign_keys
         .iter()

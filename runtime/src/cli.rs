@@ -131,7 +131,7 @@ pub struct SeedArgs {
     pub dry_run: bool,
 
     /// With a run or --dry-run: also print the SQL that writes each table
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["list", "status", "cleanup", "graph"])]
     pub sql: bool,
 
     /// Remove the rows the units inserted (all, or --only and their dependents)
@@ -151,25 +151,33 @@ pub struct SeedArgs {
     pub reset: bool,
 
     /// Apply pending migrations before seeding
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["list", "status", "cleanup", "graph", "dry_run"])]
     pub migrate: bool,
 
-    /// Re-stamp a database first seeded in another environment
-    #[arg(long)]
+    /// Re-stamp a database first seeded in another environment (leaving production also
+    /// needs --i-know-this-is-production)
+    #[arg(long, global = true)]
     pub allow_env_change: bool,
 
     /// "Now" for the seeds: 2026-05-01 or 2026-05-01T12:00:00Z (default: today, 00:00 UTC)
-    #[arg(long, value_parser = parse_clock, value_name = "TIME")]
+    #[arg(long, value_parser = parse_clock, value_name = "TIME", conflicts_with_all = NO_CONTEXT)]
     pub clock: Option<DateTime<Utc>>,
 
     /// Size of generated data, e.g. --scale events=100000 (repeatable)
-    #[arg(long, value_parser = parse_scale, value_name = "NAME=N")]
+    #[arg(long, value_parser = parse_scale, value_name = "NAME=N", conflicts_with_all = NO_CONTEXT)]
     pub scale: Vec<(String, u64)>,
 
+    /// Allow a --scale past 10000000 rows
+    #[arg(long, requires = "scale")]
+    pub allow_large_scale: bool,
+
     /// Seed of the random generators of generated data
-    #[arg(long, default_value_t = DEFAULT_RANDOM_SEED, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_RANDOM_SEED, value_name = "N", conflicts_with_all = NO_CONTEXT)]
     pub random_seed: u64,
 }
+
+/// The actions that build no rows, so take no --clock, --scale or --random-seed.
+const NO_CONTEXT: [&str; 3] = ["list", "graph", "cleanup"];
 
 /// The output format of `--graph`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -251,12 +259,65 @@ pub fn main(migrations: Migrations) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli, migrations)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+    let finished = runtime.block_on(async {
+        tokio::select! {
+            result = run(cli, migrations) => Ok(result),
+            signal = stop_signal() => Err(signal),
+        }
+    });
+    match finished {
+        Ok(Ok(())) | Ok(Err(Error::StdoutClosed)) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+        // The run was dropped at its next await: the connection of the unit in progress goes
+        // with it, so the server rolls that unit back; committed units stay, with their ledger.
+        Err((name, code)) => {
+            drop(runtime);
+            eprintln!("{}", interrupted(name, &crate::apply::committed()));
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// What an interrupted run says on stderr: which units it committed, and that the one in
+/// progress was rolled back (or, if its commit was under way, where to look).
+fn interrupted(signal: &str, committed: &crate::apply::Committed) -> String {
+    let done = if committed.units.is_empty() {
+        "no unit was committed".to_owned()
+    } else {
+        format!("committed before it: {}", committed.units.join(", "))
+    };
+    let current = match &committed.committing {
+        Some(unit) => format!(
+            "; unit `{unit}` was committing when the signal came: `seed-runner --status` shows \
+             whether it went in"
+        ),
+        None => "; the unit in progress, if any, was rolled back".to_owned(),
+    };
+    format!("interrupted by {signal}: stopped; {done}{current}")
+}
+
+/// Waits for SIGINT (Ctrl-C) or SIGTERM; gives its name and the exit status for it.
+async fn stop_signal() -> (&'static str, u8) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            return tokio::select! {
+                _ = int.recv() => ("SIGINT", 130),
+                _ = term.recv() => ("SIGTERM", 143),
+            };
+        }
+    }
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => ("Ctrl-C", 130),
+        // No signal handling to be had: never stop the run for it.
+        Err(_) => std::future::pending().await,
     }
 }
 
@@ -324,6 +385,7 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
             registry.get(name)?;
         }
     }
+    check_scales(&registry, &options.context.scale, seed.allow_large_scale)?;
     let only = seed.only.as_deref();
     let (pool, _) = connect(global.database_url.as_deref()).await?;
     let connected = std::time::Instant::now();
@@ -338,6 +400,10 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     if seed.reset {
         reset(&pool, &migrations, &options).await?;
     } else {
+        // Every guard first: `--migrate` must not write to a database the run then refuses.
+        if !seed.dry_run {
+            runner::check_guards(&pool, &options).await?;
+        }
         runner::check_migrations(&pool, &migrations, options.migrate).await?;
     }
     let units = registry.select(only, &options.environment)?;
@@ -356,6 +422,50 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     report::print_apply(&reports, output)
 }
 
+/// The most rows a `--scale` may ask for without `--allow-large-scale`.
+pub const LARGE_SCALE: u64 = 10_000_000;
+
+/// Refuses `--scale` names that no unit reads (with the nearest), and sizes past
+/// [`LARGE_SCALE`] unless allowed; says what an allowed large scale will write.
+fn check_scales(
+    registry: &Registry,
+    scale: &BTreeMap<String, u64>,
+    allow_large: bool,
+) -> Result<(), Error> {
+    if scale.is_empty() {
+        return Ok(());
+    }
+    let known = crate::context::scale_names(registry.units());
+    for (name, &value) in scale {
+        let Some((default, units)) = known.get(name) else {
+            return Err(Error::UnknownScale {
+                name: name.clone(),
+                suggestion: crate::registry::strsim_nearest(name, known.keys().map(String::as_str)),
+                known: known
+                    .iter()
+                    .map(|(n, (d, _))| format!("{n} (default {d})"))
+                    .collect(),
+            });
+        };
+        let units = units
+            .iter()
+            .map(|u| format!("`{u}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if value > LARGE_SCALE && !allow_large {
+            return Err(Error::ScaleTooLarge {
+                name: name.clone(),
+                value,
+                default: *default,
+                units,
+                bound: LARGE_SCALE,
+            });
+        }
+        tracing::info!("--scale {name}={value}: {units} will write about {value} rows per table it generates with it (default {default})");
+    }
+    Ok(())
+}
+
 async fn connect(flag: Option<&str>) -> Result<(PgPool, ResolvedDatabase), Error> {
     let resolved = database::resolve(flag).await?;
     tracing::info!("{}", resolved.describe());
@@ -372,6 +482,7 @@ async fn migrate(
 ) -> Result<(), Error> {
     match action {
         MigrateAction::Apply => {
+            runner::check_guards(pool, options).await?;
             let runs = migrations.apply(pool).await?;
             report::print_migration_runs(&runs, "applied", json)
         }
@@ -386,6 +497,7 @@ async fn migrate(
                 .map_err(|e| Error::database("connecting", &e))?;
             runner::guard_destructive(&mut conn, "revert migrations", options).await?;
             drop(conn);
+            runner::check_guards(pool, options).await?;
             let runs = migrations.revert(pool, to).await?;
             report::print_migration_runs(&runs, "reverted", json)
         }

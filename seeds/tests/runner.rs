@@ -1151,7 +1151,12 @@ async fn cli_refuses_destructive_commands_on_production() -> Result<()> {
         rows_of("dance_styles", "dance_styles")?
     );
 
-    run(url, &["migrate", "revert", "--i-know-this-is-production"])?.ok()?;
+    // Overridden, in production's own environment (any other is refused, see the guard tests).
+    run(
+        url,
+        &["migrate", "revert", "--env", "production", "--i-know-this-is-production"],
+    )?
+    .ok()?;
     assert_eq!(MIGRATIONS.pending(&fresh.pool).await?.len(), 1);
     fresh.finish().await
 }
