@@ -443,14 +443,11 @@ async fn upsert_table(
         if generated {
             query = query.bind(ids);
         }
-        let (inserted, updated) = query
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| {
-                // Searched among all the table's rows, so an unlabelled one gets its number.
-                let all: Vec<&Row> = table.rows.iter().collect();
-                constraint_error(unit.name, meta, &all, &e)
-            })?;
+        let (inserted, updated) = query.fetch_one(&mut *conn).await.map_err(|e| {
+            // Searched among all the table's rows, so an unlabelled one gets its number.
+            let all: Vec<&Row> = table.rows.iter().collect();
+            constraint_error(unit.name, meta, &all, &e)
+        })?;
         report.statements.push(sql);
         report.inserted += inserted as u64;
         report.updated += updated as u64;
@@ -841,7 +838,9 @@ fn name_streamed_row(unit: &'static Unit, context: &Context, error: Error) -> Er
     let detail = what
         .split_once("(detail: ")
         .map_or("", |(_, detail)| detail);
-    let bad_value = what.rsplit_once(" (SQLSTATE").map_or(what.as_str(), |(m, _)| m);
+    let bad_value = what
+        .rsplit_once(" (SQLSTATE")
+        .map_or(what.as_str(), |(m, _)| m);
     let bad_value = (!what.starts_with(", row") && quoted_value(bad_value).is_some())
         .then(|| {
             let context = std::sync::Arc::new(context.clone());

@@ -461,7 +461,9 @@ fn check_scales(
                 bound: LARGE_SCALE,
             });
         }
-        tracing::info!("--scale {name}={value}: {units} will write about {value} rows per table it generates with it (default {default})");
+        tracing::info!(
+            "--scale {name}={value}: {units} will write about {value} rows per table it generates with it (default {default})"
+        );
     }
     Ok(())
 }

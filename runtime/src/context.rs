@@ -184,7 +184,11 @@ pub fn scale_names<'a>(
             }
         });
         for (name, default) in SCALES_ASKED.take().unwrap_or_default() {
-            names.entry(name).or_insert((default, Vec::new())).1.push(unit.name);
+            names
+                .entry(name)
+                .or_insert((default, Vec::new()))
+                .1
+                .push(unit.name);
         }
     }
     names

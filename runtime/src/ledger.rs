@@ -66,16 +66,34 @@ pub const LEDGER_VERSION: i64 = 2;
 
 /// The columns each ledger table must have.
 const EXPECTED: &[(&str, &[&str])] = &[
-    ("stamp", &["singleton", "environment", "stamped_at", "tool_version"]),
+    (
+        "stamp",
+        &["singleton", "environment", "stamped_at", "tool_version"],
+    ),
     (
         "ledger",
         &[
-            "unit", "kind", "checksum", "environment", "applied_at", "rows", "duration_ms",
-            "tool_version", "schema_version", "generation", "context",
+            "unit",
+            "kind",
+            "checksum",
+            "environment",
+            "applied_at",
+            "rows",
+            "duration_ms",
+            "tool_version",
+            "schema_version",
+            "generation",
+            "context",
         ],
     ),
-    ("ledger_ranges", &["unit", "table_name", "lo", "hi", "generation"]),
-    ("ledger_rows", &["unit", "table_name", "key", "generation", "label"]),
+    (
+        "ledger_ranges",
+        &["unit", "table_name", "lo", "hi", "generation"],
+    ),
+    (
+        "ledger_rows",
+        &["unit", "table_name", "key", "generation", "label"],
+    ),
 ];
 
 /// Where the database's ledger stands, see [`check`].
@@ -109,7 +127,10 @@ pub async fn check(conn: &mut PgConnection) -> Result<LedgerState, Error> {
     .fetch_all(&mut *conn)
     .await
     .map_err(|e| Error::database("reading the seedbed ledger's tables", &e))?;
-    let version = match version.as_deref().and_then(|v| v.strip_prefix("seedbed ledger ")) {
+    let version = match version
+        .as_deref()
+        .and_then(|v| v.strip_prefix("seedbed ledger "))
+    {
         Some(v) => v.trim().parse::<i64>().ok(),
         None => Some(1),
     };

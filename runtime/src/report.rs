@@ -78,7 +78,10 @@ pub fn print_list(registry: &Registry, json: bool) -> Result<(), Error> {
     }
     out!(
         "{:<22} {:<9} {:>5}  {:<22} DESCRIPTION",
-        "NAME", "KIND", "ROWS", "ENVIRONMENTS"
+        "NAME",
+        "KIND",
+        "ROWS",
+        "ENVIRONMENTS"
     );
     for u in units {
         let rows = u.rows.map_or_else(|| "gen".to_owned(), |r| r.to_string());
@@ -242,7 +245,11 @@ pub fn print_apply(reports: &[UnitReport], output: ApplyOutput) -> Result<(), Er
             for t in &report.tables {
                 out!(
                     "    {:<28} {:>7} inserted {:>7} updated {:>7} unchanged {:>7} deleted",
-                    t.table, t.inserted, t.updated, t.unchanged, t.deleted
+                    t.table,
+                    t.inserted,
+                    t.updated,
+                    t.unchanged,
+                    t.deleted
                 );
                 if sql {
                     for statement in &t.statements {
@@ -309,7 +316,10 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
     }
     out!(
         "{:<22} {:<9} {:<20} {:>7}  APPLIED AT",
-        "UNIT", "KIND", "STATE", "ROWS"
+        "UNIT",
+        "KIND",
+        "STATE",
+        "ROWS"
     );
     for s in statuses {
         let state = match s.state {
@@ -353,7 +363,10 @@ pub fn print_cleanup(report: &CleanupReport, json: bool) -> Result<(), Error> {
     for b in &report.cascaded {
         out!(
             "cascade: removed {} row(s) of `{}` that referenced `{}` ({})",
-            b.rows, b.table, b.references, b.constraint
+            b.rows,
+            b.table,
+            b.references,
+            b.constraint
         );
     }
     for r in &report.removed {

@@ -231,7 +231,10 @@ async fn guard_environment(conn: &mut PgConnection, options: &RunOptions) -> Res
 /// the run's. Leaving production takes [`RunOptions::production_override`] as well as
 /// [`RunOptions::allow_env_change`]. Callers decide it before their first write (migrations
 /// included) and again under the lock.
-pub async fn check_environment(conn: &mut PgConnection, options: &RunOptions) -> Result<bool, Error> {
+pub async fn check_environment(
+    conn: &mut PgConnection,
+    options: &RunOptions,
+) -> Result<bool, Error> {
     let Some(stamped) = ledger::stamp(conn).await? else {
         return Ok(true);
     };
