@@ -197,6 +197,23 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<MigrateAction>,
     },
+    /// The local throwaway PostgreSQL cluster (used when no database URL is given)
+    Cluster {
+        /// What to do; `None` shows its status.
+        #[command(subcommand)]
+        action: Option<ClusterAction>,
+    },
+}
+
+/// The actions of `seed-runner cluster`, on the local throwaway cluster (see the README).
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum ClusterAction {
+    /// Where it is, whether it runs, and how to open it with psql (the default)
+    Status,
+    /// Stop its server (the next seed-runner run without a URL starts it again)
+    Stop,
+    /// Stop it and delete its folder, with every database in it
+    Destroy,
 }
 
 /// The actions of `seed-runner migrate`.
@@ -361,6 +378,9 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     };
     let json = global.json;
 
+    if let Some(Command::Cluster { action }) = command {
+        return cluster(action.unwrap_or(ClusterAction::Status));
+    }
     if let Some(Command::Migrate { action }) = command {
         let (pool, _) = connect(global.database_url.as_deref()).await?;
         return migrate(
@@ -466,6 +486,42 @@ fn check_scales(
         );
     }
     Ok(())
+}
+
+/// `seed-runner cluster ...`: status, stop or destroy the local cluster; never starts one.
+fn cluster(action: ClusterAction) -> Result<(), Error> {
+    use std::io::Write as _;
+    let dir = crate::local_cluster::LocalCluster::default_dir()?;
+    let mut out = std::io::stdout().lock();
+    let Some(cluster) = crate::local_cluster::LocalCluster::existing(&dir)? else {
+        writeln!(out, "no local cluster in {}", dir.display()).map_err(Error::stdout)?;
+        return Ok(());
+    };
+    let line = match action {
+        ClusterAction::Status if cluster.running()? => format!(
+            "local cluster in {}: running (pid {}, port {})\nopen it with: {}",
+            cluster.dir().display(),
+            cluster
+                .pid()
+                .map_or_else(|| "?".to_owned(), |p| p.to_string()),
+            cluster.port(),
+            cluster.psql_command()
+        ),
+        ClusterAction::Status => format!(
+            "local cluster in {}: stopped (a seed-runner run without a URL starts it)",
+            cluster.dir().display()
+        ),
+        ClusterAction::Stop => {
+            cluster.stop()?;
+            format!("local cluster in {}: stopped", cluster.dir().display())
+        }
+        ClusterAction::Destroy => {
+            let dir = cluster.dir().to_owned();
+            cluster.destroy()?;
+            format!("local cluster in {}: destroyed", dir.display())
+        }
+    };
+    writeln!(out, "{line}").map_err(Error::stdout)
 }
 
 async fn connect(flag: Option<&str>) -> Result<(PgPool, ResolvedDatabase), Error> {
