@@ -75,7 +75,7 @@ async fn a_failed_test_keeps_its_database_and_stale_ones_are_swept() -> anyhow::
     // A test that returns early with `?` never calls `drop`: its database stays for a look.
     let failed = TestDatabase::create().await?;
     let kept = failed.name().to_owned();
-    std::mem::drop(failed);
+    drop(failed);
     assert!(database_exists(&admin, &kept).await?);
     sqlx::query(&format!("DROP DATABASE {kept}"))
         .execute(&admin)
