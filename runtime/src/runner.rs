@@ -253,7 +253,8 @@ pub async fn check_environment(
         });
     }
     tracing::warn!(
-        "re-stamping this database from `{stamped}` to `{}` (--allow-env-change)",
+        "this database is stamped `{stamped}`, the run is `{}`: allowed by --allow-env-change; \
+         a seeding run re-stamps it",
         options.environment
     );
     Ok(true)

@@ -1625,7 +1625,7 @@ async fn leaving_production_needs_the_production_override() -> Result<()> {
 
     let r = run(url, &["--allow-env-change", "--i-know-this-is-production"])?;
     r.ok()?;
-    assert!(r.stderr.contains("re-stamping"), "{r}");
+    assert!(r.stderr.contains("re-stamps"), "{r}");
     assert_eq!(stamp(&fresh.pool).await?.as_deref(), Some("development"));
     fresh.finish().await
 }
@@ -2078,4 +2078,107 @@ async fn a_signal_stops_the_run_cleanly() -> Result<()> {
         fresh.finish().await?;
     }
     Ok(())
+}
+
+/// Every unit a run would apply (the seed-runner binary's), its ledger entry and its rows agree:
+/// `--status` finds no unit drifted, and each table's rows are those the ledger recorded.
+async fn ledger_and_data_agree(url: &str, pool: &PgPool) -> Result<()> {
+    let status = json(run(Some(url), &["--status", "--json"])?.ok()?)?;
+    let drifted: Vec<&Json> = status
+        .as_array()
+        .context("status is a list")?
+        .iter()
+        .filter(|u| u["state"] == "drifted")
+        .collect();
+    ensure!(drifted.is_empty(), "drifted units: {drifted:?}");
+    // No row without its ledger entry (ranges only hold generated rows, counted by key boxes).
+    let unrecorded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM venues v WHERE NOT EXISTS
+             (SELECT FROM seedbed.ledger_rows r WHERE r.table_name = 'venues' AND r.key = v.id::text)",
+    )
+    .fetch_one(pool)
+    .await?;
+    ensure!(
+        unrecorded == 0,
+        "{unrecorded} venues the ledger does not know"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn eight_runners_at_once_mixing_apply_and_cleanup() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let url = fresh.url().to_owned();
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let args: &[&str] = if i % 4 == 3 {
+                &["--cleanup"]
+            } else {
+                &["--only", "venues,dance_styles"]
+            };
+            seed_runner(Some(&url), args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+        })
+        .collect::<Result<_, _>>()?;
+    for child in children {
+        let out: Run = child.wait_with_output()?.into();
+        out.ok()?;
+    }
+    ledger_and_data_agree(&url, &fresh.pool).await?;
+    let venues = count(&fresh.pool, "venues").await?;
+    let in_ledger = ledger_units(&fresh.pool)
+        .await?
+        .contains(&"venues".to_owned());
+    assert!(
+        (venues == rows_of("venues", "venues")? && in_ledger) || (venues == 0 && !in_ledger),
+        "{venues} venues, in the ledger: {in_ledger}"
+    );
+    // Each apply saw the others' work: no unit was applied twice over (generation 1 or reapplied
+    // after a cleanup, never a second insert of the same rows).
+    run(Some(&url), &["--only", "venues,dance_styles"])?.ok()?;
+    assert_eq!(
+        count(&fresh.pool, "venues").await?,
+        rows_of("venues", "venues")?
+    );
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn sigkill_at_random_points_of_apply_and_cleanup_keeps_ledger_and_data_agreeing() -> Result<()>
+{
+    // The reference: a clean run of everything, in a database of its own.
+    let reference = Fresh::migrated().await?;
+    run(Some(reference.url()), &[])?.ok()?;
+    let expected = all_counts(&reference.pool).await?;
+    reference.finish().await?;
+
+    let fresh = Fresh::migrated().await?;
+    let url = fresh.url().to_owned();
+    // A fixed sequence of pseudo-random delays (reproducible), from 0 to 400 ms.
+    let mut state: u64 = 0x5eed_bed5;
+    let mut delay = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        Duration::from_millis((state >> 33) % 400)
+    };
+    for round in 0..8 {
+        let args: &[&str] = if round % 4 == 3 { &["--cleanup"] } else { &[] };
+        let mut child = seed_runner(Some(&url), args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        std::thread::sleep(delay());
+        let _ = child.kill(); // SIGKILL; it may have finished already
+        child.wait()?;
+        // The killed session's lock goes when the server notices; the next runner waits for it.
+        ledger_and_data_agree(&url, &fresh.pool)
+            .await
+            .with_context(|| format!("after the kill of round {round} ({args:?})"))?;
+    }
+    run(Some(&url), &[])?.ok()?;
+    assert_eq!(all_counts(&fresh.pool).await?, expected);
+    fresh.finish().await
 }
