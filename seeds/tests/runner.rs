@@ -2182,3 +2182,60 @@ async fn sigkill_at_random_points_of_apply_and_cleanup_keeps_ledger_and_data_agr
     assert_eq!(all_counts(&fresh.pool).await?, expected);
     fresh.finish().await
 }
+
+#[tokio::test]
+async fn what_a_run_reports_written_survives_an_immediate_server_stop() -> Result<()> {
+    use seedbed::local_cluster::LocalCluster;
+
+    let reference = Fresh::migrated().await?;
+    run(Some(reference.url()), &[])?.ok()?;
+    let expected = all_counts(&reference.pool).await?;
+    reference.finish().await?;
+
+    // A throwaway cluster of this test's own: its server is stopped the hard way.
+    let dir = std::path::PathBuf::from(format!("/tmp/sbcrash-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let outcome = async {
+        let cluster = LocalCluster::ensure(&dir).await?;
+        let url = cluster.url();
+        let pool = seedbed::database::connect(&url).await?;
+        MIGRATIONS.apply(&pool).await?;
+        pool.close().await;
+        let out = run(Some(&url), &[])?;
+        let said = out.ok()?.to_owned();
+        ensure!(said.contains("unit(s) written"), "{out}");
+        // SIGQUIT: the postmaster's immediate shutdown, no checkpoint; recovery replays the WAL.
+        let pid = cluster.pid().context("the server runs")?;
+        ensure!(
+            Command::new("kill")
+                .args(["-QUIT", &pid.to_string()])
+                .status()?
+                .success(),
+            "kill -QUIT failed"
+        );
+        let started = Instant::now();
+        while cluster.running()? {
+            ensure!(
+                started.elapsed() < Duration::from_secs(30),
+                "server did not stop"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let restarted = LocalCluster::ensure(&dir).await?;
+        let pool = seedbed::database::connect(&restarted.url()).await?;
+        let counts = all_counts(&pool).await?;
+        pool.close().await;
+        restarted.stop()?;
+        ensure!(
+            counts == expected,
+            "after the crash: {counts:?}\nexpected: {expected:?}"
+        );
+        Ok(())
+    }
+    .await;
+    if let Ok(Some(cluster)) = LocalCluster::existing(&dir) {
+        let _ = cluster.destroy();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
