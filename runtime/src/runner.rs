@@ -389,8 +389,8 @@ pub struct UnitStatus {
     /// Its ledger entry, when it is applied.
     pub applied: Option<Entry>,
     /// For a unit applied and unchanged: its rows missing from the database, and those whose
-    /// columns differ from the definition (edited by hand). `None` when not checked (units
-    /// streamed with loops; see the README's Guarantees).
+    /// columns differ from the definition (edited by hand; not looked for in units with loops,
+    /// whose rows are only counted). `None` when not checked.
     pub drift: Option<Drift>,
 }
 
@@ -455,6 +455,33 @@ pub async fn status(
             }
         })
         .collect();
+    // Units with loops: only rows gone missing are looked for (counted, not compared).
+    let streamed: Vec<&'static Unit> = registry
+        .units()
+        .filter(|u| u.static_rows.is_none())
+        .filter(|u| {
+            statuses
+                .iter()
+                .any(|s| s.unit == u.name && s.state == UnitState::Applied)
+        })
+        .collect();
+    if !streamed.is_empty() {
+        let catalog = crate::catalog::Catalog::load(&mut conn).await?;
+        for unit in streamed {
+            let present = apply::rows_present(&mut conn, &catalog, unit.name).await?;
+            if let Some(status) = statuses.iter_mut().find(|s| s.unit == unit.name) {
+                let recorded = status.applied.as_ref().map_or(0, |e| e.rows);
+                let drift = Drift {
+                    missing: recorded.saturating_sub(present).max(0) as u64,
+                    changed: 0,
+                };
+                if drift != Drift::default() {
+                    status.state = UnitState::Drifted;
+                }
+                status.drift = Some(drift);
+            }
+        }
+    }
     let checked: std::collections::BTreeMap<&'static str, &'static Unit> = registry
         .units()
         .filter(|u| u.static_rows.is_some())

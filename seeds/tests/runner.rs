@@ -2239,3 +2239,28 @@ async fn what_a_run_reports_written_survives_an_immediate_server_stop() -> Resul
     let _ = std::fs::remove_dir_all(&dir);
     outcome
 }
+
+#[tokio::test]
+async fn rows_of_a_streamed_unit_deleted_by_hand_are_reported_and_put_back() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let pool = &fresh.pool;
+    let registry = Registry::discover()?;
+    let opts = options("development", &[("n", 3)]);
+    apply(pool, &["t_events"], &opts).await?;
+    let before = runner_events(pool).await?;
+    sqlx::query("DELETE FROM events WHERE slug = 'runner-event-1'")
+        .execute(pool)
+        .await?;
+
+    let statuses = runner::status(pool, &registry, &opts).await?;
+    let status = statuses.iter().find(|s| s.unit == "t_events").unwrap();
+    assert_eq!(status.state, UnitState::Drifted);
+    assert_eq!(status.drift.map(|d| d.missing), Some(1));
+
+    let reports = apply(pool, &["t_events"], &opts).await?;
+    assert_eq!(report(&reports, "t_events").outcome, Outcome::Restored);
+    assert_eq!(runner_events(pool).await?, before);
+    let again = apply(pool, &["t_events"], &opts).await?;
+    assert_eq!(report(&again, "t_events").outcome, Outcome::Unchanged);
+    fresh.finish().await
+}
