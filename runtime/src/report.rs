@@ -315,7 +315,7 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
         return print_json(statuses);
     }
     out!(
-        "{:<22} {:<9} {:<20} {:>7}  APPLIED AT",
+        "{:<22} {:<9} {:<28} {:>7}  APPLIED AT",
         "UNIT",
         "KIND",
         "STATE",
@@ -345,7 +345,7 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
                 )
             });
         out!(
-            "{:<22} {:<9} {:<20} {:>7}  {at}",
+            "{:<22} {:<9} {:<28} {:>7}  {at}",
             s.unit,
             s.kind.to_string(),
             state,

@@ -2184,7 +2184,8 @@ async fn sigkill_at_random_points_of_apply_and_cleanup_keeps_ledger_and_data_agr
 }
 
 #[tokio::test]
-async fn what_a_run_reports_written_survives_an_immediate_server_stop() -> Result<()> {
+async fn what_a_run_reports_written_survives_an_immediate_server_stop_and_so_does_a_cleanup()
+-> Result<()> {
     use seedbed::local_cluster::LocalCluster;
 
     let reference = Fresh::migrated().await?;
@@ -2224,12 +2225,45 @@ async fn what_a_run_reports_written_survives_an_immediate_server_stop() -> Resul
         let restarted = LocalCluster::ensure(&dir).await?;
         let pool = seedbed::database::connect(&restarted.url()).await?;
         let counts = all_counts(&pool).await?;
-        pool.close().await;
-        restarted.stop()?;
         ensure!(
             counts == expected,
             "after the crash: {counts:?}\nexpected: {expected:?}"
         );
+
+        // The server stopped the hard way in the middle of a cleanup: after recovery, the
+        // ledger and the data still agree, and the next cleanup finishes the job.
+        let mut child = seed_runner(Some(&url), &["--cleanup"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let pid = restarted.pid().context("the server runs")?;
+        Command::new("kill")
+            .args(["-QUIT", &pid.to_string()])
+            .status()?;
+        child.wait()?;
+        pool.close().await;
+        let started = Instant::now();
+        while restarted.running()? {
+            ensure!(
+                started.elapsed() < Duration::from_secs(30),
+                "server did not stop"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let again = LocalCluster::ensure(&dir).await?;
+        let pool = seedbed::database::connect(&again.url()).await?;
+        ledger_and_data_agree(&url, &pool).await?;
+        run(Some(&url), &["--cleanup"])?.ok()?;
+        let left: i64 = all_counts(&pool)
+            .await?
+            .iter()
+            .filter(|(t, _)| t.as_str() != "_sqlx_migrations")
+            .map(|(_, n)| n)
+            .sum();
+        pool.close().await;
+        again.stop()?;
+        ensure!(left == 0, "{left} rows left after the cleanup");
         Ok(())
     }
     .await;
