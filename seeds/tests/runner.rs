@@ -2298,3 +2298,27 @@ async fn rows_of_a_streamed_unit_deleted_by_hand_are_reported_and_put_back() -> 
     assert_eq!(report(&again, "t_events").outcome, Outcome::Unchanged);
     fresh.finish().await
 }
+
+#[test]
+fn cli_cluster_commands_never_start_a_cluster() -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("sbnone-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for args in [
+        &["cluster"][..],
+        &["cluster", "status"],
+        &["cluster", "stop"],
+        &["cluster", "destroy"],
+    ] {
+        let out: Run = seed_runner(None, args)
+            .env("SEEDBED_LOCAL_PG_DIR", &dir)
+            .output()?
+            .into();
+        assert!(
+            out.ok()?
+                .contains(&format!("no local cluster in {}", dir.display())),
+            "{args:?}: {out}"
+        );
+        assert!(!dir.exists(), "{args:?} created {}", dir.display());
+    }
+    Ok(())
+}
