@@ -14,8 +14,9 @@
 //!
 //! The binary must link the crate that declares the seeds: a binary of that crate does (its
 //! `main.rs` refers to the library through `MIGRATIONS`); a binary elsewhere adds
-//! `use my_seeds as _;`. [`main`] parses the arguments, logs to stderr, and exits 0 on success,
-//! 1 on an error (one paragraph on stderr), 2 on bad usage. [`Cli`] and [`run`] are public too,
+//! `use my_seeds as _;`. [`main`] parses the arguments, logs to stderr, and exits 0 on success
+//! (or when stdout is closed by its reader), 1 on an error (one paragraph on stderr), 2 on bad
+//! usage, 130 and 143 when stopped by SIGINT and SIGTERM. [`Cli`] and [`run`] are public too,
 //! for programs that embed the command line or test how it parses:
 //!
 //! ```
@@ -255,8 +256,10 @@ fn parse_scale(text: &str) -> Result<(String, u64), String> {
     Ok((name.trim().to_owned(), n))
 }
 
-/// Runs the command line and returns the process's exit status: 0 on success, 1 on an error
-/// (printed as one paragraph on stderr), 2 on bad usage (clap prints the usage and exits).
+/// Runs the command line and returns the process's exit status: 0 on success (a closed stdout
+/// included), 1 on an error (printed as one paragraph on stderr), 2 on bad usage (clap prints
+/// the usage and exits), 130 on SIGINT and 143 on SIGTERM (the unit in progress rolled back,
+/// the units committed before it named on stderr).
 ///
 /// It reads the process's arguments, sets up logging to stderr (`RUST_LOG`, by default `info`)
 /// and a multi-threaded tokio runtime, then calls [`run`]. `migrations` are those the seeds
