@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Connection, PgConnection};
 
 use crate::Error;
-use crate::catalog::{Catalog, TableInfo, ident};
+use crate::catalog::{Catalog, Omitted, TableInfo, ident};
 use crate::context::Context;
 use crate::generated::GeneratedKeys;
 use crate::ledger::{Entry, TOOL_VERSION};
@@ -39,6 +39,8 @@ pub enum Outcome {
     Updated,
     /// Applied before and unchanged: nothing written.
     Unchanged,
+    /// Unchanged, but rows of it had been deleted or edited in the database (drift): put back.
+    Restored,
 }
 
 /// Row counts of one table in one unit.
@@ -127,6 +129,52 @@ impl Checksum {
     }
 }
 
+/// The units this process committed, and the one whose commit is under way: what a run stopped
+/// by a signal reports (see [`crate::cli::main`]). Runs inside an outer transaction (dry runs,
+/// the drift check of `--status`) commit nothing and are not recorded.
+#[derive(Debug, Clone, Default)]
+pub struct Committed {
+    /// Units committed, in order.
+    pub units: Vec<String>,
+    /// The unit whose `COMMIT` was sent and not answered yet.
+    pub committing: Option<String>,
+}
+
+static COMMITTED: std::sync::Mutex<Committed> = std::sync::Mutex::new(Committed {
+    units: Vec::new(),
+    committing: None,
+});
+
+/// What this process has committed so far, see [`Committed`].
+pub fn committed() -> Committed {
+    COMMITTED.lock().map(|c| c.clone()).unwrap_or_default()
+}
+
+/// Commits a unit's transaction, keeping [`committed`] up to date.
+async fn commit_unit(
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    unit: &str,
+    recorded: bool,
+) -> Result<(), Error> {
+    let note = |f: &dyn Fn(&mut Committed)| {
+        if recorded && let Ok(mut c) = COMMITTED.lock() {
+            f(&mut c);
+        }
+    };
+    note(&|c| c.committing = Some(unit.to_owned()));
+    let result = tx
+        .commit()
+        .await
+        .map_err(|e| Error::database(format!("committing unit `{unit}`"), &e));
+    note(&|c| {
+        c.committing = None;
+        if result.is_ok() {
+            c.units.push(unit.to_owned());
+        }
+    });
+    result
+}
+
 /// Applies `units` in order. Call with the run's advisory lock held and the ledger created;
 /// `ledger` is what it held when the lock was taken.
 pub async fn apply(
@@ -136,6 +184,7 @@ pub async fn apply(
     environment: &str,
     context: &Context,
 ) -> Result<Vec<UnitReport>, Error> {
+    let recorded = !conn.is_in_transaction();
     let mut catalog: Option<Catalog> = None;
     let mut keys = GeneratedKeys::default();
     let mut reports = Vec::with_capacity(units.len());
@@ -152,37 +201,28 @@ pub async fn apply(
                 unit,
                 catalog,
                 previous,
-                environment,
-                context,
+                (environment, context),
                 &mut keys,
+                recorded,
             )
             .await?;
             reports.push(report);
             continue;
         }
         let (mut tables, checksum) = build(unit, context);
-        if previous.is_some_and(|p| p.checksum == checksum) {
-            let unchanged = tables
-                .iter()
-                .map(|t| TableReport {
-                    table: t.meta.name.into(),
-                    unchanged: t.rows.len() as u64,
-                    ..Default::default()
-                })
-                .collect();
-            reports.push(UnitReport {
-                unit: unit.name.into(),
-                outcome: Outcome::Unchanged,
-                tables: unchanged,
-                millis: millis(started.elapsed()),
-            });
-            continue;
-        }
+        // An unchanged definition is still written, under its own generation: rows deleted or
+        // edited by hand since (drift) come back, and when none did the transaction is rolled
+        // back and the unit reported unchanged.
+        let unchanged = previous.is_some_and(|p| p.checksum == checksum);
         if catalog.is_none() {
             catalog = Some(Catalog::load(conn).await?);
         }
         let catalog = catalog.as_ref().ok_or(Error::NoUnits)?;
-        let generation = previous.map_or(1, |p| p.generation + 1);
+        let generation = match previous {
+            Some(p) if unchanged => p.generation,
+            Some(p) => p.generation + 1,
+            None => 1,
+        };
         let mut tx = begin_unit(conn).await?;
         // Every generated key first, so that references in any table find their rows.
         keys.begin_unit(&mut tx, unit.name).await?;
@@ -211,15 +251,29 @@ pub async fn apply(
             let report = upsert_table(&mut tx, unit, catalog, table, ids, generation).await?;
             table_reports.insert(name.to_owned(), report);
         }
-        if previous.is_some() {
+        if previous.is_some() && !unchanged {
             remove_stale(&mut tx, unit.name, catalog, generation, &mut table_reports).await?;
+        }
+        let drifted = table_reports.values().any(|t| t.inserted + t.updated > 0);
+        if unchanged && !drifted {
+            tx.rollback()
+                .await
+                .map_err(|e| Error::database(format!("ending unit `{}`", unit.name), &e))?;
+            keys.end_unit();
+            reports.push(UnitReport {
+                unit: unit.name.into(),
+                outcome: Outcome::Unchanged,
+                tables: table_reports.into_values().collect(),
+                millis: millis(started.elapsed()),
+            });
+            continue;
         }
         let report = UnitReport {
             unit: unit.name.into(),
-            outcome: if previous.is_some() {
-                Outcome::Updated
-            } else {
-                Outcome::Applied
+            outcome: match previous {
+                Some(_) if unchanged => Outcome::Restored,
+                Some(_) => Outcome::Updated,
+                None => Outcome::Applied,
             },
             tables: table_reports.into_values().collect(),
             millis: 0.0,
@@ -236,9 +290,7 @@ pub async fn apply(
             context,
         )
         .await?;
-        tx.commit()
-            .await
-            .map_err(|e| Error::database(format!("committing unit `{}`", unit.name), &e))?;
+        commit_unit(tx, unit.name, recorded).await?;
         keys.end_unit();
         reports.push(UnitReport {
             millis: millis(started.elapsed()),
@@ -256,13 +308,17 @@ async fn apply_streamed(
     unit: &'static Unit,
     catalog: &Catalog,
     previous: Option<&Entry>,
-    environment: &str,
-    context: &Context,
+    (environment, context): (&str, &Context),
     keys: &mut GeneratedKeys,
+    recorded: bool,
 ) -> Result<UnitReport, Error> {
     let started = Instant::now();
+    // Unchanged, and every row it recorded still there: nothing to do. Rows deleted by hand
+    // (drift) have it written again; rows edited by hand are not looked for, see the README.
+    let unchanged = previous.is_some_and(|p| stream::checksum(unit, context) == p.checksum);
     if let Some(previous) = previous
-        && stream::checksum(unit, context) == previous.checksum
+        && unchanged
+        && rows_present(conn, catalog, unit.name).await? >= previous.rows
     {
         return Ok(UnitReport {
             unit: unit.name.into(),
@@ -289,10 +345,10 @@ async fn apply_streamed(
     tables.extend(removed.into_values());
     let report = UnitReport {
         unit: unit.name.into(),
-        outcome: if previous.is_some() {
-            Outcome::Updated
-        } else {
-            Outcome::Applied
+        outcome: match previous {
+            Some(_) if unchanged => Outcome::Restored,
+            Some(_) => Outcome::Updated,
+            None => Outcome::Applied,
         },
         tables,
         millis: 0.0,
@@ -308,14 +364,46 @@ async fn apply_streamed(
         context,
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(|e| Error::database(format!("committing unit `{}`", unit.name), &e))?;
+    commit_unit(tx, unit.name, recorded).await?;
     keys.end_unit();
     Ok(UnitReport {
         millis: millis(started.elapsed()),
         ..report
     })
+}
+
+/// How many of the rows the ledger recorded for `unit` the database still holds (rows of
+/// generated key boxes counted by box).
+pub(crate) async fn rows_present(
+    conn: &mut PgConnection,
+    catalog: &Catalog,
+    unit: &str,
+) -> Result<i64, Error> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name FROM seedbed.ledger_rows WHERE unit = $1
+         UNION SELECT table_name FROM seedbed.ledger_ranges WHERE unit = $1",
+    )
+    .bind(unit)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| Error::database(format!("reading the ledger of unit `{unit}`"), &e))?;
+    let mut present = 0;
+    for table in tables {
+        let Ok(info) = catalog.table(&table) else {
+            continue; // its table is gone: the rows with it
+        };
+        let key: Vec<String> = info.primary_key.iter().map(|(c, _)| c.clone()).collect();
+        let sql = format!(
+            "SELECT count(*) FROM ({}) AS s",
+            info.seeded_columns(&table, &key, "unit = $1")
+        );
+        present += sqlx::query_scalar::<_, i64>(&sql)
+            .bind(unit)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| Error::database(format!("counting the rows of unit `{unit}`"), &e))?;
+    }
+    Ok(present)
 }
 
 /// A unit's transaction, with every deferrable constraint deferred to its commit.
@@ -393,10 +481,11 @@ async fn upsert_table(
         if generated {
             query = query.bind(ids);
         }
-        let (inserted, updated) = query
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| constraint_error(unit.name, meta, &rows, &e))?;
+        let (inserted, updated) = query.fetch_one(&mut *conn).await.map_err(|e| {
+            // Searched among all the table's rows, so an unlabelled one gets its number.
+            let all: Vec<&Row> = table.rows.iter().collect();
+            constraint_error(unit.name, meta, &all, &e)
+        })?;
         report.statements.push(sql);
         report.inserted += inserted as u64;
         report.updated += updated as u64;
@@ -428,12 +517,28 @@ fn upsert_sql(
         aliases.push(format!("c{i}"));
         casts.push(format!("c{i}::{ty}"));
     }
-    for (key, _) in &info.primary_key {
-        if !columns.contains(&key.as_str()) {
-            return Err(Error::MissingColumn {
-                table: table.into(),
-                column: key.clone(),
-            });
+    // A key column the rows leave out takes its default, computed once per row in `input`, so
+    // the row and its ledger key agree; a default that changes per call would key a new row on
+    // every run.
+    let mut written: Vec<&str> = columns.to_vec();
+    let mut computed = String::new();
+    for (key, ty) in &info.primary_key {
+        if columns.contains(&key.as_str()) {
+            continue;
+        }
+        match info.omitted.get(key) {
+            Some(Omitted::Constant(Some(default))) => {
+                let alias = format!("k{}", written.len());
+                computed.push_str(&format!(", ({default})::{ty} AS {alias}"));
+                casts.push(alias);
+                written.push(key);
+            }
+            _ => {
+                return Err(Error::KeyColumnOmitted {
+                    table: table.into(),
+                    column: key.clone(),
+                });
+            }
         }
     }
     let mut unnest: Vec<String> = (0..columns.len())
@@ -446,12 +551,23 @@ fn upsert_sql(
     } else {
         ("", "", "")
     };
-    let quoted: Vec<String> = columns.iter().map(|c| ident(c)).collect();
+    let quoted: Vec<String> = written.iter().map(|c| ident(c)).collect();
     let key_columns: Vec<String> = info.primary_key.iter().map(|(k, _)| ident(k)).collect();
+    // Columns left out with a constant default (or none) are set to what the insert proposes
+    // for them, that default or NULL: after a re-run the row is what a fresh apply gives.
+    let mut reset: Vec<&String> = info
+        .omitted
+        .iter()
+        .filter(|(c, o)| matches!(o, Omitted::Constant(_)) && !written.contains(&c.as_str()))
+        .map(|(c, _)| c)
+        .collect();
+    reset.sort();
+    let reset: Vec<String> = reset.into_iter().map(|c| ident(c)).collect();
     let others: Vec<&String> = quoted
         .iter()
         .filter(|q| !key_columns.contains(q))
-        .collect::<Vec<_>>();
+        .chain(&reset)
+        .collect();
     let on_conflict = if others.is_empty() {
         format!("ON CONFLICT ({}) DO NOTHING", key_columns.join(", "))
     } else {
@@ -459,11 +575,15 @@ fn upsert_sql(
             .iter()
             .map(|c| format!("{c} = EXCLUDED.{c}"))
             .collect();
+        // Compared as text: every type has a text form, not every type an `=` (json, xml, point).
         let current: Vec<String> = others
             .iter()
-            .map(|c| format!("{}.{c}", ident(table)))
+            .map(|c| format!("{}.{c}::text", ident(table)))
             .collect();
-        let excluded: Vec<String> = others.iter().map(|c| format!("EXCLUDED.{c}")).collect();
+        let excluded: Vec<String> = others
+            .iter()
+            .map(|c| format!("EXCLUDED.{c}::text"))
+            .collect();
         format!(
             "ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({})",
             key_columns.join(", "),
@@ -473,11 +593,11 @@ fn upsert_sql(
         )
     };
     let key_text = info.key_text(|k| {
-        let i = columns.iter().position(|c| *c == k).unwrap_or_default();
+        let i = written.iter().position(|c| *c == k).unwrap_or_default();
         casts[i].clone()
     });
     Ok(format!(
-        "WITH input AS (SELECT * FROM unnest({unnest}) AS input({aliases})),
+        "WITH input AS (SELECT *{computed} FROM unnest({unnest}) AS input({aliases})),
          upserted AS (
              INSERT INTO {table_q} ({quoted}) {overriding}SELECT {casts} FROM input {on_conflict}
              RETURNING (xmax = 0) AS inserted),
@@ -634,6 +754,10 @@ pub(crate) fn constraint_error(
         .unwrap_or_default();
     let label = label_from_detail(meta, rows, detail)
         .map(|l| format!(", row {l}"))
+        .or_else(|| {
+            let message = db.map(|d| d.message()).unwrap_or_default();
+            bad_value_row(meta, rows.iter().copied(), message)
+        })
         .unwrap_or_default();
     let constraint = constraint
         .map(|c| format!("violates constraint `{c}`: "))
@@ -660,6 +784,36 @@ fn label_from_detail(meta: &TableMeta, rows: &[&Row], detail: &str) -> Option<St
     rows.iter()
         .find(|row| names_row(meta, row, detail))
         .map(|row| label_of(row))
+}
+
+/// The value a failed cast from text quotes (`invalid input value for enum event_status:
+/// "publishd"`, `invalid input syntax for type integer: "x"`): such errors have no detail.
+fn quoted_value(message: &str) -> Option<&str> {
+    let (_, rest) = message.rsplit_once(": \"")?;
+    rest.strip_suffix('"')
+}
+
+/// `, row `label`, column `c`` (or `row #n` of the table, for an unlabelled row) for the first
+/// row holding the value a failed cast quotes: given by a Rust expression, it was not checked
+/// at compile time.
+fn bad_value_row<R: std::borrow::Borrow<Row>>(
+    meta: &TableMeta,
+    rows: impl Iterator<Item = R>,
+    message: &str,
+) -> Option<String> {
+    let value = quoted_value(message)?;
+    rows.enumerate().find_map(|(at, row)| {
+        let row = row.borrow();
+        let position = row
+            .values
+            .iter()
+            .position(|v| v.to_pg_text().as_deref() == Some(value))?;
+        let column = meta.columns[row.columns[position] as usize].name;
+        let row = row
+            .label
+            .map_or_else(|| format!("#{} (unlabelled)", at + 1), |l| format!("`{l}`"));
+        Some(format!(", row {row}, column `{column}`"))
+    })
 }
 
 fn label_of(row: &Row) -> String {
@@ -722,6 +876,30 @@ fn name_streamed_row(unit: &'static Unit, context: &Context, error: Error) -> Er
     let detail = what
         .split_once("(detail: ")
         .map_or("", |(_, detail)| detail);
+    let bad_value = what
+        .rsplit_once(" (SQLSTATE")
+        .map_or(what.as_str(), |(m, _)| m);
+    let bad_value = (!what.starts_with(", row") && quoted_value(bad_value).is_some())
+        .then(|| {
+            let context = std::sync::Arc::new(context.clone());
+            context
+                .sync_scope_unit(unit.name, unit.build)
+                .tables
+                .into_iter()
+                .filter(|t| t.meta.name == table)
+                .find_map(|t| {
+                    let meta = t.meta;
+                    bad_value_row(meta, KeyedRows::new(unit.name, &context, t), bad_value)
+                })
+        })
+        .flatten();
+    if let Some(row) = bad_value {
+        return Error::Constraint {
+            unit: name,
+            table,
+            what: format!("{row}{what}"),
+        };
+    }
     let label = (!what.starts_with(", row") && !detail.is_empty())
         .then(|| {
             let context = std::sync::Arc::new(context.clone());

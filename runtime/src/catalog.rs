@@ -25,6 +25,63 @@ pub struct TableInfo {
     pub columns: HashMap<String, String>,
     /// Primary key columns with their types, in key order.
     pub primary_key: Vec<(String, String)>,
+    /// What each column gets when a row leaves it out.
+    pub omitted: HashMap<String, Omitted>,
+}
+
+/// What a column left out of a row gets, so that a re-run gives the row what a fresh apply does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Omitted {
+    /// Its default, a constant (`None`: no default, so NULL): a re-run resets the column to it.
+    Constant(Option<String>),
+    /// A default that differs from one evaluation to the next (`now()`, `nextval(...)`, any
+    /// function call), an identity or a generated column: the database fills it once, at insert.
+    FilledAtInsert,
+}
+
+impl Omitted {
+    /// Classifies a column by its default expression (`pg_get_expr`) and whether it is an
+    /// identity or generated column.
+    ///
+    /// ```
+    /// use seedbed::catalog::Omitted;
+    ///
+    /// assert_eq!(Omitted::of(None, false), Omitted::Constant(None));
+    /// assert_eq!(Omitted::of(Some("'draft'::event_status"), false), Omitted::Constant(Some("'draft'::event_status".into())));
+    /// assert_eq!(Omitted::of(Some("(0)::numeric"), false), Omitted::Constant(Some("(0)::numeric".into())));
+    /// assert_eq!(Omitted::of(Some("'f(x)'::text"), false), Omitted::Constant(Some("'f(x)'::text".into())));
+    /// assert_eq!(Omitted::of(Some("now()"), false), Omitted::FilledAtInsert);
+    /// assert_eq!(Omitted::of(Some("CURRENT_TIMESTAMP"), false), Omitted::FilledAtInsert);
+    /// assert_eq!(Omitted::of(Some("nextval('t_id_seq'::regclass)"), false), Omitted::FilledAtInsert);
+    /// assert_eq!(Omitted::of(None, true), Omitted::FilledAtInsert);
+    /// ```
+    pub fn of(default: Option<&str>, identity_or_generated: bool) -> Omitted {
+        if identity_or_generated {
+            return Omitted::FilledAtInsert;
+        }
+        let Some(expr) = default else {
+            return Omitted::Constant(None);
+        };
+        // A function call (a name right before `(`, outside quotes) may give another value on
+        // each call; so may the SQL value functions. Immutable calls are kept too: harmless.
+        let mut quoted = false;
+        let mut previous = ' ';
+        let mut calls = false;
+        for c in expr.chars() {
+            if c == '\'' {
+                quoted = !quoted;
+            } else if !quoted && c == '(' && (previous.is_alphanumeric() || previous == '_') {
+                calls = true;
+            }
+            previous = c;
+        }
+        let upper = expr.to_ascii_uppercase();
+        if calls || upper.contains("CURRENT_") || upper.contains("LOCALTIME") {
+            Omitted::FilledAtInsert
+        } else {
+            Omitted::Constant(Some(expr.to_owned()))
+        }
+    }
 }
 
 /// A foreign key constraint between two tables of the current schema.
@@ -51,14 +108,16 @@ impl Catalog {
     /// Reads the tables, primary keys and foreign keys of every user schema; tables outside
     /// `current_schema()` are named `schema.table`, as the macros name them.
     pub async fn load(conn: &mut PgConnection) -> Result<Catalog, Error> {
-        let columns: Vec<(String, String, String)> = sqlx::query_as(
+        let columns: Vec<(String, String, String, Option<String>, bool)> = sqlx::query_as(
             // Character types are cast to text: an explicit cast to char(n) would truncate,
             // while assignment to the column checks the length.
             "SELECT CASE WHEN n.nspname = current_schema() THEN c.relname::text ELSE n.nspname || '.' || c.relname END, a.attname::text,
                     CASE WHEN a.atttypid IN ('bpchar'::regtype, 'varchar'::regtype) THEN 'text'
-                         ELSE format_type(a.atttypid, NULL) END
+                         ELSE format_type(a.atttypid, NULL) END,
+                    pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '' OR a.attgenerated <> ''
              FROM pg_attribute a
              JOIN pg_class c ON c.oid = a.attrelid
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
              JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'seedbed')
                AND n.nspname NOT LIKE 'pg\\_%' AND c.relkind IN ('r', 'p')
@@ -106,8 +165,11 @@ impl Catalog {
         .map_err(|e| Error::database("reading the foreign keys", &e))?;
 
         let mut tables: HashMap<String, TableInfo> = HashMap::new();
-        for (table, column, ty) in columns {
-            tables.entry(table).or_default().columns.insert(column, ty);
+        for (table, column, ty, default, filled) in columns {
+            let info = tables.entry(table).or_default();
+            let omitted = Omitted::of(default.as_deref(), filled);
+            info.omitted.insert(column.clone(), omitted);
+            info.columns.insert(column, ty);
         }
         for (table, column) in keys {
             if let Some(info) = tables.get_mut(&table) {

@@ -187,6 +187,10 @@ async fn truncate_whole_tables(
     tables: &[&str],
     units: &[String],
 ) -> Result<Vec<Removed>, Error> {
+    // Nothing recorded (a second cleanup, or units not applied): nothing to lock or empty.
+    if tables.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut referencing: Vec<&str> = catalog
         .foreign_keys
         .iter()
@@ -269,18 +273,36 @@ async fn truncate_whole_tables(
     if whole.is_empty() {
         return Ok(Vec::new());
     }
-    let mut targets: Vec<String> = whole.iter().map(|t| ident(t)).collect();
-    targets.extend(
-        empty
+    // TRUNCATE takes along, by name, every table that references one it empties: the empty
+    // ones pointing at a whole table, and, in turn, the empty ones pointing at those.
+    let mut truncated: Vec<&str> = whole.clone();
+    loop {
+        let more: Vec<&str> = catalog
+            .foreign_keys
             .iter()
-            .filter(|t| {
-                catalog
-                    .foreign_keys
-                    .iter()
-                    .any(|fk| fk.table == **t && whole.contains(&fk.ref_table.as_str()))
-            })
-            .map(|t| ident(t)),
-    );
+            .filter(|fk| truncated.contains(&fk.ref_table.as_str()))
+            .map(|fk| fk.table.as_str())
+            .filter(|t| !truncated.contains(t))
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        for table in more {
+            let empty_now: bool =
+                sqlx::query_scalar(&format!("SELECT NOT EXISTS (SELECT FROM {})", ident(table)))
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(|e| Error::database(format!("counting the rows of `{table}`"), &e))?;
+            if !empty_now {
+                // Not locked above, and not empty: leave the row-by-row deletes to do it all.
+                return Ok(Vec::new());
+            }
+            if !truncated.contains(&table) {
+                truncated.push(table);
+            }
+        }
+    }
+    let targets: Vec<String> = truncated.iter().map(|t| ident(t)).collect();
     sqlx::query(&format!("TRUNCATE {}", targets.join(", ")))
         .execute(&mut *conn)
         .await

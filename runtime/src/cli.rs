@@ -14,8 +14,9 @@
 //!
 //! The binary must link the crate that declares the seeds: a binary of that crate does (its
 //! `main.rs` refers to the library through `MIGRATIONS`); a binary elsewhere adds
-//! `use my_seeds as _;`. [`main`] parses the arguments, logs to stderr, and exits 0 on success,
-//! 1 on an error (one paragraph on stderr), 2 on bad usage. [`Cli`] and [`run`] are public too,
+//! `use my_seeds as _;`. [`main`] parses the arguments, logs to stderr, and exits 0 on success
+//! (or when stdout is closed by its reader), 1 on an error (one paragraph on stderr), 2 on bad
+//! usage, 130 and 143 when stopped by SIGINT and SIGTERM. [`Cli`] and [`run`] are public too,
 //! for programs that embed the command line or test how it parses:
 //!
 //! ```
@@ -131,7 +132,7 @@ pub struct SeedArgs {
     pub dry_run: bool,
 
     /// With a run or --dry-run: also print the SQL that writes each table
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["list", "status", "cleanup", "graph"])]
     pub sql: bool,
 
     /// Remove the rows the units inserted (all, or --only and their dependents)
@@ -151,25 +152,33 @@ pub struct SeedArgs {
     pub reset: bool,
 
     /// Apply pending migrations before seeding
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["list", "status", "cleanup", "graph", "dry_run"])]
     pub migrate: bool,
 
-    /// Re-stamp a database first seeded in another environment
-    #[arg(long)]
+    /// Re-stamp a database first seeded in another environment (leaving production also
+    /// needs --i-know-this-is-production)
+    #[arg(long, global = true)]
     pub allow_env_change: bool,
 
     /// "Now" for the seeds: 2026-05-01 or 2026-05-01T12:00:00Z (default: today, 00:00 UTC)
-    #[arg(long, value_parser = parse_clock, value_name = "TIME")]
+    #[arg(long, value_parser = parse_clock, value_name = "TIME", conflicts_with_all = NO_CONTEXT)]
     pub clock: Option<DateTime<Utc>>,
 
     /// Size of generated data, e.g. --scale events=100000 (repeatable)
-    #[arg(long, value_parser = parse_scale, value_name = "NAME=N")]
+    #[arg(long, value_parser = parse_scale, value_name = "NAME=N", conflicts_with_all = NO_CONTEXT)]
     pub scale: Vec<(String, u64)>,
 
+    /// Allow a --scale past 10000000 rows
+    #[arg(long, requires = "scale")]
+    pub allow_large_scale: bool,
+
     /// Seed of the random generators of generated data
-    #[arg(long, default_value_t = DEFAULT_RANDOM_SEED, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_RANDOM_SEED, value_name = "N", conflicts_with_all = NO_CONTEXT)]
     pub random_seed: u64,
 }
+
+/// The actions that build no rows, so take no --clock, --scale or --random-seed.
+const NO_CONTEXT: [&str; 3] = ["list", "graph", "cleanup"];
 
 /// The output format of `--graph`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -194,6 +203,12 @@ pub enum Command {
         #[command(subcommand)]
         action: SchemaAction,
     },
+    /// The local throwaway PostgreSQL cluster (used when no database URL is given)
+    Cluster {
+        /// What to do; `None` shows its status.
+        #[command(subcommand)]
+        action: Option<ClusterAction>,
+    },
 }
 
 /// The actions of `seed-runner schema`.
@@ -210,6 +225,17 @@ pub enum SchemaAction {
         #[arg(long, value_name = "PATH")]
         folder: Option<std::path::PathBuf>,
     },
+}
+
+/// The actions of `seed-runner cluster`, on the local throwaway cluster (see the README).
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum ClusterAction {
+    /// Where it is, whether it runs, and how to open it with psql (the default)
+    Status,
+    /// Stop its server (the next seed-runner run without a URL starts it again)
+    Stop,
+    /// Stop it and delete its folder, with every database in it
+    Destroy,
 }
 
 /// The actions of `seed-runner migrate`.
@@ -251,8 +277,10 @@ fn parse_scale(text: &str) -> Result<(String, u64), String> {
     Ok((name.trim().to_owned(), n))
 }
 
-/// Runs the command line and returns the process's exit status: 0 on success, 1 on an error
-/// (printed as one paragraph on stderr), 2 on bad usage (clap prints the usage and exits).
+/// Runs the command line and returns the process's exit status: 0 on success (a closed stdout
+/// included), 1 on an error (printed as one paragraph on stderr), 2 on bad usage (clap prints
+/// the usage and exits), 130 on SIGINT and 143 on SIGTERM (the unit in progress rolled back,
+/// the units committed before it named on stderr).
 ///
 /// It reads the process's arguments, sets up logging to stderr (`RUST_LOG`, by default `info`)
 /// and a multi-threaded tokio runtime, then calls [`run`]. `migrations` are those the seeds
@@ -272,12 +300,65 @@ pub fn main(migrations: Migrations) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli, migrations)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+    let finished = runtime.block_on(async {
+        tokio::select! {
+            result = run(cli, migrations) => Ok(result),
+            signal = stop_signal() => Err(signal),
+        }
+    });
+    match finished {
+        Ok(Ok(())) | Ok(Err(Error::StdoutClosed)) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+        // The run was dropped at its next await: the connection of the unit in progress goes
+        // with it, so the server rolls that unit back; committed units stay, with their ledger.
+        Err((name, code)) => {
+            drop(runtime);
+            eprintln!("{}", interrupted(name, &crate::apply::committed()));
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// What an interrupted run says on stderr: which units it committed, and that the one in
+/// progress was rolled back (or, if its commit was under way, where to look).
+fn interrupted(signal: &str, committed: &crate::apply::Committed) -> String {
+    let done = if committed.units.is_empty() {
+        "no unit was committed".to_owned()
+    } else {
+        format!("committed before it: {}", committed.units.join(", "))
+    };
+    let current = match &committed.committing {
+        Some(unit) => format!(
+            "; unit `{unit}` was committing when the signal came: `seed-runner --status` shows \
+             whether it went in"
+        ),
+        None => "; the unit in progress, if any, was rolled back".to_owned(),
+    };
+    format!("interrupted by {signal}: stopped; {done}{current}")
+}
+
+/// Waits for SIGINT (Ctrl-C) or SIGTERM; gives its name and the exit status for it.
+async fn stop_signal() -> (&'static str, u8) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            return tokio::select! {
+                _ = int.recv() => ("SIGINT", 130),
+                _ = term.recv() => ("SIGTERM", 143),
+            };
+        }
+    }
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => ("Ctrl-C", 130),
+        // No signal handling to be had: never stop the run for it.
+        Err(_) => std::future::pending().await,
     }
 }
 
@@ -335,6 +416,9 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
         let (pool, _) = connect(global.database_url.as_deref()).await?;
         return write_snapshot(&pool, &migrations, &folder).await;
     }
+    if let Some(Command::Cluster { action }) = command {
+        return cluster(action.unwrap_or(ClusterAction::Status));
+    }
     if let Some(Command::Migrate { action }) = command {
         let (pool, _) = connect(global.database_url.as_deref()).await?;
         return migrate(
@@ -359,6 +443,7 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
             registry.get(name)?;
         }
     }
+    check_scales(&registry, &options.context.scale, seed.allow_large_scale)?;
     let only = seed.only.as_deref();
     let (pool, _) = connect(global.database_url.as_deref()).await?;
     let connected = std::time::Instant::now();
@@ -373,6 +458,10 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     if seed.reset {
         reset(&pool, &migrations, &options).await?;
     } else {
+        // Every guard first: `--migrate` must not write to a database the run then refuses.
+        if !seed.dry_run {
+            runner::check_guards(&pool, &options).await?;
+        }
         runner::check_migrations(&pool, &migrations, options.migrate).await?;
     }
     let units = registry.select(only, &options.environment)?;
@@ -391,6 +480,89 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     report::print_apply(&reports, output)
 }
 
+/// The most rows a `--scale` may ask for without `--allow-large-scale`.
+pub const LARGE_SCALE: u64 = 10_000_000;
+
+/// Refuses `--scale` names that no unit reads (with the nearest), and sizes past
+/// [`LARGE_SCALE`] unless allowed; says what an allowed large scale will write.
+fn check_scales(
+    registry: &Registry,
+    scale: &BTreeMap<String, u64>,
+    allow_large: bool,
+) -> Result<(), Error> {
+    if scale.is_empty() {
+        return Ok(());
+    }
+    let known = crate::context::scale_names(registry.units());
+    for (name, &value) in scale {
+        let Some((default, units)) = known.get(name) else {
+            return Err(Error::UnknownScale {
+                name: name.clone(),
+                suggestion: seedbed_core::suggest::nearest(name, known.keys().map(String::as_str))
+                    .map(str::to_owned),
+                known: known
+                    .iter()
+                    .map(|(n, (d, _))| format!("{n} (default {d})"))
+                    .collect(),
+            });
+        };
+        let units = units
+            .iter()
+            .map(|u| format!("`{u}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if value > LARGE_SCALE && !allow_large {
+            return Err(Error::ScaleTooLarge {
+                name: name.clone(),
+                value,
+                default: *default,
+                units,
+                bound: LARGE_SCALE,
+            });
+        }
+        tracing::info!(
+            "--scale {name}={value}: {units} will write about {value} rows per table it generates with it (default {default})"
+        );
+    }
+    Ok(())
+}
+
+/// `seed-runner cluster ...`: status, stop or destroy the local cluster; never starts one.
+fn cluster(action: ClusterAction) -> Result<(), Error> {
+    use std::io::Write as _;
+    let dir = crate::local_cluster::LocalCluster::default_dir()?;
+    let mut out = std::io::stdout().lock();
+    let Some(cluster) = crate::local_cluster::LocalCluster::existing(&dir)? else {
+        writeln!(out, "no local cluster in {}", dir.display()).map_err(Error::stdout)?;
+        return Ok(());
+    };
+    let line = match action {
+        ClusterAction::Status if cluster.running()? => format!(
+            "local cluster in {}: running (pid {}, port {})\nopen it with: {}",
+            cluster.dir().display(),
+            cluster
+                .pid()
+                .map_or_else(|| "?".to_owned(), |p| p.to_string()),
+            cluster.port(),
+            cluster.psql_command()
+        ),
+        ClusterAction::Status => format!(
+            "local cluster in {}: stopped (a seed-runner run without a URL starts it)",
+            cluster.dir().display()
+        ),
+        ClusterAction::Stop => {
+            cluster.stop()?;
+            format!("local cluster in {}: stopped", cluster.dir().display())
+        }
+        ClusterAction::Destroy => {
+            let dir = cluster.dir().to_owned();
+            cluster.destroy()?;
+            format!("local cluster in {}: destroyed", dir.display())
+        }
+    };
+    writeln!(out, "{line}").map_err(Error::stdout)
+}
+
 async fn connect(flag: Option<&str>) -> Result<(PgPool, ResolvedDatabase), Error> {
     let resolved = database::resolve(flag).await?;
     tracing::info!("{}", resolved.describe());
@@ -407,6 +579,7 @@ async fn migrate(
 ) -> Result<(), Error> {
     match action {
         MigrateAction::Apply => {
+            runner::check_guards(pool, options).await?;
             let runs = migrations.apply(pool).await?;
             report::print_migration_runs(&runs, "applied", json)
         }
@@ -421,6 +594,7 @@ async fn migrate(
                 .map_err(|e| Error::database("connecting", &e))?;
             runner::guard_destructive(&mut conn, "revert migrations", options).await?;
             drop(conn);
+            runner::check_guards(pool, options).await?;
             let runs = migrations.revert(pool, to).await?;
             report::print_migration_runs(&runs, "reverted", json)
         }

@@ -154,7 +154,44 @@ pub fn days_ago(days: u64) -> DateTime<Utc> {
 /// }
 /// ```
 pub fn scale(name: &str, default: u64) -> u64 {
+    SCALES_ASKED.with_borrow_mut(|asked| {
+        if let Some(asked) = asked {
+            asked.entry(name.to_owned()).or_insert(default);
+        }
+    });
     Context::with(|c| c.scale.get(name).copied().unwrap_or(default))
+}
+
+thread_local! {
+    /// While [`scale_names`] looks, the names `scale` was asked for, with their defaults.
+    static SCALES_ASKED: std::cell::RefCell<Option<BTreeMap<String, u64>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The scale names each unit reads, with the default it gives: found by building the unit
+/// and taking the first row of each table (loop bounds are read then), so that `--scale`
+/// can refuse a name no unit reads.
+pub fn scale_names<'a>(
+    units: impl IntoIterator<Item = &'a crate::plan::Unit>,
+) -> BTreeMap<String, (u64, Vec<&'static str>)> {
+    let context = Arc::new(Context::default());
+    let mut names: BTreeMap<String, (u64, Vec<&'static str>)> = BTreeMap::new();
+    for unit in units {
+        SCALES_ASKED.set(Some(BTreeMap::new()));
+        context.sync_scope_unit(unit.name, || {
+            for mut table in (unit.build)().tables {
+                let _ = table.rows.next();
+            }
+        });
+        for (name, default) in SCALES_ASKED.take().unwrap_or_default() {
+            names
+                .entry(name)
+                .or_insert((default, Vec::new()))
+                .1
+                .push(unit.name);
+        }
+    }
+    names
 }
 
 /// The random seed of this run (`--random-seed`); [`rng`] derives its generators from it.

@@ -113,6 +113,11 @@ pub enum Error {
         error: std::io::Error,
     },
 
+    /// Stdout was closed by its reader (`seed-runner --list | head -5`): the command line ends
+    /// quietly on it.
+    #[error("stdout was closed")]
+    StdoutClosed,
+
     // ----- migrations -------------------------------------------------------------------------
     /// A migration's SQL failed. Its transaction was rolled back, so nothing of it remains (unless
     /// it opted out with `-- no-transaction`).
@@ -229,6 +234,40 @@ pub enum Error {
         suggestion: Option<String>,
         /// Every registered name.
         known: Vec<String>,
+    },
+
+    /// A `--scale` name that no unit reads.
+    #[error(
+        "no unit reads the scale `{name}`{}; the scales are: {}",
+        suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default(),
+        if known.is_empty() { "none (no unit generates rows by scale)".to_owned() } else { known.join(", ") }
+    )]
+    UnknownScale {
+        /// The name given.
+        name: String,
+        /// The nearest known name, if one is close.
+        suggestion: Option<String>,
+        /// Every name a unit reads, with its default (`events (default 1000)`).
+        known: Vec<String>,
+    },
+
+    /// A `--scale` beyond the bound, without `--allow-large-scale`.
+    #[error(
+        "--scale {name}={value} asks {units} for about {value} rows (its default is {default}), \
+         past the {bound} a scale may ask for without --allow-large-scale; nothing was written. \
+         Pass --allow-large-scale to write them"
+    )]
+    ScaleTooLarge {
+        /// The scale's name.
+        name: String,
+        /// The size asked for.
+        value: u64,
+        /// The default size.
+        default: u64,
+        /// The units that read it, as text.
+        units: String,
+        /// The bound.
+        bound: u64,
     },
 
     /// A unit names a dependency that is not registered.
@@ -370,6 +409,31 @@ pub enum Error {
         blockers: Vec<crate::cleanup::Blocker>,
     },
 
+    /// The ledger lacks a table or column, or is of a format this seedbed does not read.
+    #[error(
+        "the seedbed ledger is damaged: {what}. Nothing was written: without its ledger a run \
+         would insert seeded rows again and a cleanup would leave them. Restore schema seedbed \
+         from a backup, or start the ledger over with `DROP SCHEMA seedbed CASCADE` and run \
+         seed-runner again (README, \"Ledger damage\")"
+    )]
+    LedgerDamaged {
+        /// What is missing or unreadable.
+        what: String,
+    },
+
+    /// Rows leave out a primary key column whose default is not a constant.
+    #[error(
+        "rows of table `{table}` leave out key column `{column}`, whose default is not a \
+         constant (a sequence, a function call) or is missing: each run would key the rows anew. \
+         Give `{column}` in every row"
+    )]
+    KeyColumnOmitted {
+        /// The table.
+        table: String,
+        /// The key column left out.
+        column: String,
+    },
+
     // ----- guards -------------------------------------------------------------------------------
     /// The database was first seeded in another environment.
     #[error(
@@ -379,6 +443,19 @@ pub enum Error {
     EnvironmentMismatch {
         /// The environment the database is stamped with.
         stamped: String,
+        /// The run's environment.
+        requested: String,
+    },
+
+    /// `--allow-env-change` on a database stamped production, without the production override.
+    #[error(
+        "this database is stamped production and --allow-env-change would re-stamp it as \
+         `{requested}`: that lets `{requested}` units in (test accounts with the known development \
+         password among them) and, afterwards, --cleanup, --reset and `migrate revert` without \
+         any production override. Nothing was written. If this really is not a production \
+         database, pass --i-know-this-is-production as well"
+    )]
+    LeavingProduction {
         /// The run's environment.
         requested: String,
     },
@@ -513,6 +590,14 @@ impl Error {
         Self::Io {
             context: context.into(),
             error,
+        }
+    }
+
+    /// A failed write to stdout: [`Error::StdoutClosed`] for a closed pipe.
+    pub(crate) fn stdout(error: std::io::Error) -> Self {
+        match error.kind() {
+            std::io::ErrorKind::BrokenPipe => Self::StdoutClosed,
+            _ => Self::io("writing to stdout", error),
         }
     }
 

@@ -123,9 +123,12 @@ impl Fixture {
             .execute(&mut admin)
             .await
             .map_err(|e| Error::database("waiting for the fixture template lock", &e))?;
-        let built = self
+        let mut built = self
             .ensure_template(&mut admin, &admin_url, &template)
             .await;
+        if built.is_ok() {
+            built = crate::testing::mark_template_used(&mut admin, &template).await;
+        }
         let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
             .bind(lock)
             .execute(&mut admin)

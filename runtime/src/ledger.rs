@@ -54,27 +54,148 @@ CREATE TABLE IF NOT EXISTS seedbed.ledger_rows (
     PRIMARY KEY (unit, table_name, key)
 );
 ALTER TABLE seedbed.ledger_rows ADD COLUMN IF NOT EXISTS label text;
+COMMENT ON SCHEMA seedbed IS 'seedbed ledger 2';
 ";
 
 /// The version of seedbed recorded in the ledger.
 pub const TOOL_VERSION: &str = concat!("seedbed ", env!("CARGO_PKG_VERSION"));
 
-/// Creates the ledger tables if they are missing. Call with the run's advisory lock held.
-///
-/// When they all exist nothing is executed, so a role without CREATE rights (common outside
-/// development) can seed a database whose ledger an administrator created.
-pub async fn ensure(conn: &mut PgConnection) -> Result<(), Error> {
-    let complete: bool = sqlx::query_scalar(
-        "SELECT to_regclass('seedbed.stamp') IS NOT NULL AND to_regclass('seedbed.ledger') IS NOT NULL
-            AND to_regclass('seedbed.ledger_rows') IS NOT NULL
-            AND to_regclass('seedbed.ledger_ranges') IS NOT NULL
-            AND EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass('seedbed.ledger_rows')
-                        AND attname = 'label' AND NOT attisdropped)",
+/// The ledger's format, kept as the comment of schema `seedbed`: a ledger written by a newer
+/// seedbed is refused rather than misread. Ledgers from before the comment are version 1.
+pub const LEDGER_VERSION: i64 = 2;
+
+/// The columns each ledger table must have.
+const EXPECTED: &[(&str, &[&str])] = &[
+    (
+        "stamp",
+        &["singleton", "environment", "stamped_at", "tool_version"],
+    ),
+    (
+        "ledger",
+        &[
+            "unit",
+            "kind",
+            "checksum",
+            "environment",
+            "applied_at",
+            "rows",
+            "duration_ms",
+            "tool_version",
+            "schema_version",
+            "generation",
+            "context",
+        ],
+    ),
+    (
+        "ledger_ranges",
+        &["unit", "table_name", "lo", "hi", "generation"],
+    ),
+    (
+        "ledger_rows",
+        &["unit", "table_name", "key", "generation", "label"],
+    ),
+];
+
+/// Where the database's ledger stands, see [`check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerState {
+    /// No ledger: nothing was seeded here (or the whole ledger was dropped).
+    Absent,
+    /// Every table and column is there, at [`LEDGER_VERSION`] or at version 1.
+    Complete,
+}
+
+/// Checks the ledger before use: either there is none, or all its tables and columns are there
+/// at a version this seedbed reads. Anything else is [`Error::LedgerDamaged`] (a table or column
+/// dropped by hand would make a run re-insert rows, or a cleanup leave them, without a word).
+pub async fn check(conn: &mut PgConnection) -> Result<LedgerState, Error> {
+    let (schema, version): (bool, Option<String>) = sqlx::query_as(
+        "SELECT to_regnamespace('seedbed') IS NOT NULL,
+                obj_description(to_regnamespace('seedbed'), 'pg_namespace')",
     )
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| Error::database("looking for the seedbed ledger", &e))?;
-    if complete {
+    if !schema {
+        return Ok(LedgerState::Absent);
+    }
+    let columns: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.relname::text, a.attname::text FROM pg_class c
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+         WHERE c.relnamespace = to_regnamespace('seedbed') AND c.relkind = 'r'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| Error::database("reading the seedbed ledger's tables", &e))?;
+    let version = match version
+        .as_deref()
+        .and_then(|v| v.strip_prefix("seedbed ledger "))
+    {
+        Some(v) => v.trim().parse::<i64>().ok(),
+        None => Some(1),
+    };
+    match version {
+        Some(v) if v <= LEDGER_VERSION => {}
+        _ => {
+            return Err(Error::LedgerDamaged {
+                what: format!(
+                    "schema seedbed is marked as ledger format {}, which this seedbed ({TOOL_VERSION}, \
+                     format {LEDGER_VERSION}) does not read; run a newer seed-runner",
+                    version.map_or_else(|| "(unreadable)".to_owned(), |v| v.to_string())
+                ),
+            });
+        }
+    }
+    // A bare schema (created by hand, or by a run that stopped before its first table) and an
+    // empty unmarked one are no ledger at all.
+    if columns.is_empty() && version == Some(1) {
+        return Ok(LedgerState::Absent);
+    }
+    let mut missing = Vec::new();
+    for (table, wanted) in EXPECTED {
+        let have: Vec<&str> = columns
+            .iter()
+            .filter(|(t, _)| t == table)
+            .map(|(_, c)| c.as_str())
+            .collect();
+        if have.is_empty() {
+            missing.push(format!("table seedbed.{table}"));
+            continue;
+        }
+        // Version 1 ledgers may lack `label`; `ensure` adds it.
+        for column in wanted.iter().filter(|c| !have.contains(c)) {
+            if !(version == Some(1) && *table == "ledger_rows" && *column == "label") {
+                missing.push(format!("column seedbed.{table}.{column}"));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(LedgerState::Complete);
+    }
+    Err(Error::LedgerDamaged {
+        what: format!("{} missing", missing.join(", ")),
+    })
+}
+
+/// Creates the ledger tables if there is no ledger, and brings a version 1 ledger to
+/// [`LEDGER_VERSION`]; a damaged one is an error ([`check`]). Call with the run's advisory lock
+/// held.
+///
+/// When the ledger is complete and current nothing is executed, so a role without CREATE rights
+/// (common outside development) can seed a database whose ledger an administrator created.
+pub async fn ensure(conn: &mut PgConnection) -> Result<(), Error> {
+    let current: bool = match check(conn).await? {
+        LedgerState::Absent => false,
+        LedgerState::Complete => sqlx::query_scalar(
+            "SELECT obj_description(to_regnamespace('seedbed'), 'pg_namespace') = $1",
+        )
+        .bind(format!("seedbed ledger {LEDGER_VERSION}"))
+        .fetch_one(&mut *conn)
+        .await
+        .map(|v: Option<bool>| v.unwrap_or(false))
+        .map_err(|e| Error::database("reading the seedbed ledger's version", &e))?,
+    };
+    if current {
         return Ok(());
     }
     sqlx::raw_sql(SCHEMA_SQL)
@@ -84,12 +205,9 @@ pub async fn ensure(conn: &mut PgConnection) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether the ledger tables exist (reading commands do not create them).
+/// Whether there is a ledger (reading commands do not create one); a damaged ledger is an error.
 pub async fn exists(conn: &mut PgConnection) -> Result<bool, Error> {
-    sqlx::query_scalar("SELECT to_regclass('seedbed.ledger') IS NOT NULL")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(|e| Error::database("looking for the seedbed ledger", &e))
+    Ok(check(conn).await? == LedgerState::Complete)
 }
 
 /// One applied unit.

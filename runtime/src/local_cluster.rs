@@ -7,14 +7,21 @@
 //!
 //! ```text
 //! target/seedbed/pg/
-//!   data/          the cluster (initdb -U postgres --auth=trust -E UTF8 --locale=C)
-//!   sock/          the Unix socket the server listens on (no TCP)
+//!   data/          the cluster (initdb -U postgres -E UTF8 --locale=C)
+//!   sock/          the Unix socket the server listens on (no TCP), mode 0700
+//!   password       the superuser's generated password (mode 0600), for TCP
 //!   port           the port, so that the next run finds the same server
 //!   postgres.log   the server's log
 //! ```
 //!
 //! The server listens on a Unix socket in `sock/` only, unless that path would be too long for a
 //! socket (more than [`MAX_SOCKET_PATH`] bytes); then it listens on 127.0.0.1 at a free port.
+//!
+//! Only the user who created the cluster may connect: the folder and `sock/` are private (mode
+//! 0700), so no other OS user reaches the socket, where `trust` lets the owner in without a
+//! password; over TCP every connection needs the generated password in `password`, a file only
+//! that user can read. (Clusters created by seedbed before it had a password keep `trust` on
+//! TCP: `seed-runner cluster destroy` and a new run recreate them.)
 //!
 //! PostgreSQL refuses to run as root. When this process runs as root (containers, CI), `initdb` and
 //! `pg_ctl` run as the `postgres` OS user (through `runuser`, else `su`), and the folder is given to
@@ -72,7 +79,7 @@ pub fn database() -> String {
         name
     }
 }
-/// The cluster's superuser (trust authentication, no password).
+/// The cluster's superuser (trust on its private socket, the generated password over TCP).
 pub const SUPERUSER: &str = "postgres";
 /// The OS user that runs the server when this process runs as root.
 pub const OS_USER: &str = "postgres";
@@ -324,6 +331,7 @@ impl LocalCluster {
             None
         };
 
+        make_private(&dir)?;
         let _lock = DirLock::acquire(dir.join("ensure.lock")).await?;
 
         let mut cluster = Self {
@@ -351,6 +359,9 @@ impl LocalCluster {
                 "seedbed: creating a local PostgreSQL cluster in {}",
                 cluster.dir.display()
             );
+            let password = cluster.write_password()?;
+            let mut pwfile = OsString::from("--pwfile=");
+            pwfile.push(&password);
             let initdb = cluster.command(
                 &cluster.bins.initdb(),
                 &[
@@ -358,7 +369,9 @@ impl LocalCluster {
                     data.as_os_str(),
                     "-U".as_ref(),
                     SUPERUSER.as_ref(),
-                    "--auth=trust".as_ref(),
+                    "--auth-local=trust".as_ref(),
+                    "--auth-host=scram-sha-256".as_ref(),
+                    pwfile.as_os_str(),
                     "-E".as_ref(),
                     "UTF8".as_ref(),
                     "--locale=C".as_ref(),
@@ -381,6 +394,12 @@ impl LocalCluster {
             })?;
             cluster.port = pid_file.port;
             cluster.socket_dir = pid_file.socket_dir;
+            // A server started by an older seedbed: close its socket folder to other users now.
+            if let Some(socket) = &cluster.socket_dir
+                && socket.starts_with(&cluster.dir)
+            {
+                make_private(socket)?;
+            }
             tracing::info!(
                 port = cluster.port,
                 "local PostgreSQL cluster already running"
@@ -401,6 +420,53 @@ impl LocalCluster {
     /// The cluster's folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+    /// The cluster in `dir` as it stands, running or not, creating and starting nothing
+    /// (`seed-runner cluster status|stop|destroy`); `None` when `dir` holds no cluster.
+    pub fn existing(dir: &Path) -> Result<Option<Self>, Error> {
+        let Ok(dir) = fs::canonicalize(dir) else {
+            return Ok(None);
+        };
+        if !dir.join("data").join("PG_VERSION").is_file() {
+            return Ok(None);
+        }
+        let run_as = if effective_uid() == Some(0) {
+            OsUser::lookup(OS_USER)
+        } else {
+            None
+        };
+        let mut cluster = Self {
+            bins: PgBinaries::find()?,
+            port: 0,
+            socket_dir: None,
+            run_as,
+            outcome: ClusterOutcome::Reused,
+            dir,
+        };
+        if cluster.is_running()? {
+            let pid_file = read_postmaster_pid(&cluster.data_dir())
+                .map_err(|e| cluster.fail("reading postmaster.pid", e.to_string()))?;
+            cluster.port = pid_file.port;
+            cluster.socket_dir = pid_file.socket_dir;
+        } else {
+            cluster.port = fs::read_to_string(cluster.port_file())
+                .ok()
+                .and_then(|p| p.trim().parse().ok())
+                .unwrap_or(0);
+        }
+        Ok(Some(cluster))
+    }
+
+    /// Whether its server is running (`pg_ctl status`).
+    pub fn running(&self) -> Result<bool, Error> {
+        self.is_running()
+    }
+
+    /// Stops the server and removes the whole folder: every database in it is gone.
+    pub fn destroy(self) -> Result<(), Error> {
+        self.stop()?;
+        fs::remove_dir_all(&self.dir)
+            .map_err(|e| Error::io(format!("cannot remove {}", self.dir.display()), e))
     }
 
     /// The data directory (`<dir>/data`).
@@ -446,8 +512,48 @@ impl LocalCluster {
                 percent_encode(&socket.to_string_lossy()),
                 self.port
             ),
-            None => format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port),
+            None => match self.password() {
+                Some(password) => format!(
+                    "postgres://{SUPERUSER}:{password}@127.0.0.1:{}/{database}",
+                    self.port
+                ),
+                None => format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port),
+            },
         }
+    }
+
+    /// The file holding the superuser's generated password.
+    pub fn password_file(&self) -> PathBuf {
+        self.dir.join("password")
+    }
+
+    /// The superuser's password, for TCP; `None` for a cluster created without one.
+    fn password(&self) -> Option<String> {
+        fs::read_to_string(self.password_file())
+            .ok()
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty())
+    }
+
+    /// Generates the superuser's password into [`LocalCluster::password_file`], readable by
+    /// this user only (and the server's user, when running as root); returns the file.
+    fn write_password(&self) -> Result<PathBuf, Error> {
+        use std::io::Write as _;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let path = self.password_file();
+        let _ = fs::remove_file(&path);
+        let password = format!("{:032x}", rand::random::<u128>());
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .and_then(|mut f| writeln!(f, "{password}"))
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        if let Some(user) = &self.run_as {
+            give_to(&path, user)?;
+        }
+        Ok(path)
     }
 
     /// A `psql` command line that opens the database, for the user to copy.
@@ -461,12 +567,19 @@ impl LocalCluster {
         } else {
             "psql".to_owned()
         };
-        let host = match &self.socket_dir {
-            Some(socket) => shell_quote(&socket.to_string_lossy()),
-            None => "127.0.0.1".to_owned(),
+        let (password, host) = match &self.socket_dir {
+            Some(socket) => (String::new(), shell_quote(&socket.to_string_lossy())),
+            None if self.password().is_some() => (
+                format!(
+                    "PGPASSWORD=\"$(cat {})\" ",
+                    shell_quote(&self.password_file().to_string_lossy())
+                ),
+                "127.0.0.1".to_owned(),
+            ),
+            None => (String::new(), "127.0.0.1".to_owned()),
         };
         format!(
-            "{program} -h {host} -p {} -U {SUPERUSER} {}",
+            "{password}{program} -h {host} -p {} -U {SUPERUSER} {}",
             self.port,
             database()
         )
@@ -571,6 +684,7 @@ impl LocalCluster {
                 if let Some(user) = &self.run_as {
                     give_to(&socket_dir, user)?;
                 }
+                make_private(&socket_dir)?;
                 let port = match recorded {
                     Some(port) => port,
                     None => {
@@ -752,6 +866,17 @@ fn free_port() -> io::Result<u16> {
 
 fn port_is_free(port: u16) -> bool {
     std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
+}
+
+/// Makes a folder of the cluster private to its owner (mode 0700): no other OS user reaches the
+/// socket in it.
+fn make_private(dir: &Path) -> Result<(), Error> {
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| {
+        Error::io(
+            format!("cannot make {} private (mode 0700)", dir.display()),
+            e,
+        )
+    })
 }
 
 /// Gives a folder to `user` (root only; `std::os::unix::fs::chown` is safe code).

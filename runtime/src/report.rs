@@ -17,10 +17,18 @@ use crate::migrations::{MigrationRun, MigrationState, MigrationStatus};
 use crate::registry::Registry;
 use crate::runner::{UnitState, UnitStatus};
 
+/// `println!` that gives a closed stdout (`seed-runner --list | head`) back as
+/// [`Error::StdoutClosed`], or another write error as an error, instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(Error::stdout)?
+    };
+}
+
 fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), Error> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| Error::io("writing JSON", e.into()))?;
-    println!("{text}");
+    out!("{text}");
     Ok(())
 }
 
@@ -68,9 +76,12 @@ pub fn print_list(registry: &Registry, json: bool) -> Result<(), Error> {
     if json {
         return print_json(&units);
     }
-    println!(
+    out!(
         "{:<22} {:<9} {:>5}  {:<22} DESCRIPTION",
-        "NAME", "KIND", "ROWS", "ENVIRONMENTS"
+        "NAME",
+        "KIND",
+        "ROWS",
+        "ENVIRONMENTS"
     );
     for u in units {
         let rows = u.rows.map_or_else(|| "gen".to_owned(), |r| r.to_string());
@@ -83,7 +94,7 @@ pub fn print_list(registry: &Registry, json: bool) -> Result<(), Error> {
             .iter()
             .map(|e| short_environment(e))
             .collect();
-        println!(
+        out!(
             "{:<22} {:<9} {:>5}  {:<22} {description}",
             u.name,
             u.kind.to_string(),
@@ -91,7 +102,7 @@ pub fn print_list(registry: &Registry, json: bool) -> Result<(), Error> {
             environments.join(",")
         );
         if !u.depends_on.is_empty() {
-            println!("{:<22} after: {}", "", u.depends_on.join(", "));
+            out!("{:<22} after: {}", "", u.depends_on.join(", "));
         }
     }
     Ok(())
@@ -226,20 +237,24 @@ pub fn print_apply(reports: &[UnitReport], output: ApplyOutput) -> Result<(), Er
         });
     }
     if dry_run {
-        println!("dry run: nothing was written; this is what a run would do");
+        out!("dry run: nothing was written; this is what a run would do");
     }
     for report in reports {
-        println!("{}", summary(report));
+        out!("{}", summary(report));
         if report.outcome != Outcome::Unchanged {
             for t in &report.tables {
-                println!(
+                out!(
                     "    {:<28} {:>7} inserted {:>7} updated {:>7} unchanged {:>7} deleted",
-                    t.table, t.inserted, t.updated, t.unchanged, t.deleted
+                    t.table,
+                    t.inserted,
+                    t.updated,
+                    t.unchanged,
+                    t.deleted
                 );
                 if sql {
                     for statement in &t.statements {
                         let statement = statement.split_whitespace().collect::<Vec<_>>().join(" ");
-                        println!("        {statement};");
+                        out!("        {statement};");
                     }
                 }
             }
@@ -251,12 +266,12 @@ pub fn print_apply(reports: &[UnitReport], output: ApplyOutput) -> Result<(), Er
         .count();
     let total = millis;
     if changed == 0 {
-        println!(
+        out!(
             "nothing to do: {} unit(s) already applied and unchanged ({total:.1} ms after connecting)",
             reports.len()
         );
     } else {
-        println!(
+        out!(
             "{changed} of {} unit(s) written ({total:.1} ms after connecting)",
             reports.len()
         );
@@ -269,6 +284,11 @@ pub fn summary(report: &UnitReport) -> String {
     let sum = |f: fn(&crate::apply::TableReport) -> u64| report.tables.iter().map(f).sum::<u64>();
     let what = match report.outcome {
         Outcome::Unchanged => format!("unchanged, {} rows", sum(|t| t.unchanged)),
+        Outcome::Restored => format!(
+            "unchanged, but rows had drifted: {} put back, {} reset",
+            sum(|t| t.inserted),
+            sum(|t| t.updated)
+        ),
         _ => format!(
             "{} inserted, {} updated, {} unchanged, {} deleted",
             sum(|t| t.inserted),
@@ -281,6 +301,7 @@ pub fn summary(report: &UnitReport) -> String {
         Outcome::Applied => "applied",
         Outcome::Updated => "updated",
         Outcome::Unchanged => "skipped",
+        Outcome::Restored => "restored",
     };
     format!(
         "{:<22} {:<8} {what} ({:.1} ms)",
@@ -293,16 +314,26 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
     if json {
         return print_json(statuses);
     }
-    println!(
-        "{:<22} {:<9} {:<20} {:>7}  APPLIED AT",
-        "UNIT", "KIND", "STATE", "ROWS"
+    out!(
+        "{:<22} {:<9} {:<28} {:>7}  APPLIED AT",
+        "UNIT",
+        "KIND",
+        "STATE",
+        "ROWS"
     );
     for s in statuses {
         let state = match s.state {
-            UnitState::Applied => "applied",
-            UnitState::Changed => "changed since applied",
-            UnitState::Pending => "pending",
-            UnitState::NotInEnvironment => "not in this env",
+            UnitState::Applied => "applied".to_owned(),
+            UnitState::Drifted => {
+                let drift = s.drift.unwrap_or_default();
+                format!(
+                    "drifted: {} missing, {} edited",
+                    drift.missing, drift.changed
+                )
+            }
+            UnitState::Changed => "changed since applied".to_owned(),
+            UnitState::Pending => "pending".to_owned(),
+            UnitState::NotInEnvironment => "not in this env".to_owned(),
         };
         let (rows, at) = s
             .applied
@@ -313,8 +344,8 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
                     e.applied_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
                 )
             });
-        println!(
-            "{:<22} {:<9} {:<20} {:>7}  {at}",
+        out!(
+            "{:<22} {:<9} {:<28} {:>7}  {at}",
             s.unit,
             s.kind.to_string(),
             state,
@@ -330,16 +361,19 @@ pub fn print_cleanup(report: &CleanupReport, json: bool) -> Result<(), Error> {
         return print_json(report);
     }
     for b in &report.cascaded {
-        println!(
+        out!(
             "cascade: removed {} row(s) of `{}` that referenced `{}` ({})",
-            b.rows, b.table, b.references, b.constraint
+            b.rows,
+            b.table,
+            b.references,
+            b.constraint
         );
     }
     for r in &report.removed {
-        println!("{:<22} removed {:>7} row(s) of {}", r.unit, r.rows, r.table);
+        out!("{:<22} removed {:>7} row(s) of {}", r.unit, r.rows, r.table);
     }
     let total: u64 = report.removed.iter().map(|r| r.rows).sum();
-    println!("cleanup: {total} row(s) removed");
+    out!("cleanup: {total} row(s) removed");
     Ok(())
 }
 
@@ -350,7 +384,7 @@ pub fn print_migration_runs(runs: &[MigrationRun], verb: &str, json: bool) -> Re
         return print_json(runs);
     }
     for run in runs {
-        println!(
+        out!(
             "{verb} {} {} ({:.1} ms)",
             run.version,
             run.description,
@@ -358,7 +392,7 @@ pub fn print_migration_runs(runs: &[MigrationRun], verb: &str, json: bool) -> Re
         );
     }
     if runs.is_empty() {
-        println!("no migration {verb}: the database is up to date");
+        out!("no migration {verb}: the database is up to date");
     }
     Ok(())
 }
@@ -380,7 +414,7 @@ pub fn print_migration_status(statuses: &[MigrationStatus], json: bool) -> Resul
             MigrationState::Failed { .. } => "failed half-way".to_owned(),
             MigrationState::Missing { .. } => "applied, unknown to this build".to_owned(),
         };
-        println!("{} {:<40} {state}", s.version, s.description);
+        out!("{} {:<40} {state}", s.version, s.description);
     }
     Ok(())
 }

@@ -33,7 +33,7 @@ use crate::apply::{self, UnitReport};
 use crate::cleanup::{self, CleanupReport};
 use crate::context::Context;
 use crate::ledger::{self, Entry};
-use crate::migrations::Migrations;
+use crate::migrations::{MigrationState, Migrations};
 use crate::plan::Unit;
 use crate::registry::Registry;
 use crate::{Error, UnitKind};
@@ -109,10 +109,9 @@ impl LockedConnection {
             .await
             .map_err(|e| Error::database("taking the seed-run lock", &e))?;
         // Seeding runs many short statements once each: compiling them with JIT costs far more
-        // than it saves (hundreds of milliseconds a statement on large tables). And a unit's
-        // commit need not wait for its WAL to reach the disk: a crash may lose the last units
-        // applied, each whole with its ledger entry, and the next run applies them again.
-        sqlx::raw_sql("SET jit = off; SET synchronous_commit = off")
+        // than it saves (hundreds of milliseconds a statement on large tables). Commits keep
+        // the server's synchronous_commit: what the runner reports committed survives a crash.
+        sqlx::raw_sql("SET jit = off")
             .execute(&mut conn)
             .await
             .map_err(|e| Error::database("configuring the session", &e))?;
@@ -140,13 +139,39 @@ impl LockedConnection {
     }
 }
 
-/// Refuses to seed a database whose migrations are behind, or applies them with `migrate`.
+/// Refuses to seed a database whose migrations are behind (or applies them with `migrate`), or
+/// whose migrations differ from this binary's: one it does not know, one whose SQL changed
+/// since it was applied, or one that failed half-way.
 pub async fn check_migrations(
     pool: &PgPool,
     migrations: &Migrations,
     migrate: bool,
 ) -> Result<(), Error> {
-    let pending = migrations.pending(pool).await?;
+    let statuses = migrations.status(pool).await?;
+    for status in &statuses {
+        let (version, description) = (status.version, status.description.clone());
+        match status.state {
+            MigrationState::Missing { .. } => {
+                return Err(Error::MigrationMissing {
+                    version,
+                    description,
+                });
+            }
+            MigrationState::ChecksumMismatch { .. } => {
+                return Err(Error::MigrationChecksumMismatch {
+                    version,
+                    description,
+                });
+            }
+            MigrationState::Failed { .. } => return Err(Error::MigrationDirty { version }),
+            MigrationState::Applied { .. } | MigrationState::Pending => {}
+        }
+    }
+    let pending: Vec<i64> = statuses
+        .iter()
+        .filter(|s| s.state == MigrationState::Pending)
+        .map(|s| s.version)
+        .collect();
     if pending.is_empty() {
         return Ok(());
     }
@@ -195,14 +220,55 @@ async fn apply_locked(
 
 /// The database's stamp must match the run's environment; the first run stamps it.
 async fn guard_environment(conn: &mut PgConnection, options: &RunOptions) -> Result<(), Error> {
-    match ledger::stamp(conn).await? {
-        Some(stamped) if stamped == options.environment => Ok(()),
-        Some(stamped) if !options.allow_env_change => Err(Error::EnvironmentMismatch {
+    if check_environment(conn, options).await? {
+        ledger::set_stamp(conn, &options.environment).await?;
+    }
+    Ok(())
+}
+
+/// Decides the environment guard of a command that writes, writing nothing: `Ok(true)` when the
+/// database is to be stamped (a first run, or an allowed re-stamp), `Ok(false)` when its stamp is
+/// the run's. Leaving production takes [`RunOptions::production_override`] as well as
+/// [`RunOptions::allow_env_change`]. Callers decide it before their first write (migrations
+/// included) and again under the lock.
+pub async fn check_environment(
+    conn: &mut PgConnection,
+    options: &RunOptions,
+) -> Result<bool, Error> {
+    let Some(stamped) = ledger::stamp(conn).await? else {
+        return Ok(true);
+    };
+    if stamped == options.environment {
+        return Ok(false);
+    }
+    if !options.allow_env_change {
+        return Err(Error::EnvironmentMismatch {
             stamped,
             requested: options.environment.clone(),
-        }),
-        _ => ledger::set_stamp(conn, &options.environment).await,
+        });
     }
+    if stamped == "production" && !options.production_override {
+        return Err(Error::LeavingProduction {
+            requested: options.environment.clone(),
+        });
+    }
+    tracing::warn!(
+        "this database is stamped `{stamped}`, the run is `{}`: allowed by --allow-env-change; \
+         a seeding run re-stamps it",
+        options.environment
+    );
+    Ok(true)
+}
+
+/// Every guard of a command that seeds, decided before anything is written (by `--migrate`
+/// among others): the ledger's health and the environment stamp.
+pub async fn check_guards(pool: &PgPool, options: &RunOptions) -> Result<(), Error> {
+    let mut conn = pool
+        .acquire()
+        .await
+        .map_err(|e| Error::database("connecting", &e))?;
+    ledger::check(&mut conn).await?;
+    check_environment(&mut conn, options).await.map(drop)
 }
 
 /// Refuses a destructive `command` on a database stamped production, unless overridden.
@@ -257,6 +323,7 @@ pub async fn cleanup(
     let result = async {
         let conn = locked.conn();
         guard_destructive(conn, "clean up", options).await?;
+        check_environment(conn, options).await?;
         if !ledger::exists(conn).await? {
             return Ok(CleanupReport::default());
         }
@@ -317,10 +384,23 @@ pub struct UnitStatus {
     pub unit: String,
     /// Seed set or scenario.
     pub kind: UnitKind,
-    /// Applied, changed, pending, or not for this environment.
+    /// Applied, drifted, changed, pending, or not for this environment.
     pub state: UnitState,
     /// Its ledger entry, when it is applied.
     pub applied: Option<Entry>,
+    /// For a unit applied and unchanged: its rows missing from the database, and those whose
+    /// columns differ from the definition (edited by hand; not looked for in units with loops,
+    /// whose rows are only counted). `None` when not checked.
+    pub drift: Option<Drift>,
+}
+
+/// Rows of an applied unit that the database no longer holds as the definition has them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Drift {
+    /// Rows deleted since the unit was applied.
+    pub missing: u64,
+    /// Rows whose columns were changed since.
+    pub changed: u64,
 }
 
 /// The state of a unit in a database, as `--status` shows it.
@@ -329,6 +409,8 @@ pub struct UnitStatus {
 pub enum UnitState {
     /// Applied, and its rows are what the definition builds now (a run would skip it).
     Applied,
+    /// Applied and unchanged, but rows of it were deleted or edited since: a run puts them back.
+    Drifted,
     /// Applied, but its rows differ from what the definition builds now.
     Changed,
     /// Not applied yet.
@@ -337,9 +419,11 @@ pub enum UnitState {
     NotInEnvironment,
 }
 
-/// Every registered unit with its state in the database (read only; takes no lock). A unit is
-/// `Changed` when the checksum of the rows it builds now, under `options.context`, differs from
-/// the one recorded when it was applied.
+/// Every registered unit with its state in the database. A unit is `Changed` when the checksum
+/// of the rows it builds now, under `options.context`, differs from the one recorded when it
+/// was applied; an unchanged unit without loops is `Drifted` when its rows in the database
+/// differ from them. Drift is found by writing the unit in a transaction that is rolled back
+/// (no lock is taken; nothing stays).
 pub async fn status(
     pool: &PgPool,
     registry: &Registry,
@@ -350,7 +434,7 @@ pub async fn status(
         .await
         .map_err(|e| Error::database("connecting", &e))?;
     let applied = ledger::entries(&mut conn).await?;
-    Ok(registry
+    let mut statuses: Vec<UnitStatus> = registry
         .units()
         .map(|unit| {
             let entry = applied.get(unit.name).cloned();
@@ -367,7 +451,81 @@ pub async fn status(
                 kind: unit.kind,
                 state,
                 applied: entry,
+                drift: None,
             }
         })
-        .collect())
+        .collect();
+    // Units with loops: only rows gone missing are looked for (counted, not compared).
+    let streamed: Vec<&'static Unit> = registry
+        .units()
+        .filter(|u| u.static_rows.is_none())
+        .filter(|u| {
+            statuses
+                .iter()
+                .any(|s| s.unit == u.name && s.state == UnitState::Applied)
+        })
+        .collect();
+    if !streamed.is_empty() {
+        let catalog = crate::catalog::Catalog::load(&mut conn).await?;
+        for unit in streamed {
+            let present = apply::rows_present(&mut conn, &catalog, unit.name).await?;
+            if let Some(status) = statuses.iter_mut().find(|s| s.unit == unit.name) {
+                let recorded = status.applied.as_ref().map_or(0, |e| e.rows);
+                let drift = Drift {
+                    missing: recorded.saturating_sub(present).max(0) as u64,
+                    changed: 0,
+                };
+                if drift != Drift::default() {
+                    status.state = UnitState::Drifted;
+                }
+                status.drift = Some(drift);
+            }
+        }
+    }
+    let checked: std::collections::BTreeMap<&'static str, &'static Unit> = registry
+        .units()
+        .filter(|u| u.static_rows.is_some())
+        .filter(|u| {
+            statuses
+                .iter()
+                .any(|s| s.unit == u.name && s.state == UnitState::Applied)
+        })
+        .map(|u| (u.name, u))
+        .collect();
+    let checked = crate::order::dependency_order(&checked)?;
+    if checked.is_empty() {
+        return Ok(statuses);
+    }
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(|e| Error::database("starting the drift check", &e))?;
+    let reports = apply::apply(
+        &mut tx,
+        &checked,
+        &applied,
+        &options.environment,
+        &options.context,
+    )
+    .await;
+    tx.rollback()
+        .await
+        .map_err(|e| Error::database("rolling back the drift check", &e))?;
+    let reports = reports.unwrap_or_else(|e| {
+        tracing::warn!("could not check the units' rows for drift: {e}");
+        Vec::new()
+    });
+    for report in reports {
+        let drift = Drift {
+            missing: report.tables.iter().map(|t| t.inserted).sum(),
+            changed: report.tables.iter().map(|t| t.updated).sum(),
+        };
+        if let Some(status) = statuses.iter_mut().find(|s| s.unit == report.unit) {
+            if drift != Drift::default() {
+                status.state = UnitState::Drifted;
+            }
+            status.drift = Some(drift);
+        }
+    }
+    Ok(statuses)
 }

@@ -2,9 +2,12 @@
 //!
 //! The server is given by `SEEDBED_TEST_ADMIN_URL` (a URL of a role allowed to create databases),
 //! by default `postgres://postgres@127.0.0.1:5432`. Each [`TestDatabase`] is a new, empty database
-//! named `seedbed_test_<unix time>_<pid>_<n>`; drop it at the end of the test with
-//! [`TestDatabase::drop`]. Databases left behind by a test that panicked are dropped by a later
-//! [`TestDatabase::create`] once they are more than an hour old.
+//! named `seedbed_test_<unix time>_<pid>_<n>` (after the prefix in `SEEDBED_TEST_DB_PREFIX`, if
+//! set: `myapp_seedbed_test_...`); drop it at the end of the test with [`TestDatabase::drop`].
+//! A test that fails (panics, or returns early with `?`) never reaches that call: its database
+//! is kept for a look, and its name printed on stderr. Databases left behind are dropped by a
+//! later [`TestDatabase::create`] once they are more than an hour old, and fixture templates
+//! (`seedbed_tpl_*`) once unused for a week.
 //!
 //! ```no_run
 //! use seedbed::testing::TestDatabase;
@@ -33,10 +36,15 @@ use crate::error::Error;
 pub const ADMIN_URL_ENV: &str = "SEEDBED_TEST_ADMIN_URL";
 /// The server used by tests when [`ADMIN_URL_ENV`] is not set.
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432";
-/// The prefix of every test database's name.
+/// The prefix of every test database's name (after the one of [`PREFIX_ENV`]).
 pub const NAME_PREFIX: &str = "seedbed_test_";
+/// The environment variable holding a prefix of your own for test database names (letters,
+/// digits and `_`; at most 20).
+pub const PREFIX_ENV: &str = "SEEDBED_TEST_DB_PREFIX";
 /// Test databases older than this are assumed abandoned and dropped.
 const STALE_AFTER: Duration = Duration::from_secs(3600);
+/// Fixture templates unused for this long are dropped (a test needing one builds it again).
+const TEMPLATE_STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -47,6 +55,41 @@ pub struct TestDatabase {
     pub url: String,
     name: String,
     admin_url: String,
+    /// Set by [`TestDatabase::drop`]; a value dropped without it belongs to a failed test.
+    dropped: bool,
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if !self.dropped {
+            eprintln!(
+                "seedbed: kept test database {} (its test ended before TestDatabase::drop: it \
+                 failed); look at it with psql, drop it with DROP DATABASE {}, or let a test run \
+                 an hour from now sweep it",
+                self.name, self.name
+            );
+        }
+    }
+}
+
+/// The user's prefix of test database names, from [`PREFIX_ENV`].
+fn user_prefix() -> String {
+    prefix_from(&std::env::var(PREFIX_ENV).unwrap_or_default())
+}
+
+/// `value` made a name prefix: characters that need no quoting, lowercased, at most 20, and a
+/// `_` before the rest of the name.
+fn prefix_from(value: &str) -> String {
+    let mut prefix: String = value
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .map(|c| c.to_ascii_lowercase())
+        .take(20)
+        .collect();
+    if !prefix.is_empty() && !prefix.ends_with('_') {
+        prefix.push('_');
+    }
+    prefix
 }
 
 impl TestDatabase {
@@ -79,7 +122,8 @@ impl TestDatabase {
             .unwrap_or_default()
             .as_secs();
         let name = format!(
-            "{NAME_PREFIX}{now}_{}_{}",
+            "{}{NAME_PREFIX}{now}_{}_{}",
+            user_prefix(),
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
@@ -97,6 +141,7 @@ impl TestDatabase {
             url: with_database(admin_url, &name),
             name,
             admin_url: admin_url.to_owned(),
+            dropped: false,
         })
     }
 
@@ -111,7 +156,7 @@ impl TestDatabase {
     }
 
     /// Drops the database, closing any session still connected to it.
-    pub async fn drop(self) -> Result<(), Error> {
+    pub async fn drop(mut self) -> Result<(), Error> {
         let mut admin = admin_connection(&self.admin_url).await?;
         sqlx::query(&format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
@@ -121,6 +166,7 @@ impl TestDatabase {
         .await
         .map_err(|e| Error::database(format!("dropping test database {}", self.name), &e))?;
         let _ = admin.close().await;
+        self.dropped = true;
         Ok(())
     }
 }
@@ -137,32 +183,71 @@ pub(crate) async fn admin_connection(admin_url: &str) -> Result<PgConnection, Er
     })
 }
 
-/// Best effort: drops `seedbed_test_<time>_...` databases older than [`STALE_AFTER`].
+/// Best effort: drops `[prefix]seedbed_test_<time>_...` databases older than [`STALE_AFTER`],
+/// and fixture templates whose last use (their comment, see [`mark_template_used`]) is older
+/// than [`TEMPLATE_STALE_AFTER`].
 async fn sweep_stale(admin: &mut PgConnection, now: u64) {
-    let Ok(names) = sqlx::query_scalar::<_, String>(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'seedbed\\_test\\_%'",
+    let Ok(databases) = sqlx::query_as::<_, (String, Option<String>)>(
+        "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database
+         WHERE datname LIKE '%seedbed\\_test\\_%' OR datname LIKE 'seedbed\\_tpl\\_%'",
     )
     .fetch_all(&mut *admin)
     .await
     else {
         return;
     };
-    for name in names {
-        let created = name
-            .strip_prefix(NAME_PREFIX)
-            .and_then(|rest| rest.split('_').next())
-            .and_then(|t| t.parse::<u64>().ok());
-        // A creation time, not some other number (a process id): after 2001-09-09.
-        let stale = created
-            .is_some_and(|t| t > 1_000_000_000 && now.saturating_sub(t) > STALE_AFTER.as_secs());
+    // A time, not some other number (a process id): after 2001-09-09.
+    let older = |t: u64, age: Duration| t > 1_000_000_000 && now.saturating_sub(t) > age.as_secs();
+    for (name, comment) in databases {
+        let last_used = comment
+            .as_deref()
+            .and_then(|c| c.strip_prefix(TEMPLATE_COMMENT))
+            .and_then(|t| t.trim().parse::<u64>().ok());
+        let stale = match name.strip_prefix(crate::fixture::TEMPLATE_PREFIX) {
+            Some(rest) if rest.ends_with("_building") => false,
+            // Made before templates recorded their use: the clock starts now (dropping it could
+            // pull it from under a test about to copy it).
+            Some(_) if last_used.is_none() => {
+                let _ = mark_template_used(admin, &name).await;
+                false
+            }
+            Some(_) => last_used.is_some_and(|t| older(t, TEMPLATE_STALE_AFTER)),
+            None => name
+                .rsplit_once(NAME_PREFIX)
+                .and_then(|(_, rest)| rest.split('_').next())
+                .and_then(|t| t.parse::<u64>().ok())
+                .is_some_and(|t| older(t, STALE_AFTER)),
+        };
         let safe = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if stale && safe {
-            tracing::info!(%name, "dropping a stale test database");
+            tracing::info!(%name, "dropping a stale test database or unused fixture template");
             let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .execute(&mut *admin)
                 .await;
         }
     }
+}
+
+/// The start of a fixture template's comment, followed by the unix time of its last use.
+const TEMPLATE_COMMENT: &str = "seedbed fixture template, last used ";
+
+/// Records that `template` is being used now, so the sweep keeps it.
+pub(crate) async fn mark_template_used(
+    admin: &mut PgConnection,
+    template: &str,
+) -> Result<(), Error> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let template = crate::catalog::ident(template);
+    sqlx::query(&format!(
+        "COMMENT ON DATABASE {template} IS '{TEMPLATE_COMMENT}{now}'"
+    ))
+    .execute(admin)
+    .await
+    .map(drop)
+    .map_err(|e| Error::database(format!("marking the fixture template {template} used"), &e))
 }
 
 /// `url` with its database (path) replaced by `database`, query parameters kept.
@@ -184,7 +269,16 @@ pub(crate) fn with_database(url: &str, database: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::with_database;
+    use super::{prefix_from, with_database};
+
+    #[test]
+    fn prefixes_are_safe_names() {
+        assert_eq!(prefix_from(""), "");
+        assert_eq!(prefix_from("MyApp"), "myapp_");
+        assert_eq!(prefix_from("ci_"), "ci_");
+        assert_eq!(prefix_from("a-b; DROP"), "abdrop_");
+        assert_eq!(prefix_from(&"x".repeat(40)).len(), 21);
+    }
 
     #[test]
     fn replaces_the_database() {

@@ -3,6 +3,7 @@
 //! Each test uses its own short folder under /tmp (the Unix socket path must stay short) and stops
 //! its server at the end, even when an assertion fails (see [`Cleanup`]).
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -84,6 +85,11 @@ async fn starts_reuses_restarts_and_stops() {
     );
     assert_eq!(select_one(&cluster.url()).await, 1);
     let pid = cluster.pid().expect("running");
+    // Only this OS user reaches the socket (trust there), and the TCP password is private.
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(socket), 0o700, "socket folder");
+    assert_eq!(mode(cluster.dir()), 0o700, "cluster folder");
+    assert_eq!(mode(&cluster.password_file()), 0o600, "password file");
 
     // Again: the same server, no second initdb.
     let version_file = cluster.data_dir().join("PG_VERSION");
@@ -124,8 +130,18 @@ async fn starts_reuses_restarts_and_stops() {
         .unwrap();
     pool.close().await;
 
+    // `seed-runner cluster status|stop|destroy` find it without starting it.
+    let found = LocalCluster::existing(&guard.dir)
+        .expect("look")
+        .expect("there is a cluster");
+    assert!(found.running().unwrap());
+    assert_eq!(found.port(), restarted.port());
     restarted.stop().expect("stop");
     assert_eq!(restarted.pid(), None);
+    assert!(!found.running().unwrap());
+    found.destroy().expect("destroy");
+    assert!(!guard.dir.exists());
+    assert!(LocalCluster::existing(&guard.dir).unwrap().is_none());
 }
 
 #[tokio::test]
@@ -136,15 +152,21 @@ async fn long_folder_falls_back_to_tcp_on_loopback() {
     guard.cluster = Some(cluster.clone());
 
     assert!(cluster.socket_dir().is_none());
+    let password = std::fs::read_to_string(cluster.password_file()).unwrap();
     assert_eq!(
         cluster.url(),
         format!(
-            "postgres://postgres@127.0.0.1:{}/{}",
+            "postgres://postgres:{}@127.0.0.1:{}/{}",
+            password.trim(),
             cluster.port(),
             database()
         )
     );
     assert_eq!(select_one(&cluster.url()).await, 1);
+    // Over TCP, no password no entry: not every OS user of the machine is superuser.
+    let without = format!("postgres://postgres@127.0.0.1:{}/postgres", cluster.port());
+    let err = connect(&without).await.expect_err("trust over TCP");
+    assert!(err.to_string().contains("password"), "{err}");
     let again = LocalCluster::ensure(&deep).await.expect("reuse");
     assert_eq!(
         (again.outcome(), again.port()),

@@ -57,3 +57,70 @@ async fn clones_are_independent_and_share_one_template() -> anyhow::Result<()> {
     b.drop().await?;
     Ok(())
 }
+
+async fn database_exists(admin: &sqlx::PgPool, name: &str) -> anyhow::Result<bool> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(admin)
+            .await?,
+    )
+}
+
+#[tokio::test]
+async fn a_failed_test_keeps_its_database_and_stale_ones_are_swept() -> anyhow::Result<()> {
+    use seedbed::testing::TestDatabase;
+    let admin = seedbed::database::connect(&TestDatabase::admin_url()).await?;
+
+    // A test that returns early with `?` never calls `drop`: its database stays for a look.
+    let failed = TestDatabase::create().await?;
+    let kept = failed.name().to_owned();
+    drop(failed);
+    assert!(database_exists(&admin, &kept).await?);
+    sqlx::query(&format!("DROP DATABASE {kept}"))
+        .execute(&admin)
+        .await?;
+
+    // Left by a run long ago: a test database, a template unused for years, and a template
+    // from before templates recorded their use (kept, and its clock started).
+    let old_test = "seedbed_test_1000000001_1_1";
+    let old_template = "seedbed_tpl_wtrunner_unused";
+    let unmarked = "seedbed_tpl_wtrunner_unmarked";
+    for name in [old_test, old_template, unmarked] {
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&admin)
+            .await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await?;
+    }
+    sqlx::query(&format!(
+        "COMMENT ON DATABASE {old_template} IS 'seedbed fixture template, last used 1000000001'"
+    ))
+    .execute(&admin)
+    .await?;
+
+    let db = TestDatabase::create().await?; // sweeps
+    let swept = (
+        database_exists(&admin, old_test).await?,
+        database_exists(&admin, old_template).await?,
+        database_exists(&admin, unmarked).await?,
+    );
+    let comment: Option<String> = sqlx::query_scalar(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+    )
+    .bind(unmarked)
+    .fetch_one(&admin)
+    .await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {unmarked}"))
+        .execute(&admin)
+        .await?;
+    db.drop().await?;
+    admin.close().await;
+    assert_eq!(swept, (false, false, true));
+    assert!(
+        comment.is_some_and(|c| c.starts_with("seedbed fixture template, last used ")),
+        "the unmarked template's clock started"
+    );
+    Ok(())
+}

@@ -1151,7 +1151,18 @@ async fn cli_refuses_destructive_commands_on_production() -> Result<()> {
         rows_of("dance_styles", "dance_styles")?
     );
 
-    run(url, &["migrate", "revert", "--i-know-this-is-production"])?.ok()?;
+    // Overridden, in production's own environment (any other is refused, see the guard tests).
+    run(
+        url,
+        &[
+            "migrate",
+            "revert",
+            "--env",
+            "production",
+            "--i-know-this-is-production",
+        ],
+    )?
+    .ok()?;
     assert_eq!(MIGRATIONS.pending(&fresh.pool).await?.len(), 1);
     fresh.finish().await
 }
@@ -1565,4 +1576,749 @@ async fn cleanup_keeps_other_rows_of_a_generated_join_table() -> Result<()> {
     assert!(matches!(err, Error::CleanupBlocked { .. }), "{err:?}");
     assert_eq!(count(pool, "event_dance_styles").await?, 4);
     fresh.finish().await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 11: guards with no side door, the database as the source says, signals
+// ---------------------------------------------------------------------------------------------
+
+/// The md5 of every row of every table (the ledger's included), by table.
+async fn md5_all(pool: &PgPool) -> Result<Vec<(String, Option<String>)>> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+         WHERE schemaname IN ('public', 'seedbed') ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut sums = Vec::new();
+    for table in tables {
+        let sql = format!("SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM {table} t");
+        sums.push((table, sqlx::query_scalar(&sql).fetch_one(pool).await?));
+    }
+    Ok(sums)
+}
+
+#[tokio::test]
+async fn leaving_production_needs_the_production_override() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let url = Some(fresh.url());
+    run(url, &["--env", "production"])?.ok()?;
+    let before = md5_all(&fresh.pool).await?;
+
+    let r = run(url, &["--allow-env-change"])?;
+    let e = r.error()?;
+    assert!(
+        e.contains("stamped production") && e.contains("--i-know-this-is-production"),
+        "{r}"
+    );
+    assert!(e.contains("test accounts"), "says what it would do: {r}");
+    assert_eq!(md5_all(&fresh.pool).await?, before, "nothing written");
+    // Nor through the other writing commands.
+    for args in [
+        &["--cleanup", "--allow-env-change"][..],
+        &["migrate", "--allow-env-change"],
+        &["--reset", "--allow-env-change"],
+    ] {
+        run(url, args)?.error()?;
+        assert_eq!(md5_all(&fresh.pool).await?, before, "{args:?} wrote");
+    }
+
+    let r = run(url, &["--allow-env-change", "--i-know-this-is-production"])?;
+    r.ok()?;
+    assert!(r.stderr.contains("re-stamps"), "{r}");
+    assert_eq!(stamp(&fresh.pool).await?.as_deref(), Some("development"));
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn guards_are_decided_before_migrations_are_applied() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let url = Some(fresh.url());
+    run(url, &["--env", "production"])?.ok()?;
+    run(
+        url,
+        &[
+            "migrate",
+            "revert",
+            "--env",
+            "production",
+            "--i-know-this-is-production",
+        ],
+    )?
+    .ok()?;
+    assert_eq!(MIGRATIONS.pending(&fresh.pool).await?.len(), 1);
+    let before = md5_all(&fresh.pool).await?;
+
+    for args in [
+        &["--env", "development", "--migrate"][..],
+        &["migrate", "--env", "development"],
+        &["migrate", "apply", "--env", "development"],
+        &[
+            "migrate",
+            "revert",
+            "--env",
+            "development",
+            "--i-know-this-is-production",
+        ],
+    ] {
+        let r = run(url, args)?;
+        assert!(r.error()?.contains("stamped `production`"), "{args:?}: {r}");
+        assert_eq!(MIGRATIONS.pending(&fresh.pool).await?.len(), 1, "{args:?}");
+        assert_eq!(md5_all(&fresh.pool).await?, before, "{args:?} wrote");
+    }
+    run(url, &["migrate", "--env", "production"])?.ok()?;
+    assert!(MIGRATIONS.pending(&fresh.pool).await?.is_empty());
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn migrations_unknown_to_the_binary_or_changed_are_refused() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let (url, pool) = (Some(fresh.url()), &fresh.pool);
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (29990101000000, 'from the future', true, '\\x00', 1)",
+    )
+    .execute(pool)
+    .await?;
+    let r = run(url, &["--only", "venues"])?;
+    let e = r.error()?;
+    assert!(
+        e.contains("29990101000000") && e.contains("not among this program's migrations"),
+        "{r}"
+    );
+    assert_eq!(count(pool, "venues").await?, 0);
+
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 29990101000000")
+        .execute(pool)
+        .await?;
+    sqlx::query(
+        "UPDATE _sqlx_migrations SET checksum = '\\x00'
+         WHERE version = (SELECT min(version) FROM _sqlx_migrations)",
+    )
+    .execute(pool)
+    .await?;
+    let r = run(url, &["--only", "venues", "--migrate"])?;
+    assert!(r.error()?.contains("checksum mismatch"), "{r}");
+    assert_eq!(count(pool, "venues").await?, 0);
+    fresh.finish().await
+}
+
+/// A table of the tests below: a composite key whose second column has a default, and columns
+/// of types without an `=` operator.
+const PAIRS_TABLE: &str = "CREATE TABLE t_pairs (
+    a uuid NOT NULL,
+    line integer NOT NULL DEFAULT 1,
+    doc json,
+    spot point,
+    note text DEFAULT 'none',
+    seen timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (a, line)
+)";
+
+mod pairs {
+    use std::borrow::Cow;
+
+    use seedbed::Value;
+    use seedbed::plan::{ColumnMeta, Row, Seed, TableMeta, Unit, UnitKind};
+
+    pub static TABLE: TableMeta = TableMeta {
+        name: "t_pairs",
+        columns: &[
+            ColumnMeta { name: "a" },
+            ColumnMeta { name: "line" },
+            ColumnMeta { name: "doc" },
+            ColumnMeta { name: "spot" },
+            ColumnMeta { name: "note" },
+        ],
+        primary_key: &[0, 1],
+        generated_key: None,
+    };
+
+    const fn unit(name: &'static str, build: fn() -> Seed) -> Unit {
+        Unit {
+            name,
+            kind: UnitKind::Scenario,
+            description: "Runner tests: rows of t_pairs, built by hand.",
+            depends_on: &[],
+            environments: &[],
+            explicit: true,
+            file: file!(),
+            line: line!(),
+            schema_version: None,
+            static_rows: Some(2),
+            references: Vec::new,
+            build,
+        }
+    }
+
+    fn key(i: u8) -> Value {
+        Value::Uuid(seedbed::uuid::Uuid::from_bytes([i; 16]))
+    }
+
+    /// Version `scale("v", 1)`: 1 gives `doc`, `spot` and `note`; 2 leaves `note` out.
+    fn rows() -> Seed {
+        let full = seedbed::scale("v", 1) == 1;
+        let rows = (1..=2u8).map(move |i| {
+            let mut values = vec![
+                key(i),
+                Value::Json(seedbed::json!({ "n": i })),
+                Value::Text(Cow::Borrowed("(1,2)")),
+            ];
+            let columns: &'static [u16] = if full {
+                values.push(Value::Text(Cow::Borrowed("given")));
+                &[0, 2, 3, 4]
+            } else {
+                &[0, 2, 3]
+            };
+            Row {
+                label: None,
+                columns: Cow::Borrowed(columns),
+                values,
+            }
+        });
+        Seed::new().table(&TABLE, rows)
+    }
+
+    pub static PAIRS: Unit = unit("t_pairs", rows);
+
+    /// A value the server refuses, given by an expression (unchecked at compile time).
+    fn bad_rows() -> Seed {
+        let rows = (1..=2u8).map(|i| Row {
+            label: None,
+            columns: Cow::Borrowed(&[0, 3]),
+            values: vec![
+                key(i),
+                Value::Text(Cow::Borrowed(if i == 2 { "not a point" } else { "(0,0)" })),
+            ],
+        });
+        Seed::new().table(&TABLE, rows)
+    }
+
+    pub static BAD: Unit = unit("t_bad_pairs", bad_rows);
+}
+
+#[tokio::test]
+async fn json_point_default_keys_and_omitted_columns_apply_as_a_fresh_database_would() -> Result<()>
+{
+    let fresh = Fresh::migrated().await?;
+    let pool = &fresh.pool;
+    sqlx::query(PAIRS_TABLE).execute(pool).await?;
+    let v1 = options("development", &[("v", 1)]);
+    let v2 = options("development", &[("v", 2)]);
+    let applied = runner::apply(pool, &[&pairs::PAIRS], &v1).await?;
+    assert_eq!(counts(&applied, "t_pairs", "t_pairs"), (2, 0, 0, 0));
+    // Unchanged: compared as text, json and point raise no `operator does not exist`.
+    let again = runner::apply(pool, &[&pairs::PAIRS], &v1).await?;
+    assert_eq!(report(&again, "t_pairs").outcome, Outcome::Unchanged);
+    let seen: Vec<String> = sqlx::query_scalar("SELECT seen::text FROM t_pairs ORDER BY a")
+        .fetch_all(pool)
+        .await?;
+
+    // `note` left out: it gets its default back, as in a fresh database; `seen` (now()) stays.
+    let changed = runner::apply(pool, &[&pairs::PAIRS], &v2).await?;
+    assert_eq!(counts(&changed, "t_pairs", "t_pairs"), (0, 2, 0, 0));
+    let rows: Vec<(i32, String, String, String)> =
+        sqlx::query_as("SELECT line, doc::text, note, seen::text FROM t_pairs ORDER BY a")
+            .fetch_all(pool)
+            .await?;
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.2.as_str())).collect::<Vec<_>>(),
+        [(1, "none"), (1, "none")]
+    );
+    assert_eq!(rows.iter().map(|r| r.3.clone()).collect::<Vec<_>>(), seen);
+
+    let other = Fresh::migrated().await?;
+    sqlx::query(PAIRS_TABLE).execute(&other.pool).await?;
+    runner::apply(&other.pool, &[&pairs::PAIRS], &v2).await?;
+    let fresh_rows: Vec<(i32, String, Option<String>)> =
+        sqlx::query_as("SELECT line, doc::text, note FROM t_pairs ORDER BY a")
+            .fetch_all(&other.pool)
+            .await?;
+    let rerun_rows: Vec<(i32, String, Option<String>)> =
+        sqlx::query_as("SELECT line, doc::text, note FROM t_pairs ORDER BY a")
+            .fetch_all(pool)
+            .await?;
+    assert_eq!(rerun_rows, fresh_rows);
+    other.finish().await?;
+
+    // Cleanup finds the rows by the keys their default gave.
+    let removed =
+        seedbed::cleanup::cleanup(&mut *pool.acquire().await?, &["t_pairs"], false).await?;
+    assert_eq!(removed.removed.iter().map(|r| r.rows).sum::<u64>(), 2);
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn a_bad_value_given_by_an_expression_names_the_row_and_column() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    sqlx::query(PAIRS_TABLE).execute(&fresh.pool).await?;
+    let err = runner::apply(&fresh.pool, &[&pairs::BAD], &options("development", &[]))
+        .await
+        .expect_err("the server refuses the point");
+    let message = err.to_string();
+    assert!(
+        message.contains("unit `t_bad_pairs`, table `t_pairs`, row #2 (unlabelled), column `spot`"),
+        "{message}"
+    );
+    assert_eq!(count(&fresh.pool, "t_pairs").await?, 0);
+    fresh.finish().await
+}
+
+/// Runner tests: an event whose status, given by an expression, is no `event_status`.
+#[seedbed::scenario(depends_on = [t_venues], explicit)]
+fn t_bad_status() -> seedbed::Seed {
+    let status = ["published", "publishd"][seedbed::scale("bad", 1) as usize];
+    seedbed::seed! {
+        events {
+            typo {
+                organizer_id: t_venues::organizers::runner_org,
+                venue_id: t_venues::venues::hall_a,
+                slug: "runner-typo",
+                title: "A typo in the status",
+                status: status,
+                starts_at: seedbed::days_from_now(5),
+                ends_at: seedbed::days_from_now(6),
+                timezone: "UTC",
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_enum_value_given_by_an_expression_names_the_row() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let err = apply(&fresh.pool, &["t_bad_status"], &options("development", &[]))
+        .await
+        .expect_err("publishd is no event status");
+    let message = format!("{err:#}");
+    assert!(
+        message.contains("unit `t_bad_status`, table `events`, row `typo`, column `status`")
+            && message.contains("publishd"),
+        "{message}"
+    );
+    fresh.finish().await
+}
+
+/// The md5 of the venues, without the columns a fresh insert fills with now().
+async fn venues_md5(pool: &PgPool) -> Result<String> {
+    Ok(sqlx::query_scalar(
+        "SELECT md5(string_agg((to_jsonb(v) - 'created_at' - 'updated_at')::text, '|' ORDER BY v.id))
+         FROM venues v",
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+async fn ledger_md5(pool: &PgPool) -> Result<String> {
+    Ok(sqlx::query_scalar(
+        "SELECT md5(string_agg(r::text, '|' ORDER BY r::text)) FROM seedbed.ledger_rows r",
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+#[tokio::test]
+async fn drift_is_reported_by_status_and_restored_by_a_run() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let (url, pool) = (Some(fresh.url()), &fresh.pool);
+    run(url, &["--only", "venues"])?.ok()?;
+    let (venues_applied, ledger_applied) = (venues_md5(pool).await?, ledger_md5(pool).await?);
+    let venues = rows_of("venues", "venues")?;
+    // One venue deleted by hand (with what points at it: nothing, in this unit), one edited.
+    sqlx::query("DELETE FROM venues WHERE id = (SELECT id FROM venues ORDER BY id LIMIT 1)")
+        .execute(pool)
+        .await?;
+    sqlx::query(
+        "UPDATE venues SET name = 'edited by hand', capacity = NULL
+         WHERE id = (SELECT id FROM venues ORDER BY id DESC LIMIT 1)",
+    )
+    .execute(pool)
+    .await?;
+
+    let status = json(run(url, &["--status", "--json"])?.ok()?)?;
+    let venues_status = status
+        .as_array()
+        .and_then(|a| a.iter().find(|u| u["unit"] == "venues"))
+        .context("venues in --status")?;
+    assert_eq!(venues_status["state"], "drifted", "{venues_status}");
+    assert_eq!(venues_status["drift"]["missing"], 1);
+    assert_eq!(venues_status["drift"]["changed"], 1);
+    let text = run(url, &["--status"])?;
+    assert!(
+        text.ok()?.contains("drifted: 1 missing, 1 edited"),
+        "{text}"
+    );
+
+    let r = run(url, &["--only", "venues"])?;
+    assert!(r.ok()?.contains("restored"), "{r}");
+    assert_eq!(count(pool, "venues").await?, venues);
+    // Back to what the apply gave (the put-back row's created_at and updated_at aside: their
+    // default is now()), ledger rows included.
+    assert_eq!(venues_md5(pool).await?, venues_applied);
+    assert_eq!(ledger_md5(pool).await?, ledger_applied);
+    let status = run(url, &["--status"])?;
+    assert!(!status.ok()?.contains("drifted"), "{status}");
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn cleanup_is_idempotent() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let url = Some(fresh.url());
+    run(url, &["--only", "venues"])?.ok()?;
+    run(url, &["--cleanup", "--only", "dance_styles"])?.ok()?;
+    run(url, &["--cleanup"])?.ok()?;
+    let r = run(url, &["--cleanup"])?;
+    assert!(r.ok()?.contains("0 row(s) removed"), "{r}");
+    run(url, &["--cleanup", "--only", "venues"])?.ok()?;
+    assert_eq!(count(&fresh.pool, "venues").await?, 0);
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn a_damaged_ledger_is_refused_and_a_lost_one_rebuilt() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let (url, pool) = (Some(fresh.url()), &fresh.pool);
+    run(url, &["--only", "venues"])?.ok()?;
+    let venues = count(pool, "venues").await?;
+    sqlx::query("DROP TABLE seedbed.ledger_rows")
+        .execute(pool)
+        .await?;
+    for args in [&["--cleanup"][..], &["--only", "venues"], &["--status"]] {
+        let r = run(url, args)?;
+        let e = r.error()?;
+        assert!(
+            e.contains("ledger is damaged") && e.contains("seedbed.ledger_rows"),
+            "{args:?}: {r}"
+        );
+        assert!(e.contains("DROP SCHEMA seedbed CASCADE"), "{r}");
+    }
+    assert_eq!(count(pool, "venues").await?, venues);
+
+    // A newer format is refused too.
+    sqlx::query("COMMENT ON SCHEMA seedbed IS 'seedbed ledger 99'")
+        .execute(pool)
+        .await?;
+    let r = run(url, &["--only", "venues"])?;
+    assert!(r.error()?.contains("format 99"), "{r}");
+
+    // The documented way back: start the ledger over; rows with derived keys are found again.
+    sqlx::query("DROP SCHEMA seedbed CASCADE")
+        .execute(pool)
+        .await?;
+    run(url, &["--only", "venues"])?.ok()?;
+    assert_eq!(count(pool, "venues").await?, venues);
+    run(url, &["--cleanup"])?.ok()?;
+    assert_eq!(count(pool, "venues").await?, 0);
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn commits_wait_for_the_disk() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let mut locked = runner::LockedConnection::acquire(&fresh.pool).await?;
+    let setting: String = sqlx::query_scalar("SHOW synchronous_commit")
+        .fetch_one(locked.conn())
+        .await?;
+    locked.release().await;
+    assert_eq!(setting, "on");
+    fresh.finish().await
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() -> Result<()> {
+    for _ in 0..3 {
+        let mut child = seed_runner(None, &["--list"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        drop(child.stdout.take()); // `| head -0`: closed before anything is written
+        let out: Run = child.wait_with_output()?.into();
+        assert!(out.status.success(), "{out}");
+        assert!(out.stderr.is_empty(), "{out}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_signal_stops_the_run_cleanly() -> Result<()> {
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let fresh = Fresh::migrated().await?;
+        let pool = &fresh.pool;
+        let database = fresh.db.as_ref().unwrap().name().to_owned();
+        run(Some(fresh.url()), &["--only", "dance_styles"])?.ok()?;
+        // As in the SIGKILL test: `venues` written, waiting to record itself.
+        let mut blocker = pool.begin().await?;
+        sqlx::query("LOCK TABLE seedbed.ledger IN EXCLUSIVE MODE")
+            .execute(&mut *blocker)
+            .await?;
+        let child = seed_runner(Some(fresh.url()), &["--only", "venues"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let waited = wait_for_lock_wait(pool, &database).await;
+        let killed = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status();
+        let out: Run = child.wait_with_output()?.into();
+        blocker.rollback().await?;
+        waited?;
+        ensure!(killed?.success(), "kill failed");
+        assert_eq!(out.status.code(), Some(code), "{out}");
+        assert!(
+            out.stderr.contains(&format!(
+                "interrupted by SIG{signal}: stopped; no unit was committed"
+            )),
+            "{out}"
+        );
+        assert!(!out.stderr.contains("panicked"), "{out}");
+        assert_eq!(count(pool, "venues").await?, 0);
+        assert_eq!(ledger_rows(pool, "venues").await?, 0);
+        fresh.finish().await?;
+    }
+    Ok(())
+}
+
+/// Every unit a run would apply (the seed-runner binary's), its ledger entry and its rows agree:
+/// `--status` finds no unit drifted, and each table's rows are those the ledger recorded.
+async fn ledger_and_data_agree(url: &str, pool: &PgPool) -> Result<()> {
+    let status = json(run(Some(url), &["--status", "--json"])?.ok()?)?;
+    let drifted: Vec<&Json> = status
+        .as_array()
+        .context("status is a list")?
+        .iter()
+        .filter(|u| u["state"] == "drifted")
+        .collect();
+    ensure!(drifted.is_empty(), "drifted units: {drifted:?}");
+    // No row without its ledger entry (ranges only hold generated rows, counted by key boxes).
+    let unrecorded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM venues v WHERE NOT EXISTS
+             (SELECT FROM seedbed.ledger_rows r WHERE r.table_name = 'venues' AND r.key = v.id::text)",
+    )
+    .fetch_one(pool)
+    .await?;
+    ensure!(
+        unrecorded == 0,
+        "{unrecorded} venues the ledger does not know"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn eight_runners_at_once_mixing_apply_and_cleanup() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let url = fresh.url().to_owned();
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let args: &[&str] = if i % 4 == 3 {
+                &["--cleanup"]
+            } else {
+                &["--only", "venues,dance_styles"]
+            };
+            seed_runner(Some(&url), args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+        })
+        .collect::<Result<_, _>>()?;
+    for child in children {
+        let out: Run = child.wait_with_output()?.into();
+        out.ok()?;
+    }
+    ledger_and_data_agree(&url, &fresh.pool).await?;
+    let venues = count(&fresh.pool, "venues").await?;
+    let in_ledger = ledger_units(&fresh.pool)
+        .await?
+        .contains(&"venues".to_owned());
+    assert!(
+        (venues == rows_of("venues", "venues")? && in_ledger) || (venues == 0 && !in_ledger),
+        "{venues} venues, in the ledger: {in_ledger}"
+    );
+    // Each apply saw the others' work: no unit was applied twice over (generation 1 or reapplied
+    // after a cleanup, never a second insert of the same rows).
+    run(Some(&url), &["--only", "venues,dance_styles"])?.ok()?;
+    assert_eq!(
+        count(&fresh.pool, "venues").await?,
+        rows_of("venues", "venues")?
+    );
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn sigkill_at_random_points_of_apply_and_cleanup_keeps_ledger_and_data_agreeing() -> Result<()>
+{
+    // The reference: a clean run of everything, in a database of its own.
+    let reference = Fresh::migrated().await?;
+    run(Some(reference.url()), &[])?.ok()?;
+    let expected = all_counts(&reference.pool).await?;
+    reference.finish().await?;
+
+    let fresh = Fresh::migrated().await?;
+    let url = fresh.url().to_owned();
+    // A fixed sequence of pseudo-random delays (reproducible), from 0 to 400 ms.
+    let mut state: u64 = 0x5eed_bed5;
+    let mut delay = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        Duration::from_millis((state >> 33) % 400)
+    };
+    for round in 0..8 {
+        let args: &[&str] = if round % 4 == 3 { &["--cleanup"] } else { &[] };
+        let mut child = seed_runner(Some(&url), args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        std::thread::sleep(delay());
+        let _ = child.kill(); // SIGKILL; it may have finished already
+        child.wait()?;
+        // The killed session's lock goes when the server notices; the next runner waits for it.
+        ledger_and_data_agree(&url, &fresh.pool)
+            .await
+            .with_context(|| format!("after the kill of round {round} ({args:?})"))?;
+    }
+    run(Some(&url), &[])?.ok()?;
+    assert_eq!(all_counts(&fresh.pool).await?, expected);
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn what_a_run_reports_written_survives_an_immediate_server_stop_and_so_does_a_cleanup()
+-> Result<()> {
+    use seedbed::local_cluster::LocalCluster;
+
+    let reference = Fresh::migrated().await?;
+    run(Some(reference.url()), &[])?.ok()?;
+    let expected = all_counts(&reference.pool).await?;
+    reference.finish().await?;
+
+    // A throwaway cluster of this test's own: its server is stopped the hard way.
+    let dir = std::path::PathBuf::from(format!("/tmp/sbcrash-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let outcome = async {
+        let cluster = LocalCluster::ensure(&dir).await?;
+        let url = cluster.url();
+        let pool = seedbed::database::connect(&url).await?;
+        MIGRATIONS.apply(&pool).await?;
+        pool.close().await;
+        let out = run(Some(&url), &[])?;
+        let said = out.ok()?.to_owned();
+        ensure!(said.contains("unit(s) written"), "{out}");
+        // SIGQUIT: the postmaster's immediate shutdown, no checkpoint; recovery replays the WAL.
+        let pid = cluster.pid().context("the server runs")?;
+        ensure!(
+            Command::new("kill")
+                .args(["-QUIT", &pid.to_string()])
+                .status()?
+                .success(),
+            "kill -QUIT failed"
+        );
+        let started = Instant::now();
+        while cluster.running()? {
+            ensure!(
+                started.elapsed() < Duration::from_secs(30),
+                "server did not stop"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let restarted = LocalCluster::ensure(&dir).await?;
+        let pool = seedbed::database::connect(&restarted.url()).await?;
+        let counts = all_counts(&pool).await?;
+        ensure!(
+            counts == expected,
+            "after the crash: {counts:?}\nexpected: {expected:?}"
+        );
+
+        // The server stopped the hard way in the middle of a cleanup: after recovery, the
+        // ledger and the data still agree, and the next cleanup finishes the job.
+        let mut child = seed_runner(Some(&url), &["--cleanup"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let pid = restarted.pid().context("the server runs")?;
+        Command::new("kill")
+            .args(["-QUIT", &pid.to_string()])
+            .status()?;
+        child.wait()?;
+        pool.close().await;
+        let started = Instant::now();
+        while restarted.running()? {
+            ensure!(
+                started.elapsed() < Duration::from_secs(30),
+                "server did not stop"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let again = LocalCluster::ensure(&dir).await?;
+        let pool = seedbed::database::connect(&again.url()).await?;
+        ledger_and_data_agree(&url, &pool).await?;
+        run(Some(&url), &["--cleanup"])?.ok()?;
+        let left: i64 = all_counts(&pool)
+            .await?
+            .iter()
+            .filter(|(t, _)| t.as_str() != "_sqlx_migrations")
+            .map(|(_, n)| n)
+            .sum();
+        pool.close().await;
+        again.stop()?;
+        ensure!(left == 0, "{left} rows left after the cleanup");
+        Ok(())
+    }
+    .await;
+    if let Ok(Some(cluster)) = LocalCluster::existing(&dir) {
+        let _ = cluster.destroy();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
+#[tokio::test]
+async fn rows_of_a_streamed_unit_deleted_by_hand_are_reported_and_put_back() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let pool = &fresh.pool;
+    let registry = Registry::discover()?;
+    let opts = options("development", &[("n", 3)]);
+    apply(pool, &["t_events"], &opts).await?;
+    let before = runner_events(pool).await?;
+    sqlx::query("DELETE FROM events WHERE slug = 'runner-event-1'")
+        .execute(pool)
+        .await?;
+
+    let statuses = runner::status(pool, &registry, &opts).await?;
+    let status = statuses.iter().find(|s| s.unit == "t_events").unwrap();
+    assert_eq!(status.state, UnitState::Drifted);
+    assert_eq!(status.drift.map(|d| d.missing), Some(1));
+
+    let reports = apply(pool, &["t_events"], &opts).await?;
+    assert_eq!(report(&reports, "t_events").outcome, Outcome::Restored);
+    assert_eq!(runner_events(pool).await?, before);
+    let again = apply(pool, &["t_events"], &opts).await?;
+    assert_eq!(report(&again, "t_events").outcome, Outcome::Unchanged);
+    fresh.finish().await
+}
+
+#[test]
+fn cli_cluster_commands_never_start_a_cluster() -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("sbnone-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for args in [
+        &["cluster"][..],
+        &["cluster", "status"],
+        &["cluster", "stop"],
+        &["cluster", "destroy"],
+    ] {
+        let out: Run = seed_runner(None, args)
+            .env("SEEDBED_LOCAL_PG_DIR", &dir)
+            .output()?
+            .into();
+        assert!(
+            out.ok()?
+                .contains(&format!("no local cluster in {}", dir.display())),
+            "{args:?}: {out}"
+        );
+        assert!(!dir.exists(), "{args:?} created {}", dir.display());
+    }
+    Ok(())
 }
