@@ -40,7 +40,12 @@ fn embed(input: TokenStream) -> syn::Result<TokenStream> {
         let version_text = &m.version_text;
         let in_transaction = m.run_in_transaction;
         let version = m.version;
-        let description = m.description.replace('_', " ");
+        // sqlx and diesel show the name with spaces; refinery keeps it as written (and hashes
+        // it into its checksum).
+        let description = match read.layout {
+            Layout::Refinery => m.description.clone(),
+            _ => m.description.replace('_', " "),
+        };
         let up = m.up.to_string_lossy();
         let down = match &m.down {
             Some(down) => {

@@ -516,14 +516,6 @@ pub enum Error {
         /// "no schema snapshot at ..." or "the schema snapshot ... is older than the migrations".
         problem: String,
     },
-    /// Migrations of a tool whose bookkeeping seedbed does not keep.
-    #[error(
-        "seedbed reads {tool} migrations for the seeds' checks but does not apply them yet: run them with {tool} itself"
-    )]
-    UnsupportedMigrationTool {
-        /// The tool, e.g. "refinery".
-        tool: &'static str,
-    },
     /// The binary does not know where its migrations folder is (its `Migrations` were not made
     /// by `seedbed::migrations!()`).
     #[error("this binary does not know its migrations folder: pass --folder PATH")]

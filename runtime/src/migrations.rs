@@ -7,7 +7,8 @@
 //! `__diesel_schema_migrations` (the version as diesel writes it, and when it ran), so `diesel
 //! migration run` and seed-runner agree; diesel records no checksum, so a changed diesel
 //! migration goes unnoticed, as with diesel itself, and each migration runs in a transaction
-//! unless its `metadata.toml` says `run_in_transaction = false`.
+//! unless its `metadata.toml` says `run_in_transaction = false`. For a refinery folder it lives
+//! in `refinery_schema_history`, with the checksums refinery computes.
 //!
 //! The list is normally produced by [`seedbed::migrations!()`](crate::migrations!), which embeds
 //! every `<version>_<name>.up.sql` / `.down.sql` of the folder the seeds are checked against (or
@@ -62,6 +63,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres};
 
 mod diesel;
+mod refinery;
 
 pub use crate::error::MigrationDirection;
 use crate::error::{Error, db_error_parts};
@@ -163,7 +165,7 @@ pub enum Tool {
     Sqlx,
     /// `__diesel_schema_migrations`.
     Diesel,
-    /// `refinery_schema_history`: read at compile time, not applied by seedbed (yet).
+    /// `refinery_schema_history`.
     Refinery,
 }
 
@@ -309,14 +311,6 @@ impl Migrations {
         self.list.iter().find(|m| m.version == version)
     }
 
-    /// The tool, if seedbed keeps its bookkeeping.
-    fn supported(&self) -> Result<Tool, Error> {
-        match self.tool {
-            Tool::Refinery => Err(Error::UnsupportedMigrationTool { tool: "refinery" }),
-            tool => Ok(tool),
-        }
-    }
-
     /// The migrations sorted by version; an error for a duplicate version.
     fn sorted(&self) -> Result<Vec<&'static EmbeddedMigration>, Error> {
         let mut sorted: Vec<_> = self.list.iter().collect();
@@ -356,7 +350,7 @@ impl Migrations {
         let sorted = self.sorted()?;
         let mut conn = acquire(pool).await?;
         lock(&mut conn).await?;
-        let result = apply_locked(&mut conn, &sorted, self.supported()?).await;
+        let result = apply_locked(&mut conn, &sorted, self.tool).await;
         unlock(conn).await;
         result
     }
@@ -381,7 +375,7 @@ impl Migrations {
         }
         let mut conn = acquire(pool).await?;
         lock(&mut conn).await?;
-        let result = revert_locked(&mut conn, &sorted, target, self.supported()?).await;
+        let result = revert_locked(&mut conn, &sorted, target, self.tool).await;
         unlock(conn).await;
         result
     }
@@ -391,12 +385,11 @@ impl Migrations {
     pub async fn status(&self, pool: &PgPool) -> Result<Vec<MigrationStatus>, Error> {
         let sorted = self.sorted()?;
         let mut conn = acquire(pool).await?;
-        let applied: BTreeMap<i64, AppliedRow> =
-            applied_rows(&mut conn, self.supported()?, &sorted)
-                .await?
-                .into_iter()
-                .map(|row| (row.version, row))
-                .collect();
+        let applied: BTreeMap<i64, AppliedRow> = applied_rows(&mut conn, self.tool, &sorted)
+            .await?
+            .into_iter()
+            .map(|row| (row.version, row))
+            .collect();
 
         let mut lines = Vec::with_capacity(sorted.len());
         for m in &sorted {
@@ -405,9 +398,11 @@ impl Migrations {
                 Some(row) if !row.success => MigrationState::Failed {
                     installed_on: row.installed_on,
                 },
-                Some(row) if row.checksum != m.checksum() => MigrationState::ChecksumMismatch {
-                    installed_on: row.installed_on,
-                },
+                Some(row) if row.checksum != recorded_checksum(self.tool, m) => {
+                    MigrationState::ChecksumMismatch {
+                        installed_on: row.installed_on,
+                    }
+                }
                 Some(row) => MigrationState::Applied {
                     installed_on: row.installed_on,
                 },
@@ -490,7 +485,8 @@ async fn apply_locked(
 ) -> Result<Vec<MigrationRun>, Error> {
     match tool {
         Tool::Diesel => diesel::ensure_table(conn).await?,
-        _ => conn
+        Tool::Refinery => refinery::ensure_table(conn).await?,
+        Tool::Sqlx => conn
             .ensure_migrations_table()
             .await
             .map_err(|e| migrate_error("cannot create _sqlx_migrations", e))?,
@@ -511,7 +507,7 @@ async fn apply_locked(
     }
     for m in sorted {
         if let Some(row) = applied.get(&m.version)
-            && row.checksum != m.checksum()
+            && row.checksum != recorded_checksum(tool, m)
         {
             return Err(Error::MigrationChecksumMismatch {
                 version: m.version,
@@ -529,7 +525,8 @@ async fn apply_locked(
         );
         let elapsed = match tool {
             Tool::Diesel => diesel::run(conn, m, MigrationDirection::Apply).await?,
-            _ => conn
+            Tool::Refinery => refinery::run(conn, m).await?,
+            Tool::Sqlx => conn
                 .apply(&m.up_migration())
                 .await
                 .map_err(|e| run_error(MigrationDirection::Apply, m, e))?,
@@ -592,7 +589,8 @@ async fn revert_locked(
         );
         let elapsed = match tool {
             Tool::Diesel => diesel::run(conn, m, MigrationDirection::Revert).await?,
-            _ => conn
+            // refinery migrations have no down scripts: the check above refused them.
+            Tool::Refinery | Tool::Sqlx => conn
                 .revert(&down)
                 .await
                 .map_err(|e| run_error(MigrationDirection::Revert, m, e))?,
@@ -613,8 +611,10 @@ async fn applied_rows(
     tool: Tool,
     known: &[&'static EmbeddedMigration],
 ) -> Result<Vec<AppliedRow>, Error> {
-    if tool == Tool::Diesel {
-        return diesel::applied(conn, known).await;
+    match tool {
+        Tool::Diesel => return diesel::applied(conn, known).await,
+        Tool::Refinery => return refinery::applied(conn).await,
+        Tool::Sqlx => {}
     }
     let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
         .fetch_one(&mut *conn)
@@ -643,6 +643,15 @@ async fn applied_rows(
             },
         )
         .collect())
+}
+
+/// The checksum the tool's table holds for `m` (diesel records none).
+fn recorded_checksum(tool: Tool, m: &EmbeddedMigration) -> Vec<u8> {
+    match tool {
+        Tool::Sqlx => m.checksum(),
+        Tool::Diesel => Vec::new(),
+        Tool::Refinery => refinery::checksum(m),
+    }
 }
 
 fn migrate_error(context: &str, error: MigrateError) -> Error {

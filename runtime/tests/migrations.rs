@@ -509,3 +509,51 @@ async fn diesel_migrations_keep_diesels_bookkeeping() -> anyhow::Result<()> {
     })
     .await
 }
+
+/// A refinery folder keeps refinery's bookkeeping, checksums as refinery itself computes them,
+/// so refinery sees these migrations applied and unchanged.
+#[tokio::test]
+async fn refinery_migrations_keep_refinerys_bookkeeping() -> anyhow::Result<()> {
+    static REFINERY: Migrations = seedbed::migrations!("tests/refinery_migrations");
+    ensure!(REFINERY.tool() == seedbed::migrations::Tool::Refinery);
+    with_db(|pool| async move {
+        ensure!(REFINERY.apply(&pool).await?.len() == 2);
+        let rows: Vec<(i32, String, String, String)> = sqlx::query_as(
+            "SELECT version, name, applied_on, checksum FROM refinery_schema_history ORDER BY version",
+        )
+        .fetch_all(&pool)
+        .await?;
+        for ((version, name, applied_on, checksum), file) in
+            rows.iter().zip(["V1__create_venues", "V2__add_capacity"])
+        {
+            let sql = std::fs::read_to_string(format!(
+                "{}/tests/refinery_migrations/{file}.sql",
+                env!("CARGO_MANIFEST_DIR")
+            ))?;
+            let theirs = refinery_core::Migration::unapplied(file, &sql)?;
+            ensure!(*version == theirs.version(), "{version}");
+            ensure!(name == theirs.name(), "{name}");
+            ensure!(*checksum == theirs.checksum().to_string(), "{file}: {checksum}");
+            ensure!(chrono::DateTime::parse_from_rfc3339(applied_on).is_ok(), "{applied_on}");
+        }
+        ensure!(REFINERY.apply(&pool).await?.is_empty(), "applied twice");
+        let status = REFINERY.status(&pool).await?;
+        ensure!(
+            status
+                .iter()
+                .all(|s| matches!(s.state, MigrationState::Applied { .. })),
+            "{status:?}"
+        );
+        // A migration edited after it ran is refused, as refinery refuses it.
+        sqlx::query("UPDATE refinery_schema_history SET checksum = '1' WHERE version = 1")
+            .execute(&pool)
+            .await?;
+        let err = REFINERY.apply(&pool).await.unwrap_err();
+        ensure!(
+            matches!(err, Error::MigrationChecksumMismatch { version: 1, .. }),
+            "{err:?}"
+        );
+        Ok(())
+    })
+    .await
+}

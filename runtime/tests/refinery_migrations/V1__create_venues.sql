@@ -1,0 +1,1 @@
+CREATE TABLE venues (id int PRIMARY KEY, name text NOT NULL);
