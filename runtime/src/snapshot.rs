@@ -81,14 +81,7 @@ async fn read_types(conn: &mut PgConnection, schema: &mut Schema) -> Result<(), 
         schema.composites.insert(name.clone(), Vec::new());
     }
 
-    let domains: Vec<(
-        String,
-        String,
-        bool,
-        Option<String>,
-        Vec<String>,
-        Vec<String>,
-    )> = sqlx::query_as(&format!(
+    let domains: Vec<DomainRow> = sqlx::query_as(&format!(
         "SELECT {}, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,
                     ARRAY(SELECT c.conname::text FROM pg_constraint c
                           WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname),
@@ -130,6 +123,9 @@ async fn read_types(conn: &mut PgConnection, schema: &mut Schema) -> Result<(), 
     }
     Ok(())
 }
+
+/// A domain: name, base type, not null, default, check names, check definitions.
+type DomainRow = (String, String, bool, Option<String>, Vec<String>, Vec<String>);
 
 type ColumnRow = (String, String, String, bool, Option<String>, String, String);
 

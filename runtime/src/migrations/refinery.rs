@@ -37,6 +37,9 @@ pub(super) fn checksum(migration: &EmbeddedMigration) -> Vec<u8> {
     hasher.finish().to_string().into_bytes()
 }
 
+/// A row of `refinery_schema_history`: version, name, applied_on, checksum.
+type HistoryRow = (i32, Option<String>, Option<String>, Option<String>);
+
 pub(super) async fn applied(conn: &mut PgConnection) -> Result<Vec<AppliedRow>, Error> {
     let exists: bool =
         sqlx::query_scalar("SELECT to_regclass('refinery_schema_history') IS NOT NULL")
@@ -46,7 +49,7 @@ pub(super) async fn applied(conn: &mut PgConnection) -> Result<Vec<AppliedRow>, 
     if !exists {
         return Ok(Vec::new());
     }
-    let rows: Vec<(i32, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+    let rows: Vec<HistoryRow> = sqlx::query_as(
         "SELECT version, name, applied_on, checksum FROM refinery_schema_history ORDER BY version",
     )
     .fetch_all(&mut *conn)
