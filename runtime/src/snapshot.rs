@@ -125,7 +125,14 @@ async fn read_types(conn: &mut PgConnection, schema: &mut Schema) -> Result<(), 
 }
 
 /// A domain: name, base type, not null, default, check names, check definitions.
-type DomainRow = (String, String, bool, Option<String>, Vec<String>, Vec<String>);
+type DomainRow = (
+    String,
+    String,
+    bool,
+    Option<String>,
+    Vec<String>,
+    Vec<String>,
+);
 
 type ColumnRow = (String, String, String, bool, Option<String>, String, String);
 

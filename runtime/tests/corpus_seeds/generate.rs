@@ -793,9 +793,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let pool = seedbed::database::connect(&url).await.expect("connecting");
-        let premigrated = std::env::args().nth(2).as_deref() == Some("--premigrated");
-        if premigrated {
-        } else if let Err(e) = seedbed::runner::check_migrations(&pool, &MIGRATIONS, true).await {
+        if let Err(e) = seedbed::runner::check_migrations(&pool, &MIGRATIONS, true).await {
             println!("migrate-error {}", chain(&e));
             std::process::exit(2);
         }
