@@ -6,3 +6,7 @@ pub mod layout;
 pub mod schema;
 pub mod snapshot;
 pub mod suggest;
+
+/// Identifies the code that builds schema models: a model cached by one version of it is not
+/// used by another.
+pub const MODEL_VERSION: &str = env!("SEEDBED_CORE_SOURCE_HASH");

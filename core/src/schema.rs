@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The shape of the database after replaying the migrations.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
     /// Tables by name: unqualified (`public.x` is `x`), lowercased unless quoted.
     pub tables: BTreeMap<String, Table>,
@@ -55,6 +55,7 @@ pub struct Schema {
     /// looked up and created. `public` unless a migration sets it.
     pub search_path: Vec<String>,
     /// The search path was set with `SET LOCAL`: the migration's end restores it.
+    #[serde(skip)]
     search_path_local: bool,
 }
 
@@ -299,7 +300,7 @@ impl Bound {
 }
 
 /// Why the migrations could not be read into a model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadError {
     pub file: PathBuf,
     /// 1-based line of the offending statement; 0 when the error is about the whole file or

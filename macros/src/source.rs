@@ -103,8 +103,9 @@ pub fn schema(span: Span) -> syn::Result<Arc<Schema>> {
     if let Some(replayed) = cache.iter().find(|r| r.dir == dir && r.files == files) {
         return Ok(Arc::clone(&replayed.schema));
     }
+    let out_dir = std::env::var_os("OUT_DIR").map(PathBuf::from);
     let schema = Arc::new(
-        Schema::load(&dir)
+        load_cached(&dir, &files, out_dir.as_deref())
             .map_err(|e| syn::Error::new(span, format!("cannot read the migrations: {e}")))?,
     );
     cache.retain(|r| r.dir != dir);
@@ -115,6 +116,57 @@ pub fn schema(span: Span) -> syn::Result<Arc<Schema>> {
     });
     Ok(schema)
 }
+
+/// The schema of `dir`, reused across builds: a crate with a build script (which the README asks
+/// for) has an `OUT_DIR` of its own, where the model is kept under a name that changes with the
+/// folder's files and with the code that builds models. Without one, the migrations are
+/// replayed.
+fn load_cached(
+    dir: &Path,
+    files: &FolderStamp,
+    out_dir: Option<&Path>,
+) -> Result<Schema, seedbed_core::schema::LoadError> {
+    let Some(out_dir) = out_dir else {
+        return Schema::load(dir);
+    };
+    let mut key = format!("{}\n{}\n", seedbed_core::MODEL_VERSION, dir.display());
+    for (path, stamp) in files {
+        let (modified, len) = stamp.map_or((0, 0), |(m, len)| {
+            let nanos = m
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            (nanos, len)
+        });
+        key.push_str(&format!("{}:{modified}:{len}\n", path.display()));
+    }
+    let cached = out_dir.join(format!(
+        "{CACHE_PREFIX}{:016x}.json",
+        crate::expand::table_hash(&key)
+    ));
+    if let Some(schema) = std::fs::read(&cached)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+    {
+        return Ok(schema);
+    }
+    let schema = Schema::load(dir)?;
+    // The older models of this crate are no use any more; a failed write only costs the next
+    // build a replay.
+    for old in std::fs::read_dir(out_dir).into_iter().flatten().flatten() {
+        if old.file_name().to_string_lossy().starts_with(CACHE_PREFIX) {
+            let _ = std::fs::remove_file(old.path());
+        }
+    }
+    if let Ok(json) = serde_json::to_vec(&schema) {
+        let partial = cached.with_extension("partial");
+        if std::fs::write(&partial, json).is_ok() {
+            let _ = std::fs::rename(&partial, &cached);
+        }
+    }
+    Ok(schema)
+}
+
+const CACHE_PREFIX: &str = "seedbed-schema-";
 
 static TRACKED: AtomicBool = AtomicBool::new(false);
 
@@ -316,6 +368,36 @@ mod tests {
             name: name.into(),
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn the_model_is_reused_across_builds_until_a_migration_changes() {
+        let base = std::env::temp_dir().join(format!("seedbed-cache-{}", std::process::id()));
+        let (migrations, out) = (base.join("migrations"), base.join("out"));
+        std::fs::create_dir_all(&migrations).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        let migration = migrations.join("1_venues.sql");
+        std::fs::write(&migration, "CREATE TABLE venues (id int PRIMARY KEY);").unwrap();
+
+        let first = load_cached(&migrations, &folder_stamp(&migrations), Some(&out)).unwrap();
+        let cached: Vec<PathBuf> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(cached.len(), 1);
+        // What the next build finds is what it uses: a model written there is read back.
+        let mut marked = first.clone();
+        marked.views.insert("read_from_the_cache".into());
+        std::fs::write(&cached[0], serde_json::to_vec(&marked).unwrap()).unwrap();
+        let again = load_cached(&migrations, &folder_stamp(&migrations), Some(&out)).unwrap();
+        assert!(again.views.contains("read_from_the_cache"));
+
+        // A changed migration is replayed, and the old model goes.
+        std::fs::write(&migration, "CREATE TABLE halls (id int PRIMARY KEY);").unwrap();
+        let changed = load_cached(&migrations, &folder_stamp(&migrations), Some(&out)).unwrap();
+        assert!(changed.table("halls").is_some() && changed.views.is_empty());
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
