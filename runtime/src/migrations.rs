@@ -672,10 +672,30 @@ fn run_error(
     migration: &EmbeddedMigration,
     error: MigrateError,
 ) -> Error {
-    let (sqlstate, message) = match &error {
-        MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => db_error_parts(e),
-        other => (None, other.to_string()),
-    };
+    match &error {
+        MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => {
+            failed(direction, migration, e)
+        }
+        other => failed_with(direction, migration, None, other.to_string()),
+    }
+}
+
+/// A migration's SQL (or its bookkeeping row) refused by the server.
+fn failed(
+    direction: MigrationDirection,
+    migration: &EmbeddedMigration,
+    error: &sqlx::Error,
+) -> Error {
+    let (sqlstate, message) = db_error_parts(error);
+    failed_with(direction, migration, sqlstate, message)
+}
+
+fn failed_with(
+    direction: MigrationDirection,
+    migration: &EmbeddedMigration,
+    sqlstate: Option<String>,
+    message: String,
+) -> Error {
     Error::MigrationFailed {
         direction,
         version: migration.version,

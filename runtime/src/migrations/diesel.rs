@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use sqlx::{Connection, PgConnection};
 
 use super::{AppliedRow, EmbeddedMigration, MigrationDirection};
-use crate::error::{Error, db_error_parts};
+use crate::error::Error;
 
 pub(super) async fn ensure_table(conn: &mut PgConnection) -> Result<(), Error> {
     sqlx::raw_sql(
@@ -73,16 +73,7 @@ pub(super) async fn run(
         MigrationDirection::Apply => "INSERT INTO __diesel_schema_migrations (version) VALUES ($1)",
         MigrationDirection::Revert => "DELETE FROM __diesel_schema_migrations WHERE version = $1",
     };
-    let failed = |e: sqlx::Error| {
-        let (sqlstate, message) = db_error_parts(&e);
-        Error::MigrationFailed {
-            direction,
-            version: migration.version,
-            description: migration.description.to_owned(),
-            sqlstate,
-            message,
-        }
-    };
+    let failed = |e: sqlx::Error| super::failed(direction, migration, &e);
     let started = Instant::now();
     if migration.in_transaction {
         let mut tx = conn.begin().await.map_err(failed)?;

@@ -10,7 +10,7 @@ use siphasher::sip::SipHasher13;
 use sqlx::{Connection, PgConnection};
 
 use super::{AppliedRow, EmbeddedMigration, MigrationDirection};
-use crate::error::{Error, db_error_parts};
+use crate::error::Error;
 
 pub(super) async fn ensure_table(conn: &mut PgConnection) -> Result<(), Error> {
     sqlx::raw_sql(
@@ -75,16 +75,7 @@ pub(super) async fn run(
     conn: &mut PgConnection,
     migration: &EmbeddedMigration,
 ) -> Result<Duration, Error> {
-    let failed = |e: sqlx::Error| {
-        let (sqlstate, message) = db_error_parts(&e);
-        Error::MigrationFailed {
-            direction: MigrationDirection::Apply,
-            version: migration.version,
-            description: migration.description.to_owned(),
-            sqlstate,
-            message,
-        }
-    };
+    let failed = |e: sqlx::Error| super::failed(MigrationDirection::Apply, migration, &e);
     let started = Instant::now();
     let mut tx = conn.begin().await.map_err(failed)?;
     sqlx::raw_sql(migration.up)
