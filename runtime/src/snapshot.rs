@@ -7,8 +7,6 @@ use sqlx::PgConnection;
 
 use crate::error::Error;
 
-/// The name of a relation or type as the model spells it: bare in `public`.
-const NAME: &str = "CASE WHEN n.nspname = 'public' THEN {rel} ELSE n.nspname || '.' || {rel} END";
 /// The migrators' own bookkeeping tables, which no seed writes.
 const BOOKKEEPING: &[&str] = &[
     "_sqlx_migrations",
@@ -21,8 +19,10 @@ const USER_SCHEMAS: &str =
     "n.nspname NOT IN ('pg_catalog', 'information_schema', 'seedbed', 'pg_toast')
     AND n.nspname NOT LIKE 'pg\\_temp%' AND n.nspname NOT LIKE 'pg\\_toast%'";
 
-fn name_of(rel: &str) -> String {
-    NAME.replace("{rel}", rel)
+/// The name of a relation or type as the model spells it, bare in `public`: SQL over the
+/// namespace alias `ns` and the name column `name`.
+fn name_of(ns: &str, name: &str) -> String {
+    format!("CASE WHEN {ns}.nspname = 'public' THEN {name} ELSE {ns}.nspname || '.' || {name} END")
 }
 
 fn unreadable(what: &str, e: String) -> Error {
@@ -54,7 +54,7 @@ async fn read_types(conn: &mut PgConnection, schema: &mut Schema) -> Result<(), 
          FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
          JOIN pg_namespace n ON n.oid = t.typnamespace
          WHERE {USER_SCHEMAS} GROUP BY 1",
-        name_of("t.typname")
+        name_of("n", "t.typname")
     ))
     .fetch_all(&mut *conn)
     .await
@@ -71,7 +71,7 @@ async fn read_types(conn: &mut PgConnection, schema: &mut Schema) -> Result<(), 
          FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid
          JOIN pg_namespace n ON n.oid = t.typnamespace
          WHERE t.typtype = 'c' AND c.relkind = 'c' AND {USER_SCHEMAS}",
-        name_of("t.typname")
+        name_of("n", "t.typname")
     ))
     .fetch_all(&mut *conn)
     .await
@@ -89,7 +89,7 @@ async fn read_types(conn: &mut PgConnection, schema: &mut Schema) -> Result<(), 
                           WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname)
              FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
              WHERE t.typtype = 'd' AND {USER_SCHEMAS}",
-        name_of("t.typname")
+        name_of("n", "t.typname")
     ))
     .fetch_all(&mut *conn)
     .await
@@ -144,8 +144,8 @@ async fn read_tables(conn: &mut PgConnection, schema: &mut Schema) -> Result<(),
                  WHERE i.inhrelid = c.oid AND c.relispartition)
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {USER_SCHEMAS}",
-        name_of("c.relname"),
-        name_of("p.relname").replace("n.nspname", "pn.nspname")
+        name_of("n", "c.relname"),
+        name_of("pn", "p.relname")
     ))
     .fetch_all(&mut *conn)
     .await
@@ -172,7 +172,7 @@ async fn read_tables(conn: &mut PgConnection, schema: &mut Schema) -> Result<(),
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
          WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {USER_SCHEMAS}
          ORDER BY 1, a.attnum",
-        name_of("c.relname")
+        name_of("n", "c.relname")
     ))
     .fetch_all(&mut *conn)
     .await
@@ -239,8 +239,8 @@ async fn read_constraints(conn: &mut PgConnection, schema: &mut Schema) -> Resul
          LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
          WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND c.relkind IN ('r', 'p') AND {USER_SCHEMAS}
          ORDER BY 1, con.conname",
-        name_of("c.relname"),
-        name_of("r.relname").replace("n.nspname", "rn.nspname")
+        name_of("n", "c.relname"),
+        name_of("rn", "r.relname")
     ))
     .fetch_all(&mut *conn)
     .await
@@ -308,8 +308,8 @@ async fn read_constraints(conn: &mut PgConnection, schema: &mut Schema) -> Resul
          WHERE i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL AND i.indexprs IS NULL
            AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
            AND {USER_SCHEMAS}",
-        name_of("ic.relname"),
-        name_of("c.relname")
+        name_of("n", "ic.relname"),
+        name_of("n", "c.relname")
     ))
     .fetch_all(&mut *conn)
     .await
