@@ -16,6 +16,7 @@ use sqlx::{Connection, PgConnection};
 use crate::Error;
 use crate::catalog::{Catalog, Omitted, TableInfo, ident};
 use crate::context::Context;
+use crate::digest;
 use crate::generated::GeneratedKeys;
 use crate::ledger::{Entry, TOOL_VERSION};
 use crate::plan::{Row, TableMeta, Unit};
@@ -288,6 +289,7 @@ pub async fn apply(
             duration,
             generation,
             context,
+            None,
         )
         .await?;
         commit_unit(tx, unit.name, recorded).await?;
@@ -313,12 +315,12 @@ async fn apply_streamed(
     recorded: bool,
 ) -> Result<UnitReport, Error> {
     let started = Instant::now();
-    // Unchanged, and every row it recorded still there: nothing to do. Rows deleted by hand
-    // (drift) have it written again; rows edited by hand are not looked for, see the README.
+    // Unchanged, and its rows still as written: nothing to do. Rows deleted or edited by hand
+    // (drift) have it written again.
     let unchanged = previous.is_some_and(|p| stream::checksum(unit, context) == p.checksum);
     if let Some(previous) = previous
         && unchanged
-        && rows_present(conn, catalog, unit.name).await? >= previous.rows
+        && streamed_rows_intact(conn, catalog, previous).await?
     {
         return Ok(UnitReport {
             unit: unit.name.into(),
@@ -343,6 +345,16 @@ async fn apply_streamed(
         table.deleted = removed.remove(&table.table).map_or(0, |r| r.deleted);
     }
     tables.extend(removed.into_values());
+    let digests = digest::take(
+        &mut tx,
+        catalog,
+        unit.name,
+        tables
+            .iter()
+            .filter(|t| t.inserted > 0)
+            .map(|t| t.table.as_str()),
+    )
+    .await?;
     let report = UnitReport {
         unit: unit.name.into(),
         outcome: match previous {
@@ -362,6 +374,7 @@ async fn apply_streamed(
         started.elapsed(),
         generation,
         context,
+        Some(&digests),
     )
     .await?;
     commit_unit(tx, unit.name, recorded).await?;
@@ -369,6 +382,21 @@ async fn apply_streamed(
     Ok(UnitReport {
         millis: millis(started.elapsed()),
         ..report
+    })
+}
+
+/// Whether the rows of a unit with loops are all there as written: by their digests, or, in a
+/// ledger older than digests, by their count.
+async fn streamed_rows_intact(
+    conn: &mut PgConnection,
+    catalog: &Catalog,
+    previous: &Entry,
+) -> Result<bool, Error> {
+    Ok(match &previous.digests {
+        Some(kept) => digest::compare(conn, catalog, &previous.unit, kept)
+            .await?
+            .is_clean(),
+        None => rows_present(conn, catalog, &previous.unit).await? >= previous.rows,
     })
 }
 
@@ -710,16 +738,17 @@ async fn record(
     duration: Duration,
     generation: i64,
     context: &Context,
+    digests: Option<&BTreeMap<String, digest::TableDigest>>,
 ) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO seedbed.ledger (unit, kind, checksum, environment, applied_at, rows, duration_ms,
-                                     tool_version, schema_version, generation, context)
-         VALUES ($1, $2, $3, $4, now(), $5, $6, $7, $8, $9, $10)
+                                     tool_version, schema_version, generation, context, digests)
+         VALUES ($1, $2, $3, $4, now(), $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (unit) DO UPDATE SET kind = EXCLUDED.kind, checksum = EXCLUDED.checksum,
              environment = EXCLUDED.environment, applied_at = now(), rows = EXCLUDED.rows,
              duration_ms = EXCLUDED.duration_ms, tool_version = EXCLUDED.tool_version,
              schema_version = EXCLUDED.schema_version, generation = EXCLUDED.generation,
-             context = EXCLUDED.context",
+             context = EXCLUDED.context, digests = EXCLUDED.digests",
     )
     .bind(unit.name)
     .bind(unit.kind.to_string())
@@ -731,6 +760,7 @@ async fn record(
     .bind(unit.schema_version)
     .bind(generation)
     .bind(serde_json::to_value(context).unwrap_or_default())
+    .bind(digests.map(sqlx::types::Json))
     .execute(&mut *conn)
     .await
     .map_err(|e| Error::database(format!("recording unit `{}` in the ledger", unit.name), &e))?;

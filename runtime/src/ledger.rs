@@ -7,12 +7,13 @@
 //! keys); `seedbed.stamp` the environment the database was first seeded in. A unit's rows and
 //! its ledger entries commit in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::Error;
+use crate::digest::TableDigest;
 
 pub(crate) const SCHEMA_SQL: &str = "
 CREATE SCHEMA IF NOT EXISTS seedbed;
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS seedbed.ledger (
     tool_version text NOT NULL,
     schema_version bigint,
     generation bigint NOT NULL,
-    context jsonb NOT NULL
+    context jsonb NOT NULL,
+    digests jsonb
 );
 -- A box of generated keys: per primary key column (in key order), the lowest and highest value.
 CREATE TABLE IF NOT EXISTS seedbed.ledger_ranges (
@@ -54,7 +56,9 @@ CREATE TABLE IF NOT EXISTS seedbed.ledger_rows (
     PRIMARY KEY (unit, table_name, key)
 );
 ALTER TABLE seedbed.ledger_rows ADD COLUMN IF NOT EXISTS label text;
-COMMENT ON SCHEMA seedbed IS 'seedbed ledger 2';
+-- Per table of a unit with loops: its rows' count and digest when written (see digest.rs).
+ALTER TABLE seedbed.ledger ADD COLUMN IF NOT EXISTS digests jsonb;
+COMMENT ON SCHEMA seedbed IS 'seedbed ledger 3';
 ";
 
 /// The version of seedbed recorded in the ledger.
@@ -62,7 +66,7 @@ pub const TOOL_VERSION: &str = concat!("seedbed ", env!("CARGO_PKG_VERSION"));
 
 /// The ledger's format, kept as the comment of schema `seedbed`: a ledger written by a newer
 /// seedbed is refused rather than misread. Ledgers from before the comment are version 1.
-pub const LEDGER_VERSION: i64 = 2;
+pub const LEDGER_VERSION: i64 = 3;
 
 /// The columns each ledger table must have.
 const EXPECTED: &[(&str, &[&str])] = &[
@@ -84,6 +88,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "schema_version",
             "generation",
             "context",
+            "digests",
         ],
     ),
     (
@@ -101,7 +106,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
 pub enum LedgerState {
     /// No ledger: nothing was seeded here (or the whole ledger was dropped).
     Absent,
-    /// Every table and column is there, at [`LEDGER_VERSION`] or at version 1.
+    /// Every table and column is there, at [`LEDGER_VERSION`] or an older version.
     Complete,
 }
 
@@ -162,9 +167,15 @@ pub async fn check(conn: &mut PgConnection) -> Result<LedgerState, Error> {
             missing.push(format!("table seedbed.{table}"));
             continue;
         }
-        // Version 1 ledgers may lack `label`; `ensure` adds it.
+        // Older ledgers may lack the columns added since (`label` in 2, `digests` in 3);
+        // `ensure` adds them.
         for column in wanted.iter().filter(|c| !have.contains(c)) {
-            if !(version == Some(1) && *table == "ledger_rows" && *column == "label") {
+            let added_in = match (*table, *column) {
+                ("ledger_rows", "label") => 2,
+                ("ledger", "digests") => 3,
+                _ => 1,
+            };
+            if version.is_none_or(|v| v >= added_in) {
                 missing.push(format!("column seedbed.{table}.{column}"));
             }
         }
@@ -177,7 +188,7 @@ pub async fn check(conn: &mut PgConnection) -> Result<LedgerState, Error> {
     })
 }
 
-/// Creates the ledger tables if there is no ledger, and brings a version 1 ledger to
+/// Creates the ledger tables if there is no ledger, and brings an older ledger to
 /// [`LEDGER_VERSION`]; a damaged one is an error ([`check`]). Call with the run's advisory lock
 /// held.
 ///
@@ -224,6 +235,8 @@ pub struct Entry {
     pub schema_version: Option<i64>,
     pub generation: i64,
     pub context: serde_json::Value,
+    /// For a unit with loops, its rows per table when written (`None` in older ledgers).
+    pub digests: Option<sqlx::types::Json<BTreeMap<String, TableDigest>>>,
 }
 
 /// Every applied unit, by name; empty when there is no ledger yet.

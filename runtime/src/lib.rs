@@ -565,6 +565,7 @@ pub mod cleanup;
 pub mod cli;
 mod context;
 pub mod database;
+pub mod digest;
 mod encode;
 mod error;
 pub mod fixture;

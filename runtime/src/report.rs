@@ -325,11 +325,13 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
         let state = match s.state {
             UnitState::Applied => "applied".to_owned(),
             UnitState::Drifted => {
-                let drift = s.drift.unwrap_or_default();
-                format!(
-                    "drifted: {} missing, {} edited",
-                    drift.missing, drift.changed
-                )
+                let drift = s.drift.clone().unwrap_or_default();
+                let edited = if drift.edited_tables.is_empty() {
+                    format!("{} edited", drift.changed)
+                } else {
+                    format!("edited in {}", drift.edited_tables.join(", "))
+                };
+                format!("drifted: {} missing, {edited}", drift.missing)
             }
             UnitState::Changed => "changed since applied".to_owned(),
             UnitState::Pending => "pending".to_owned(),

@@ -389,18 +389,20 @@ pub struct UnitStatus {
     /// Its ledger entry, when it is applied.
     pub applied: Option<Entry>,
     /// For a unit applied and unchanged: its rows missing from the database, and those whose
-    /// columns differ from the definition (edited by hand; not looked for in units with loops,
-    /// whose rows are only counted). `None` when not checked.
+    /// columns differ from the definition (edited by hand). `None` when not checked.
     pub drift: Option<Drift>,
 }
 
 /// Rows of an applied unit that the database no longer holds as the definition has them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Drift {
     /// Rows deleted since the unit was applied.
     pub missing: u64,
-    /// Rows whose columns were changed since.
+    /// Rows whose columns were changed since (units without loops, compared row by row).
     pub changed: u64,
+    /// Tables whose rows were changed since (units with loops, compared by digest per table,
+    /// see [`crate::digest`]).
+    pub edited_tables: Vec<String>,
 }
 
 /// The state of a unit in a database, as `--status` shows it.
@@ -455,7 +457,8 @@ pub async fn status(
             }
         })
         .collect();
-    // Units with loops: only rows gone missing are looked for (counted, not compared).
+    // Units with loops: compared with the digests of their rows kept in the ledger (or, in a
+    // ledger older than digests, counted).
     let streamed: Vec<&'static Unit> = registry
         .units()
         .filter(|u| u.static_rows.is_none())
@@ -468,18 +471,34 @@ pub async fn status(
     if !streamed.is_empty() {
         let catalog = crate::catalog::Catalog::load(&mut conn).await?;
         for unit in streamed {
-            let present = apply::rows_present(&mut conn, &catalog, unit.name).await?;
-            if let Some(status) = statuses.iter_mut().find(|s| s.unit == unit.name) {
-                let recorded = status.applied.as_ref().map_or(0, |e| e.rows);
-                let drift = Drift {
-                    missing: recorded.saturating_sub(present).max(0) as u64,
-                    changed: 0,
-                };
-                if drift != Drift::default() {
-                    status.state = UnitState::Drifted;
+            let Some(status) = statuses.iter_mut().find(|s| s.unit == unit.name) else {
+                continue;
+            };
+            let Some(entry) = &status.applied else {
+                continue;
+            };
+            let drift = match &entry.digests {
+                Some(kept) => {
+                    let found =
+                        crate::digest::compare(&mut conn, &catalog, unit.name, kept).await?;
+                    Drift {
+                        missing: found.missing,
+                        changed: 0,
+                        edited_tables: found.edited,
+                    }
                 }
-                status.drift = Some(drift);
+                None => {
+                    let present = apply::rows_present(&mut conn, &catalog, unit.name).await?;
+                    Drift {
+                        missing: entry.rows.saturating_sub(present).max(0) as u64,
+                        ..Drift::default()
+                    }
+                }
+            };
+            if drift != Drift::default() {
+                status.state = UnitState::Drifted;
             }
+            status.drift = Some(drift);
         }
     }
     let checked: std::collections::BTreeMap<&'static str, &'static Unit> = registry
@@ -519,6 +538,7 @@ pub async fn status(
         let drift = Drift {
             missing: report.tables.iter().map(|t| t.inserted).sum(),
             changed: report.tables.iter().map(|t| t.updated).sum(),
+            ..Drift::default()
         };
         if let Some(status) = statuses.iter_mut().find(|s| s.unit == report.unit) {
             if drift != Drift::default() {
