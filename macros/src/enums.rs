@@ -10,10 +10,11 @@ pub fn expand(input: TokenStream) -> TokenStream {
     if !input.is_empty() {
         return syn::Error::new_spanned(input, "`enums!()` takes no arguments").to_compile_error();
     }
-    let schema = match source::schema(Span::call_site()) {
-        Ok(schema) => schema,
+    let (schema, refused) = match source::schema(Span::call_site()) {
+        Ok(loaded) => loaded,
         Err(e) => return e.to_compile_error(),
     };
+    let refused = refused.map(|e| e.to_compile_error());
     let enums = schema.enums.iter().map(|(name, labels)| {
         let ty = format_ident!("{}", type_name(name));
         let hash = table_hash(name);
@@ -54,7 +55,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
         }
     });
     let tracked = source::tracked_files(&schema.files);
-    quote!(#tracked #(#enums)*)
+    quote!(#refused #tracked #(#enums)*)
 }
 
 /// The Rust type of the SQL enum `name`: `event_status` is `EventStatus`, `audit.kind` is

@@ -29,10 +29,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             "a scenario takes no arguments: read the run's clock and sizes with `seedbed::now()` and `seedbed::scale()`",
         ));
     }
-    let schema = match source::schema(ident.span()) {
-        Ok(schema) => schema,
+    let (schema, refused) = match source::schema(ident.span()) {
+        Ok(loaded) => loaded,
         Err(e) => return e.to_compile_error(),
     };
+    if let Some(refused) = refused {
+        errors.push(refused);
+    }
     let docs: Vec<&syn::Attribute> = func
         .attrs
         .iter()

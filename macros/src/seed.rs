@@ -29,12 +29,15 @@ pub fn expand(input: TokenStream) -> TokenStream {
         )
         .to_compile_error();
     };
-    let schema = match source::schema(header.name.span()) {
-        Ok(schema) => schema,
+    let (schema, refused) = match source::schema(header.name.span()) {
+        Ok(loaded) => loaded,
         Err(e) => return e.to_compile_error(),
     };
     let name = header.name.to_string();
     let mut errors = Errors::default();
+    if let Some(refused) = refused {
+        errors.push(refused);
+    }
     let env = unit_options(&name, &header.options, &mut errors);
     let checked = check::check(&name, false, &schema, &input.body, &mut errors);
 

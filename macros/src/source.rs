@@ -95,26 +95,53 @@ struct Replayed {
     schema: Arc<Schema>,
 }
 
-/// Loads the schema the seeds are checked against, or an error spanned at `span`.
-pub fn schema(span: Span) -> syn::Result<Arc<Schema>> {
+/// The schema the seeds are checked against, or an error spanned at `span` when there is no
+/// migrations folder. A folder the loader refuses (two migrations with one version, layouts
+/// mixed, an unreadable snapshot) is reported once per compilation: the first macro call gets
+/// the error beside what could be read of the folder ([`Schema::load_lenient`]), and the later
+/// ones check against that and report nothing more about it.
+pub fn schema(span: Span) -> syn::Result<(Arc<Schema>, Option<syn::Error>)> {
     let dir = migrations_dir().map_err(|e| syn::Error::new(span, e))?;
     let files = folder_stamp(&dir);
     let mut cache = SCHEMAS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(replayed) = cache.iter().find(|r| r.dir == dir && r.files == files) {
-        return Ok(Arc::clone(&replayed.schema));
+        return Ok((Arc::clone(&replayed.schema), None));
     }
     let out_dir = std::env::var_os("OUT_DIR").map(PathBuf::from);
-    let schema = Arc::new(
-        load_cached(&dir, &files, out_dir.as_deref())
-            .map_err(|e| syn::Error::new(span, format!("cannot read the migrations: {e}")))?,
-    );
+    let (schema, refused) = match load_cached(&dir, &files, out_dir.as_deref()) {
+        Ok(schema) => (schema, None),
+        Err(e) => (
+            Schema::load_lenient(&dir),
+            first_report(&e).then(|| {
+                format!(
+                    "cannot read the migrations: {e}\n(reported once for the whole crate: the \
+                     other seed blocks are checked against what could be read)"
+                )
+            }),
+        ),
+    };
+    let schema = Arc::new(schema);
     cache.retain(|r| r.dir != dir);
     cache.push(Replayed {
         dir,
         files,
         schema: Arc::clone(&schema),
     });
-    Ok(schema)
+    Ok((schema, refused.map(|e| syn::Error::new(span, e))))
+}
+
+/// Whether `error` of the migrations folder is reported for the first time in this compilation:
+/// `seed!`, `#[scenario]`, `enums!` and `migrations!` all read the folder, and its error stands
+/// once in the crate's output.
+pub fn first_report(error: &seedbed_core::schema::LoadError) -> bool {
+    static REPORTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut reported = REPORTED.lock().unwrap_or_else(PoisonError::into_inner);
+    let text = error.to_string();
+    if reported.contains(&text) {
+        return false;
+    }
+    reported.push(text);
+    true
 }
 
 /// The schema of `dir`, reused across builds: a crate with a build script (which the README asks

@@ -155,6 +155,16 @@ impl<const E: u64, T: SqlEnum<E>> Encode<sql::Enum<E>> for T {
         Value::Text(Cow::Borrowed(self.label()))
     }
 }
+impl<const E: u64, T: SqlEnum<E>> Encode<sql::Nullable<sql::Enum<E>>> for T {
+    fn encode(self) -> Value {
+        Value::Text(Cow::Borrowed(self.label()))
+    }
+}
+impl<const E: u64, T: SqlEnum<E>> Encode<sql::Nullable<sql::Enum<E>>> for Option<T> {
+    fn encode(self) -> Value {
+        self.map_or(Value::Null, |v| Value::Text(Cow::Borrowed(v.label())))
+    }
+}
 encode!(sql::Inet: &str => |v| text(v), String => |v| text(v));
 encode!(sql::Interval: &str => |v| text(v), String => |v| text(v));
 encode!(sql::SmallInt: i16 => |v| Value::Int(v.into()), i8 => |v| Value::Int(v.into()), u8 => |v| Value::Int(v.into()));

@@ -20,7 +20,9 @@ seedbed::seed! {
             capacity: 2000 + 1,
             // A value of the Rust enum `seedbed::enums!()` made for `venue_status`.
             status: if 2 > 1 { VenueStatus::InReview } else { VenueStatus::Open },
+            mood: Some(Mood::Wild),
         }
+        quiet { name: "Quiet", kind: "club", capacity: 20, mood: Mood::Calm }
     }
     visits {
         _ { venue_id: venues::tanzhaus, day: "2026-05-01" }

@@ -40,3 +40,7 @@ CREATE TABLE checks (
 );
 CREATE TABLE public.check_photos (check_id uuid NOT NULL REFERENCES checks (id), url text NOT NULL);
 RESET search_path;
+
+-- A nullable enum column: takes a value of the generated Rust enum, or an `Option` of one.
+CREATE TYPE mood AS ENUM ('calm', 'wild');
+ALTER TABLE venues ADD COLUMN mood mood;
