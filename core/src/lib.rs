@@ -2,7 +2,9 @@
 //! migrations build (replayed from their DDL), the migration layouts seedbed reads, and the
 //! "did you mean" suggestions both sides give.
 
+pub mod identity;
 pub mod layout;
+mod load;
 pub mod schema;
 pub mod snapshot;
 pub mod suggest;

@@ -3,8 +3,8 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::expand::table_hash;
 use crate::source;
+use seedbed_core::identity::table_hash;
 
 pub fn expand(input: TokenStream) -> TokenStream {
     if !input.is_empty() {

@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident};
 
 use crate::check::{Checked, CheckedEntry, CheckedRow, CheckedTable, CheckedValue, Literal};
+use seedbed_core::identity::table_hash;
 use seedbed_core::schema::{Column, Schema, SqlType, Table};
 
 /// What the registration of a unit needs besides its rows.
@@ -266,14 +267,6 @@ fn top_level_rows<'c, 'a>(
     entries.iter().filter_map(|e| match e {
         CheckedEntry::Row(r) => Some(r),
         CheckedEntry::For { .. } => None,
-    })
-}
-
-/// FNV-1a of a table's or enum type's name: its type-level identity in `RowRef<TABLE>` and
-/// `sql::Enum<TYPE>`.
-pub fn table_hash(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 

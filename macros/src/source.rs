@@ -2,6 +2,7 @@
 //! declared in the calling crate.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -166,10 +167,10 @@ fn load_cached(
         });
         key.push_str(&format!("{}:{modified}:{len}\n", path.display()));
     }
-    let cached = out_dir.join(format!(
-        "{CACHE_PREFIX}{:016x}.json",
-        crate::expand::table_hash(&key)
-    ));
+    // Deterministic (SipHash with fixed keys): the same folder gives the same name next build.
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    let cached = out_dir.join(format!("{CACHE_PREFIX}{:016x}.json", hasher.finish()));
     if let Some(schema) = std::fs::read(&cached)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())

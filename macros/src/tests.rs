@@ -8,7 +8,7 @@ use quote::quote;
 use syn::{ExprStruct, File, Item, ItemFn, ItemMacro, ItemMod, Stmt};
 
 use crate::check::label_key;
-use crate::expand::table_hash;
+use seedbed_core::identity::table_hash;
 
 fn parse(out: TokenStream) -> File {
     syn::parse2(out.clone()).unwrap_or_else(|e| panic!("{e}: {out}"))

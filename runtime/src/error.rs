@@ -17,7 +17,7 @@ use std::time::Duration;
 ///
 /// ```
 /// use seedbed::Error;
-/// use seedbed::runner::RunOptions;
+/// use seedbed::run::RunOptions;
 ///
 /// let err = RunOptions::new("prod").unwrap_err();
 /// assert!(matches!(&err, Error::UnknownEnvironment { name } if name == "prod"));
@@ -391,7 +391,7 @@ pub enum Error {
     )]
     CleanupBlocked {
         /// Per foreign key, the rows that point at seeded rows.
-        blockers: Vec<crate::cleanup::Blocker>,
+        blockers: Vec<crate::run::report::Blocker>,
     },
 
     /// A unit changed, and other rows point at rows the update would delete (rows gone from its
@@ -406,7 +406,7 @@ pub enum Error {
         /// The changed unit.
         unit: String,
         /// Per foreign key, the rows that point at rows the update would delete.
-        blockers: Vec<crate::cleanup::Blocker>,
+        blockers: Vec<crate::run::report::Blocker>,
     },
 
     /// The ledger lacks a table or column, or is of a format this seedbed does not read.

@@ -6,7 +6,7 @@
 //! folder, replay its DDL into a model of the schema and check every row against it: tables,
 //! columns, types, enum values, required columns, simple `CHECK`s, references between rows.
 //! Each unit then registers itself in the binary that links it. At run time the `seed-runner`
-//! command line ([`cli::main`]) or a test fixture ([`fixture::Fixture`]) finds the units, puts
+//! command line ([`cli::main`]) or a test fixture ([`testing::Fixture`]) finds the units, puts
 //! them in dependency order and applies them to PostgreSQL, each in a transaction, with a ledger
 //! that makes a re-run a no-op and a cleanup exact.
 //!
@@ -38,7 +38,7 @@
 //!     }
 //! }
 //! # fn main() {
-//! #     let registry = seedbed::registry::Registry::discover().unwrap();
+//! #     let registry = seedbed::select::Registry::discover().unwrap();
 //! #     let unit = registry.get("venues").unwrap();
 //! #     assert_eq!(unit.kind, seedbed::UnitKind::Set);
 //! #     assert!(unit.description.starts_with("Venues across Europe."));
@@ -131,7 +131,7 @@
 //!     }
 //! }
 //! # fn main() {
-//! #     let registry = seedbed::registry::Registry::discover().unwrap();
+//! #     let registry = seedbed::select::Registry::discover().unwrap();
 //! #     assert_eq!(registry.get("festivals").unwrap().dependencies(), ["places"]);
 //! #     let order: Vec<_> = registry.select(None, "development").unwrap().iter().map(|u| u.name).collect();
 //! #     assert_eq!(order, ["places", "festivals"]);
@@ -215,7 +215,7 @@
 //!     }
 //! }
 //! # fn main() {
-//! #     let registry = seedbed::registry::Registry::discover().unwrap();
+//! #     let registry = seedbed::select::Registry::discover().unwrap();
 //! #     assert_eq!(registry.get("values_tour").unwrap().static_rows, Some(8));
 //! # }
 //! ```
@@ -247,7 +247,7 @@
 //!     }
 //! }
 //! # fn main() {
-//! #     let registry = seedbed::registry::Registry::discover().unwrap();
+//! #     let registry = seedbed::select::Registry::discover().unwrap();
 //! #     let rows: usize = (registry.get("halls").unwrap().build)().tables.into_iter().map(|t| t.rows.count()).sum();
 //! #     assert_eq!(rows, 6);
 //! # }
@@ -297,7 +297,7 @@
 //!     follows.merge(notes)
 //! }
 //! # fn main() {
-//! #     let registry = seedbed::registry::Registry::discover().unwrap();
+//! #     let registry = seedbed::select::Registry::discover().unwrap();
 //! #     let unit = registry.get("power_user").unwrap();
 //! #     assert_eq!(unit.kind, seedbed::UnitKind::Scenario);
 //! #     assert_eq!(unit.description, "A user who follows every teacher.");
@@ -548,41 +548,37 @@
 //!
 //! # Applying seeds
 //!
+//! The modules follow the pipeline (ARCHITECTURE.md at the repository's root describes it):
+//!
+//! - [`plan`]: what the macros generate, the units and their rows.
+//! - [`select`]: the [`Registry`](select::Registry) of every unit, and the dependency order.
+//! - [`run`]: a run against one database: the lock, the guards, then apply, status or cleanup.
 //! - [`cli`]: the `seed-runner` command line, one line of `main`:
 //!   `seedbed::cli::main(MIGRATIONS)`.
-//! - [`fixture`]: scenarios as test fixtures, a fresh database per test, copied from a template.
-//! - [`runner`] and [`registry`]: what both use, for programs of your own.
-//! - [`database`], [`local_cluster`], [`migrations`](mod@migrations), [`testing`]: connecting, the throwaway local
-//!   PostgreSQL, embedded migrations, fresh test databases.
+//! - [`testing`]: fresh test databases, and scenarios as test [`Fixture`](testing::Fixture)s
+//!   copied from a template.
+//! - [`database`], [`local_cluster`], [`ledger`], [`catalog`], [`snapshot`],
+//!   [`migrations`](mod@migrations): PostgreSQL (connecting, the throwaway local cluster, the
+//!   ledger's tables, the live catalog, the schema snapshot) and embedded migrations.
 //!
-//! [`Fixture::units`]: fixture::Fixture::units
+//! [`Fixture::units`]: testing::Fixture::units
 
 pub use seedbed_macros::*;
 
-pub mod apply;
-pub mod catalog;
-pub mod cleanup;
 pub mod cli;
 mod context;
-pub mod database;
-pub mod digest;
 mod encode;
+mod engine;
 mod error;
-pub mod fixture;
-mod generated;
-pub mod ledger;
-pub mod local_cluster;
 pub mod migrations;
-pub mod order;
 pub mod plan;
-mod progress;
-pub mod registry;
-pub mod report;
-pub mod runner;
-pub mod snapshot;
-mod stream;
+pub mod run;
+pub mod select;
 pub mod testing;
 mod value;
+
+// The PostgreSQL modules under their public names.
+pub use engine::postgres::{catalog, connect as database, ledger, local_cluster, snapshot, sql};
 
 /// Re-exported so that a seeds crate needs no other dependency for dates, keys and fake data.
 pub use {chrono, fake, rand, uuid};

@@ -172,7 +172,7 @@ pub enum Tool {
 /// The migrations of a project, embedded in the binary.
 ///
 /// `Copy` and `'static`: keep one in a `static` (`seedbed::migrations!()`) and pass it by value
-/// to [`cli::main`](crate::cli::main) and [`Fixture::new`](crate::fixture::Fixture::new).
+/// to [`cli::main`](crate::cli::main) and [`Fixture::new`](crate::testing::fixture::Fixture::new).
 #[derive(Debug, Clone, Copy)]
 pub struct Migrations {
     list: &'static [EmbeddedMigration],

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use festival_seeds::MIGRATIONS;
-use seedbed::fixture::Fixture;
+use seedbed::testing::Fixture;
 
 const CLONES: usize = 20;
 

@@ -2,7 +2,7 @@
 //! (migrations, units), with the units applied.
 
 use festival_seeds::MIGRATIONS;
-use seedbed::fixture::Fixture;
+use seedbed::testing::Fixture;
 
 #[tokio::test]
 async fn a_fixture_database_has_the_scenario_applied() -> anyhow::Result<()> {

@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail, ensure};
 use festival_seeds::MIGRATIONS;
 use seedbed::Error;
-use seedbed::apply::{Outcome, TableReport, UnitReport};
-use seedbed::registry::Registry;
-use seedbed::runner::{self, RunOptions, UnitState};
+use seedbed::run::{self, RunOptions, UnitState};
+use seedbed::run::{Outcome, TableReport, UnitReport};
+use seedbed::select::Registry;
 use seedbed::testing::TestDatabase;
 use sqlx::PgPool;
 use sqlx::types::chrono::{DateTime, Utc};
@@ -248,7 +248,7 @@ fn names(names: &[&str]) -> Vec<String> {
 async fn apply(pool: &PgPool, units: &[&str], options: &RunOptions) -> Result<Vec<UnitReport>> {
     let registry = Registry::discover()?;
     let selected = registry.select(Some(&names(units)), &options.environment)?;
-    Ok(runner::apply(pool, &selected, options).await?)
+    Ok(run::apply(pool, &selected, options).await?)
 }
 
 /// Cleans up the named units (and their dependents).
@@ -257,9 +257,9 @@ async fn cleanup(
     units: &[&str],
     cascade: bool,
     options: &RunOptions,
-) -> Result<seedbed::cleanup::CleanupReport, Error> {
+) -> Result<run::CleanupReport, Error> {
     let registry = Registry::discover()?;
-    runner::cleanup(pool, &registry, Some(&names(units)), cascade, options).await
+    run::cleanup(pool, &registry, Some(&names(units)), cascade, options).await
 }
 
 fn report<'a>(reports: &'a [UnitReport], unit: &str) -> &'a UnitReport {
@@ -455,7 +455,7 @@ fn json(text: &str) -> Result<Json> {
 /// The rows a unit builds today, per table (what `seed-runner` applies for it).
 fn unit_rows(unit: &str) -> Result<HashMap<&'static str, i64>> {
     let registry = Registry::discover()?;
-    let (tables, _) = seedbed::apply::build(registry.get(unit)?, &seedbed::Context::default());
+    let (tables, _) = run::build(registry.get(unit)?, &seedbed::Context::default());
     Ok(tables
         .iter()
         .map(|t| (t.meta.name, t.rows.len() as i64))
@@ -487,7 +487,7 @@ fn rows_of(unit: &str, table: &str) -> Result<i64> {
 /// A labelled row of a unit: its label and the text of one of its columns.
 fn labelled(unit: &str, table: &str, column: &str) -> Result<(&'static str, String)> {
     let registry = Registry::discover()?;
-    let (tables, _) = seedbed::apply::build(registry.get(unit)?, &seedbed::Context::default());
+    let (tables, _) = run::build(registry.get(unit)?, &seedbed::Context::default());
     let t = tables
         .iter()
         .find(|t| t.meta.name == table)
@@ -606,7 +606,7 @@ async fn applying_generated_tables_twice_changes_nothing_the_second_time() -> Re
         before
     );
     let registry = Registry::discover()?;
-    let status = runner::status(pool, &registry, &opts).await?;
+    let status = run::status(pool, &registry, &opts).await?;
     let status = status.iter().find(|s| s.unit == "t_generated").unwrap();
     assert_eq!(status.state, UnitState::Applied);
     fresh.finish().await
@@ -803,7 +803,7 @@ async fn cleanup_removes_exactly_what_was_seeded() -> Result<()> {
     assert_eq!(count(pool, "dance_styles").await?, 1);
 
     let registry = Registry::discover()?;
-    runner::cleanup(pool, &registry, None, false, &opts).await?;
+    run::cleanup(pool, &registry, None, false, &opts).await?;
     assert_eq!(all_counts(pool).await?, before);
     assert_ne!(before, empty);
     let after = (
@@ -1202,7 +1202,7 @@ async fn seeding_refuses_pending_migrations() -> Result<()> {
     let pending = MIGRATIONS.pending(pool).await?;
     assert_eq!(pending.len(), MIGRATIONS.len() - 1);
 
-    let err = runner::check_migrations(pool, &MIGRATIONS, false)
+    let err = run::check_migrations(pool, &MIGRATIONS, false)
         .await
         .expect_err("pending migrations should be refused");
     assert!(
@@ -1433,7 +1433,7 @@ async fn status_shows_pending_applied_and_changed() -> Result<()> {
     let fresh = Fresh::migrated().await?;
     let pool = &fresh.pool;
     let registry = Registry::discover()?;
-    let state = |statuses: &[runner::UnitStatus], unit: &str| {
+    let state = |statuses: &[run::UnitStatus], unit: &str| {
         statuses
             .iter()
             .find(|s| s.unit == unit)
@@ -1442,22 +1442,22 @@ async fn status_shows_pending_applied_and_changed() -> Result<()> {
     };
 
     let opts = options("development", &[("n", 3)]);
-    let s = runner::status(pool, &registry, &opts).await?;
+    let s = run::status(pool, &registry, &opts).await?;
     assert_eq!(state(&s, "t_events"), UnitState::Pending);
     assert_eq!(state(&s, "t_venues"), UnitState::Pending);
     assert!(ledger(pool).await?.is_empty(), "status wrote the ledger");
 
     apply(pool, &["t_events"], &opts).await?;
-    let s = runner::status(pool, &registry, &opts).await?;
+    let s = run::status(pool, &registry, &opts).await?;
     assert_eq!(state(&s, "t_events"), UnitState::Applied);
     assert_eq!(state(&s, "t_venues"), UnitState::Applied);
     assert_eq!(state(&s, "t_styles"), UnitState::Pending);
 
-    let s = runner::status(pool, &registry, &options("development", &[("n", 4)])).await?;
+    let s = run::status(pool, &registry, &options("development", &[("n", 4)])).await?;
     assert_eq!(state(&s, "t_events"), UnitState::Changed);
     assert_eq!(state(&s, "t_venues"), UnitState::Applied);
 
-    let s = runner::status(pool, &registry, &options("production", &[])).await?;
+    let s = run::status(pool, &registry, &options("production", &[])).await?;
     assert_eq!(state(&s, "t_backwards"), UnitState::NotInEnvironment);
     assert_eq!(state(&s, "t_styles"), UnitState::Pending);
 
@@ -1806,17 +1806,17 @@ async fn json_point_default_keys_and_omitted_columns_apply_as_a_fresh_database_w
     sqlx::query(PAIRS_TABLE).execute(pool).await?;
     let v1 = options("development", &[("v", 1)]);
     let v2 = options("development", &[("v", 2)]);
-    let applied = runner::apply(pool, &[&pairs::PAIRS], &v1).await?;
+    let applied = run::apply(pool, &[&pairs::PAIRS], &v1).await?;
     assert_eq!(counts(&applied, "t_pairs", "t_pairs"), (2, 0, 0, 0));
     // Unchanged: compared as text, json and point raise no `operator does not exist`.
-    let again = runner::apply(pool, &[&pairs::PAIRS], &v1).await?;
+    let again = run::apply(pool, &[&pairs::PAIRS], &v1).await?;
     assert_eq!(report(&again, "t_pairs").outcome, Outcome::Unchanged);
     let seen: Vec<String> = sqlx::query_scalar("SELECT seen::text FROM t_pairs ORDER BY a")
         .fetch_all(pool)
         .await?;
 
     // `note` left out: it gets its default back, as in a fresh database; `seen` (now()) stays.
-    let changed = runner::apply(pool, &[&pairs::PAIRS], &v2).await?;
+    let changed = run::apply(pool, &[&pairs::PAIRS], &v2).await?;
     assert_eq!(counts(&changed, "t_pairs", "t_pairs"), (0, 2, 0, 0));
     let rows: Vec<(i32, String, String, String)> =
         sqlx::query_as("SELECT line, doc::text, note, seen::text FROM t_pairs ORDER BY a")
@@ -1830,7 +1830,7 @@ async fn json_point_default_keys_and_omitted_columns_apply_as_a_fresh_database_w
 
     let other = Fresh::migrated().await?;
     sqlx::query(PAIRS_TABLE).execute(&other.pool).await?;
-    runner::apply(&other.pool, &[&pairs::PAIRS], &v2).await?;
+    run::apply(&other.pool, &[&pairs::PAIRS], &v2).await?;
     let fresh_rows: Vec<(i32, String, Option<String>)> =
         sqlx::query_as("SELECT line, doc::text, note FROM t_pairs ORDER BY a")
             .fetch_all(&other.pool)
@@ -1843,8 +1843,7 @@ async fn json_point_default_keys_and_omitted_columns_apply_as_a_fresh_database_w
     other.finish().await?;
 
     // Cleanup finds the rows by the keys their default gave.
-    let removed =
-        seedbed::cleanup::cleanup(&mut *pool.acquire().await?, &["t_pairs"], false).await?;
+    let removed = run::cleanup::cleanup(&mut *pool.acquire().await?, &["t_pairs"], false).await?;
     assert_eq!(removed.removed.iter().map(|r| r.rows).sum::<u64>(), 2);
     fresh.finish().await
 }
@@ -1853,7 +1852,7 @@ async fn json_point_default_keys_and_omitted_columns_apply_as_a_fresh_database_w
 async fn a_bad_value_given_by_an_expression_names_the_row_and_column() -> Result<()> {
     let fresh = Fresh::migrated().await?;
     sqlx::query(PAIRS_TABLE).execute(&fresh.pool).await?;
-    let err = runner::apply(&fresh.pool, &[&pairs::BAD], &options("development", &[]))
+    let err = run::apply(&fresh.pool, &[&pairs::BAD], &options("development", &[]))
         .await
         .expect_err("the server refuses the point");
     let message = err.to_string();
@@ -2047,7 +2046,7 @@ async fn a_ledger_of_an_older_format_is_brought_up_to_date() -> Result<()> {
 #[tokio::test]
 async fn commits_wait_for_the_disk() -> Result<()> {
     let fresh = Fresh::migrated().await?;
-    let mut locked = runner::LockedConnection::acquire(&fresh.pool).await?;
+    let mut locked = run::LockedConnection::acquire(&fresh.pool).await?;
     let setting: String = sqlx::query_scalar("SHOW synchronous_commit")
         .fetch_one(locked.conn())
         .await?;
@@ -2316,7 +2315,7 @@ async fn rows_of_a_streamed_unit_deleted_by_hand_are_reported_and_put_back() -> 
         .execute(pool)
         .await?;
 
-    let statuses = runner::status(pool, &registry, &opts).await?;
+    let statuses = run::status(pool, &registry, &opts).await?;
     let status = statuses.iter().find(|s| s.unit == "t_events").unwrap();
     assert_eq!(status.state, UnitState::Drifted);
     assert_eq!(status.drift.as_ref().map(|d| d.missing), Some(1));
@@ -2342,7 +2341,7 @@ async fn rows_of_a_streamed_unit_edited_by_hand_are_reported_and_put_back() -> R
         .execute(pool)
         .await?;
 
-    let statuses = runner::status(pool, &registry, &opts).await?;
+    let statuses = run::status(pool, &registry, &opts).await?;
     let status = statuses.iter().find(|s| s.unit == "t_events").unwrap();
     assert_eq!(status.state, UnitState::Drifted);
     let drift = status.drift.clone().context("drift checked")?;
@@ -2352,7 +2351,7 @@ async fn rows_of_a_streamed_unit_edited_by_hand_are_reported_and_put_back() -> R
     let reports = apply(pool, &["t_events"], &opts).await?;
     assert_eq!(report(&reports, "t_events").outcome, Outcome::Restored);
     assert_eq!(runner_events(pool).await?, before);
-    let statuses = runner::status(pool, &registry, &opts).await?;
+    let statuses = run::status(pool, &registry, &opts).await?;
     let status = statuses.iter().find(|s| s.unit == "t_events").unwrap();
     assert_eq!(status.state, UnitState::Applied);
     let again = apply(pool, &["t_events"], &opts).await?;

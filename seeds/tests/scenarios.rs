@@ -10,10 +10,10 @@ use std::future::Future;
 
 use anyhow::{Context as _, Result, ensure};
 use festival_seeds::{DEV_PASSWORD_HASH, MIGRATIONS};
-use seedbed::apply::{Outcome, UnitReport};
 use seedbed::chrono::{DateTime, Utc};
-use seedbed::registry::Registry;
-use seedbed::runner::{self, RunOptions};
+use seedbed::run::{self, RunOptions};
+use seedbed::run::{Outcome, UnitReport};
+use seedbed::select::Registry;
 use seedbed::testing::TestDatabase;
 use sqlx::PgPool;
 
@@ -59,7 +59,7 @@ async fn apply(
     let names: Option<Vec<String>> = names.map(|n| n.iter().map(|s| s.to_string()).collect());
     let registry = Registry::discover()?;
     let units = registry.select(names.as_deref(), environment)?;
-    Ok(runner::apply(pool, &units, &options(environment)?).await?)
+    Ok(run::apply(pool, &units, &options(environment)?).await?)
 }
 
 async fn count(pool: &PgPool, sql: &str) -> Result<i64> {
@@ -665,7 +665,7 @@ async fn cleanup_of_a_scenario_leaves_the_base_intact() -> Result<()> {
         );
 
         let registry = Registry::discover()?;
-        let report = runner::cleanup(
+        let report = run::cleanup(
             &pool,
             &registry,
             Some(&["power_user".to_owned()]),

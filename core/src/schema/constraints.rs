@@ -1,11 +1,11 @@
 //! Constraints: primary keys, unique keys, foreign keys, checks, and what dropping them takes.
 
 use sqlparser::ast::{
-    CheckConstraint, DeferrableInitial, Expr, ForeignKeyConstraint, IndexColumn, TableConstraint,
+    CheckConstraint, DeferrableInitial, ForeignKeyConstraint, IndexColumn, TableConstraint,
 };
 
 use super::bounds::{allowed, bounds};
-use super::names::{default_name, ident, idents, mentioned};
+use super::names::{default_name, ident, idents, mentioned, plain_column, plain_columns};
 use super::replay::{Result, unknown, unknown_column, unknown_constraint};
 use super::{Check, ForeignKey, Schema, Table};
 
@@ -334,18 +334,6 @@ impl Table {
                 Ok(default_name(&self.name, &columns, label, &taken))
             }
         }
-    }
-}
-
-/// The column names of an index or key, or `None` when one of them is an expression.
-pub(crate) fn plain_columns(columns: &[IndexColumn]) -> Option<Vec<String>> {
-    columns.iter().map(plain_column).collect()
-}
-
-fn plain_column(column: &IndexColumn) -> Option<String> {
-    match &column.column.expr {
-        Expr::Identifier(name) => Some(ident(name)),
-        _ => None,
     }
 }
 

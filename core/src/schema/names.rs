@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use sqlparser::ast::{Ident, ObjectName};
+use sqlparser::ast::{Expr, Ident, IndexColumn, ObjectName};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::ALL_KEYWORDS;
 use sqlparser::tokenizer::{Location, Token, Tokenizer};
@@ -231,4 +231,16 @@ pub(crate) fn rename_in_sql(sql: &str, from: &str, to: &str) -> String {
     }
     out.push_str(&sql[last..]);
     out
+}
+
+/// The column names of an index or key, or `None` when one of them is an expression.
+pub(crate) fn plain_columns(columns: &[IndexColumn]) -> Option<Vec<String>> {
+    columns.iter().map(plain_column).collect()
+}
+
+pub(crate) fn plain_column(column: &IndexColumn) -> Option<String> {
+    match &column.column.expr {
+        Expr::Identifier(name) => Some(ident(name)),
+        _ => None,
+    }
 }

@@ -387,7 +387,7 @@ impl Schema {
             return Ok(());
         };
         // Only a unique index on plain columns for all rows is a uniqueness rule of the table.
-        let columns = match super::constraints::plain_columns(&index.columns) {
+        let columns = match super::names::plain_columns(&index.columns) {
             Some(columns) if index.unique && index.predicate.is_none() => columns,
             _ => return Ok(()),
         };

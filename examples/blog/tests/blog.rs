@@ -1,9 +1,9 @@
 //! The blog example against a fresh database: every unit applied, the thread's replies point at
 //! the right comments, a re-run changes nothing, and cleanup of the scenario leaves the posts.
 
-use seedbed::fixture::Fixture;
-use seedbed::registry::Registry;
-use seedbed::runner::{self, RunOptions};
+use seedbed::run::{self, RunOptions};
+use seedbed::select::Registry;
+use seedbed::testing::Fixture;
 
 use blog_seeds::MIGRATIONS;
 
@@ -52,14 +52,10 @@ async fn seeds_the_blog_and_cleans_up_the_thread() -> anyhow::Result<()> {
     let registry = Registry::discover()?;
     let options = RunOptions::new("test")?;
     let units = registry.select(None, "test")?;
-    let again = runner::apply(&pool, &units, &options).await?;
-    assert!(
-        again
-            .iter()
-            .all(|r| r.outcome == seedbed::apply::Outcome::Unchanged)
-    );
+    let again = run::apply(&pool, &units, &options).await?;
+    assert!(again.iter().all(|r| r.outcome == run::Outcome::Unchanged));
 
-    runner::cleanup(
+    run::cleanup(
         &pool,
         &registry,
         Some(&["lively_thread".to_owned()]),
@@ -71,7 +67,7 @@ async fn seeds_the_blog_and_cleans_up_the_thread() -> anyhow::Result<()> {
     assert_eq!(count("SELECT count(*) FROM posts").await?, 4);
 
     // The circle comes apart at cleanup too, and only the guest's rows go.
-    runner::cleanup(
+    run::cleanup(
         &pool,
         &registry,
         Some(&["guest_post".to_owned()]),
@@ -83,7 +79,7 @@ async fn seeds_the_blog_and_cleans_up_the_thread() -> anyhow::Result<()> {
     assert_eq!(count("SELECT count(*) FROM posts").await?, 3);
     assert_eq!(count("SELECT count(*) FROM post_tags").await?, 5);
 
-    runner::cleanup(
+    run::cleanup(
         &pool,
         &registry,
         Some(&["moderation".to_owned()]),

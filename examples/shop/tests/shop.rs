@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use seedbed::Context;
-use seedbed::apply::Outcome;
-use seedbed::fixture::Fixture;
-use seedbed::registry::Registry;
-use seedbed::runner::{self, RunOptions};
+use seedbed::run::Outcome;
+use seedbed::run::{self, RunOptions};
+use seedbed::select::Registry;
+use seedbed::testing::Fixture;
 use seedbed::testing::TestDatabase;
 use sqlx::PgPool;
 
@@ -52,7 +52,7 @@ async fn apply(pool: &PgPool, context: Context) -> anyhow::Result<Vec<(String, O
     let mut options = RunOptions::new("test")?;
     options.context = context;
     let units = registry.select(None, "test")?;
-    let reports = runner::apply(pool, &units, &options).await?;
+    let reports = run::apply(pool, &units, &options).await?;
     Ok(reports.into_iter().map(|r| (r.unit, r.outcome)).collect())
 }
 
@@ -252,7 +252,7 @@ async fn cleanup_removes_exactly_the_seeded_rows() -> anyhow::Result<()> {
 
     let registry = Registry::discover()?;
     let options = RunOptions::new("test")?;
-    let report = runner::cleanup(&pool, &registry, None, false, &options).await?;
+    let report = run::cleanup(&pool, &registry, None, false, &options).await?;
     assert!(report.cascaded.is_empty());
     assert_eq!(
         count(&pool, "SELECT count(*) FROM seedbed.ledger_rows").await?,

@@ -793,20 +793,20 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let pool = seedbed::database::connect(&url).await.expect("connecting");
-        if let Err(e) = seedbed::runner::check_migrations(&pool, &MIGRATIONS, true).await {
+        if let Err(e) = seedbed::run::check_migrations(&pool, &MIGRATIONS, true).await {
             println!("migrate-error {}", chain(&e));
             std::process::exit(2);
         }
-        let registry = match seedbed::registry::Registry::discover() {
+        let registry = match seedbed::select::Registry::discover() {
             Ok(r) => r,
             Err(e) => {
                 println!("registry-error {}", chain(&e));
                 return;
             }
         };
-        let options = seedbed::runner::RunOptions::new("development").unwrap();
+        let options = seedbed::run::RunOptions::new("development").unwrap();
         for unit in registry.select(None, "development").unwrap() {
-            match seedbed::runner::apply(&pool, &[unit], &options).await {
+            match seedbed::run::apply(&pool, &[unit], &options).await {
                 Ok(reports) => {
                     let inserted: u64 =
                         reports.iter().flat_map(|r| &r.tables).map(|t| t.inserted).sum();

@@ -111,7 +111,7 @@ seedbed::seed! {
 }
 
 fn main() {
-    let registry = seedbed::registry::Registry::discover().unwrap();
+    let registry = seedbed::select::Registry::discover().unwrap();
     let unit = registry.get("all_types").unwrap();
     assert_eq!(
         unit.description,

@@ -21,7 +21,7 @@ seedbed::seed! {
 }
 
 fn main() {
-    let registry = seedbed::registry::Registry::discover().unwrap();
+    let registry = seedbed::select::Registry::discover().unwrap();
     let seed = (registry.get("places").unwrap().build)();
     let venues = seed
         .tables

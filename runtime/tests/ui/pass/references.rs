@@ -67,7 +67,7 @@ mod festivals {
 }
 
 fn main() {
-    let registry = seedbed::registry::Registry::discover().unwrap();
+    let registry = seedbed::select::Registry::discover().unwrap();
     let festivals = registry.get("festivals").unwrap();
     // Declared, and found from the paths the rows use.
     assert_eq!(festivals.dependencies(), ["people"]);

@@ -39,7 +39,7 @@ fn power_user() -> seedbed::Seed {
 }
 
 fn main() {
-    let registry = seedbed::registry::Registry::discover().unwrap();
+    let registry = seedbed::select::Registry::discover().unwrap();
     let unit = registry.get("power_user").unwrap();
     assert_eq!(unit.kind, seedbed::UnitKind::Scenario);
     assert_eq!(

@@ -14,7 +14,7 @@
 //!
 //! ```no_run
 //! // tests/power_user.rs of the seeds crate (dev-dependencies: tokio, sqlx, anyhow)
-//! use seedbed::fixture::Fixture;
+//! use seedbed::testing::Fixture;
 //!
 //! # mod festival_seeds {
 //! #     pub static MIGRATIONS: seedbed::migrations::Migrations = seedbed::migrations!();
@@ -46,8 +46,8 @@ use sqlx::Connection;
 use crate::Error;
 use crate::context::Context;
 use crate::migrations::Migrations;
-use crate::registry::Registry;
-use crate::runner::{self, RunOptions};
+use crate::run::{self, RunOptions};
+use crate::select::registry::Registry;
 use crate::testing::{TestDatabase, admin_connection, with_database};
 
 /// The prefix of template databases' names.
@@ -94,7 +94,7 @@ impl Fixture {
     ///
     /// ```
     /// use seedbed::Context;
-    /// use seedbed::fixture::Fixture;
+    /// use seedbed::testing::Fixture;
     ///
     /// let fixture = Fixture::new(seedbed::migrations!()).units(&["power_user"]).context(Context {
     ///     clock: "2026-05-01T00:00:00Z".parse().unwrap(),
@@ -150,15 +150,15 @@ impl Fixture {
         let units = registry.select(names, &self.options.environment)?;
         let mut hasher = Sha256::new();
         // A new seedbed (its ledger tables, its way of writing rows) builds new templates.
-        hasher.update(crate::ledger::TOOL_VERSION.as_bytes());
-        hasher.update(crate::ledger::SCHEMA_SQL.as_bytes());
+        hasher.update(crate::engine::postgres::ledger::TOOL_VERSION.as_bytes());
+        hasher.update(crate::engine::postgres::ledger::SCHEMA_SQL.as_bytes());
         for migration in self.migrations.iter() {
             hasher.update(migration.version.to_le_bytes());
             hasher.update(migration.up.as_bytes());
         }
         for unit in units {
             hasher.update(unit.name.as_bytes());
-            hasher.update(crate::stream::checksum(unit, &self.options.context).as_bytes());
+            hasher.update(run::checksum(unit, &self.options.context).as_bytes());
         }
         let hash = format!("{:x}", hasher.finalize());
         Ok(format!("{TEMPLATE_PREFIX}{}", &hash[..20]))
@@ -188,7 +188,8 @@ impl Fixture {
         )
         .await?;
         execute(admin, &format!("CREATE DATABASE {building}")).await?;
-        let pool = crate::database::connect(&with_database(admin_url, &building)).await?;
+        let pool =
+            crate::engine::postgres::connect::connect(&with_database(admin_url, &building)).await?;
         let applied = async {
             self.migrations.apply(&pool).await?;
             let registry = Registry::discover()?;
@@ -198,7 +199,7 @@ impl Fixture {
                 Some(self.units.as_slice())
             };
             let units = registry.select(names, &self.options.environment)?;
-            runner::apply(&pool, &units, &self.options).await
+            run::apply(&pool, &units, &self.options).await
         }
         .await;
         pool.close().await;

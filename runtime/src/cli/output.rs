@@ -10,12 +10,12 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::Error;
-use crate::apply::{Outcome, UnitReport};
-use crate::cleanup::CleanupReport;
 use crate::cli::GraphFormat;
 use crate::migrations::{MigrationRun, MigrationState, MigrationStatus};
-use crate::registry::Registry;
-use crate::runner::{UnitState, UnitStatus};
+use crate::run::report::CleanupReport;
+use crate::run::report::{Outcome, UnitReport};
+use crate::run::{UnitState, UnitStatus};
+use crate::select::registry::Registry;
 
 /// `println!` that gives a closed stdout (`seed-runner --list | head`) back as
 /// [`Error::StdoutClosed`], or another write error as an error, instead of panicking.
@@ -135,7 +135,7 @@ fn short_environment(environment: &str) -> &str {
 ///
 /// ```standalone_crate
 /// use seedbed::cli::GraphFormat;
-/// use seedbed::registry::Registry;
+/// use seedbed::select::Registry;
 ///
 /// seedbed::seed! {
 ///     /// Dance styles.
@@ -152,7 +152,7 @@ fn short_environment(environment: &str) -> &str {
 /// fn main() -> Result<(), seedbed::Error> {
 ///     let registry = Registry::discover()?;
 ///     let mut out = Vec::new();
-///     seedbed::report::print_graph(&registry, GraphFormat::Mermaid, &mut out);
+///     seedbed::cli::output::print_graph(&registry, GraphFormat::Mermaid, &mut out);
 ///     assert_eq!(
 ///         String::from_utf8_lossy(&out),
 ///         "graph LR\n  \
@@ -281,7 +281,8 @@ pub fn print_apply(reports: &[UnitReport], output: ApplyOutput) -> Result<(), Er
 
 /// One line per unit: `venues  applied  6 inserted, ... (3.1 ms)`.
 pub fn summary(report: &UnitReport) -> String {
-    let sum = |f: fn(&crate::apply::TableReport) -> u64| report.tables.iter().map(f).sum::<u64>();
+    let sum =
+        |f: fn(&crate::run::report::TableReport) -> u64| report.tables.iter().map(f).sum::<u64>();
     let what = match report.outcome {
         Outcome::Unchanged => format!("unchanged, {} rows", sum(|t| t.unchanged)),
         Outcome::Restored => format!(

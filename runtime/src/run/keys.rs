@@ -16,7 +16,7 @@ use std::collections::{HashMap, VecDeque};
 
 use sqlx::PgConnection;
 
-use crate::catalog::ident;
+use crate::engine::postgres::sql::ident;
 use crate::plan::{Row, RowId, TableMeta};
 use crate::{Error, Value};
 

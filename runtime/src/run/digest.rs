@@ -1,6 +1,6 @@
 //! Fingerprints of the rows of units with loops: such a unit may hold millions of rows, so
 //! instead of comparing each with its definition (as units without loops are, see
-//! [`crate::apply`]), the ledger keeps, per table, the row count and a digest of the rows as
+//! [`crate::run::apply`]), the ledger keeps, per table, the row count and a digest of the rows as
 //! they were committed. A re-run or `--status` computes them again: rows deleted by hand lower
 //! the count, rows edited by hand change the digest.
 
@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use sqlx::PgConnection;
 
 use crate::Error;
-use crate::catalog::{Catalog, ident};
+use crate::engine::postgres::catalog::Catalog;
+use crate::engine::postgres::sql::ident;
 
 /// One table's rows of a unit, as the ledger keeps them (`seedbed.ledger.digests`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::Error;
-use crate::digest::TableDigest;
+use crate::run::digest::TableDigest;
 
 pub(crate) const SCHEMA_SQL: &str = "
 CREATE SCHEMA IF NOT EXISTS seedbed;

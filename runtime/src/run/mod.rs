@@ -2,11 +2,11 @@
 //! cleanup. The command line and the test fixtures both drive runs through this module.
 //!
 //! A program that seeds a database itself (a custom tool, an integration test that wants more
-//! control than [`Fixture`](crate::fixture::Fixture)) does what `seed-runner` does:
+//! control than [`Fixture`](crate::testing::fixture::Fixture)) does what `seed-runner` does:
 //!
 //! ```no_run
-//! use seedbed::registry::Registry;
-//! use seedbed::runner::{self, RunOptions};
+//! use seedbed::select::Registry;
+//! use seedbed::run::{self, RunOptions};
 //!
 //! # static MIGRATIONS: seedbed::migrations::Migrations = seedbed::migrations!();
 //! # async fn run() -> Result<(), seedbed::Error> {
@@ -18,24 +18,36 @@
 //! let registry = Registry::discover()?;
 //! let units = registry.select(Some(&["power_user".into()]), &options.environment)?;
 //! for report in runner::apply(&pool, &units, &options).await? {
-//!     println!("{}", seedbed::report::summary(&report));
+//!     println!("{}", seedbed::cli::output::summary(&report));
 //! }
 //! let removed = runner::cleanup(&pool, &registry, Some(&["power_user".into()]), false, &options).await?;
 //! # Ok(())
 //! # }
 //! ```
 
+pub mod apply;
+mod build;
+pub mod cleanup;
+pub mod digest;
+mod keys;
+mod progress;
+pub mod report;
+mod row_error;
+mod stream;
+
+pub(crate) use build::checksum;
+pub use build::{TableRowsBuilt, build};
+pub use report::{Blocker, CleanupReport, Outcome, Removed, TableReport, UnitReport};
+
 use std::collections::{BTreeSet, HashMap};
 
 use sqlx::{Connection, PgConnection, PgPool};
 
-use crate::apply::{self, UnitReport};
-use crate::cleanup::{self, CleanupReport};
 use crate::context::Context;
-use crate::ledger::{self, Entry};
+use crate::engine::postgres::ledger::{self, Entry};
 use crate::migrations::{MigrationState, Migrations};
 use crate::plan::Unit;
-use crate::registry::Registry;
+use crate::select::registry::Registry;
 use crate::{Error, UnitKind};
 
 /// The environments seedbed knows, in the order of increasing care.
@@ -47,7 +59,7 @@ const LOCK_KEY: i64 = 0x0073_6565_6462_6564;
 /// How a run is to behave: what `seed-runner`'s flags set.
 ///
 /// ```
-/// use seedbed::runner::RunOptions;
+/// use seedbed::run::RunOptions;
 ///
 /// let mut options = RunOptions::new("test")?;
 /// assert_eq!(options.environment, "test");
@@ -366,7 +378,7 @@ fn cleanup_order(
         Some(_) => Vec::new(),
     };
     order.sort();
-    let forward = crate::order::dependency_order(&units)?;
+    let forward = crate::select::order::dependency_order(&units)?;
     order.extend(
         forward
             .iter()
@@ -401,7 +413,7 @@ pub struct Drift {
     /// Rows whose columns were changed since (units without loops, compared row by row).
     pub changed: u64,
     /// Tables whose rows were changed since (units with loops, compared by digest per table,
-    /// see [`crate::digest`]).
+    /// see [`crate::run::digest`]).
     pub edited_tables: Vec<String>,
 }
 
@@ -441,9 +453,7 @@ pub async fn status(
         .map(|unit| {
             let entry = applied.get(unit.name).cloned();
             let state = match &entry {
-                Some(e) if crate::stream::checksum(unit, &options.context) == e.checksum => {
-                    UnitState::Applied
-                }
+                Some(e) if checksum(unit, &options.context) == e.checksum => UnitState::Applied,
                 Some(_) => UnitState::Changed,
                 None if unit.allows(&options.environment) => UnitState::Pending,
                 None => UnitState::NotInEnvironment,
@@ -469,7 +479,7 @@ pub async fn status(
         })
         .collect();
     if !streamed.is_empty() {
-        let catalog = crate::catalog::Catalog::load(&mut conn).await?;
+        let catalog = crate::engine::postgres::catalog::Catalog::load(&mut conn).await?;
         for unit in streamed {
             let Some(status) = statuses.iter_mut().find(|s| s.unit == unit.name) else {
                 continue;
@@ -479,8 +489,7 @@ pub async fn status(
             };
             let drift = match &entry.digests {
                 Some(kept) => {
-                    let found =
-                        crate::digest::compare(&mut conn, &catalog, unit.name, kept).await?;
+                    let found = digest::compare(&mut conn, &catalog, unit.name, kept).await?;
                     Drift {
                         missing: found.missing,
                         changed: 0,
@@ -511,7 +520,7 @@ pub async fn status(
         })
         .map(|u| (u.name, u))
         .collect();
-    let checked = crate::order::dependency_order(&checked)?;
+    let checked = crate::select::order::dependency_order(&checked)?;
     if checked.is_empty() {
         return Ok(statuses);
     }

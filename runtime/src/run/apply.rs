@@ -5,130 +5,26 @@
 //! The same statement records every row's key in the ledger under a new generation; rows of
 //! the unit left with an older generation were removed from its definition and are deleted.
 //! Rows of tables whose keys the database generates are keyed first, and references to them
-//! resolved (see [`crate::generated`]).
+//! resolved (see [`crate::run::keys`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
 use sqlx::{Connection, PgConnection};
 
 use crate::Error;
-use crate::catalog::{Catalog, Omitted, TableInfo, ident};
 use crate::context::Context;
-use crate::digest;
-use crate::generated::GeneratedKeys;
-use crate::ledger::{Entry, TOOL_VERSION};
-use crate::plan::{Row, TableMeta, Unit};
-use crate::stream::{self, KeyedRows};
-
-/// What applying one unit did.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct UnitReport {
-    pub unit: String,
-    pub outcome: Outcome,
-    pub tables: Vec<TableReport>,
-    pub millis: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    /// Applied for the first time.
-    Applied,
-    /// Its definition changed since it was applied: brought up to date.
-    Updated,
-    /// Applied before and unchanged: nothing written.
-    Unchanged,
-    /// Unchanged, but rows of it had been deleted or edited in the database (drift): put back.
-    Restored,
-}
-
-/// Row counts of one table in one unit.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct TableReport {
-    pub table: String,
-    pub inserted: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub deleted: u64,
-    /// Time spent writing the table, when it was measured on its own.
-    pub millis: f64,
-    /// The statements that wrote the table: an upsert per set of columns, or the `COPY`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub statements: Vec<String>,
-}
-
-impl UnitReport {
-    pub fn rows(&self) -> u64 {
-        self.tables
-            .iter()
-            .map(|t| t.inserted + t.updated + t.unchanged)
-            .sum()
-    }
-}
-
-/// The rows of one table of a unit, built and keyed.
-pub struct TableRowsBuilt {
-    pub meta: &'static TableMeta,
-    pub rows: Vec<Row>,
-}
-
-/// Builds a unit's rows under the run's context, fills in the keys of anonymous rows, and
-/// computes the checksum of the plan (table, columns and every value).
-pub fn build(unit: &Unit, context: &Context) -> (Vec<TableRowsBuilt>, String) {
-    let context = std::sync::Arc::new(context.clone());
-    let mut checksum = Checksum::default();
-    let tables = context
-        .sync_scope_unit(unit.name, unit.build)
-        .tables
-        .into_iter()
-        .map(|table| {
-            let meta = table.meta;
-            let rows = KeyedRows::new(unit.name, &context, table)
-                .inspect(|row| checksum.add(meta, row))
-                .collect();
-            TableRowsBuilt { meta, rows }
-        })
-        .collect();
-    (tables, checksum.finish())
-}
-
-/// The checksum of a unit's plan: every table, column and value. Tables are hashed apart and
-/// combined by name, so the order in which they are produced does not matter.
-#[derive(Default)]
-pub(crate) struct Checksum {
-    tables: BTreeMap<&'static str, Sha256>,
-    /// Reused for each value's text, so hashing a million rows allocates nothing per value.
-    text: String,
-}
-
-impl Checksum {
-    pub(crate) fn add(&mut self, meta: &'static TableMeta, row: &Row) {
-        let hasher = self.tables.entry(meta.name).or_default();
-        hasher.update([0x1e]);
-        for (column, value) in row.columns.iter().zip(&row.values) {
-            hasher.update(meta.columns[*column as usize].name.as_bytes());
-            hasher.update([0x1f]);
-            self.text.clear();
-            if value.write_pg_text(&mut self.text) {
-                hasher.update(self.text.as_bytes());
-            } else {
-                hasher.update([0]);
-            }
-            hasher.update([0x1f]);
-        }
-    }
-
-    pub(crate) fn finish(self) -> String {
-        let mut all = Sha256::new();
-        for (table, hasher) in self.tables {
-            all.update(table.as_bytes());
-            all.update(hasher.finalize());
-        }
-        format!("{:x}", all.finalize())
-    }
-}
+use crate::engine::postgres::catalog::{Catalog, Omitted, TableInfo};
+use crate::engine::postgres::ledger::{Entry, TOOL_VERSION};
+use crate::engine::postgres::sql::ident;
+use crate::engine::postgres::sql::literal;
+use crate::plan::{Row, Unit};
+use crate::run::build::{self, KeyedRows, TableRowsBuilt, build};
+use crate::run::digest;
+use crate::run::keys::GeneratedKeys;
+use crate::run::report::{Outcome, TableReport, UnitReport};
+use crate::run::row_error::{bad_value_row, constraint_error, label_of, names_row, quoted_value};
+use crate::run::stream;
 
 /// The units this process committed, and the one whose commit is under way: what a run stopped
 /// by a signal reports (see [`crate::cli::main`]). Runs inside an outer transaction (dry runs,
@@ -317,7 +213,7 @@ async fn apply_streamed(
     let started = Instant::now();
     // Unchanged, and its rows still as written: nothing to do. Rows deleted or edited by hand
     // (drift) have it written again.
-    let unchanged = previous.is_some_and(|p| stream::checksum(unit, context) == p.checksum);
+    let unchanged = previous.is_some_and(|p| build::checksum(unit, context) == p.checksum);
     if let Some(previous) = previous
         && unchanged
         && streamed_rows_intact(conn, catalog, previous).await?
@@ -654,11 +550,6 @@ fn row_of(items: &[String]) -> String {
     }
 }
 
-/// A SQL string literal.
-pub(crate) fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
 /// Deletes the rows a unit's earlier generations inserted that its definition no longer has,
 /// children before parents, and forgets them in the ledger.
 async fn remove_stale(
@@ -678,8 +569,8 @@ async fn remove_stale(
     .await
     .map_err(|e| Error::database(format!("reading stale rows of unit `{unit}`"), &e))?;
     // Deleting them must not take other data along (ON DELETE CASCADE / SET NULL) or fail on it.
-    let going = crate::cleanup::Stale { unit, generation };
-    let blockers = crate::cleanup::blockers(conn, catalog, &stale_tables, going).await?;
+    let going = crate::run::cleanup::Stale { unit, generation };
+    let blockers = crate::run::cleanup::blockers(conn, catalog, &stale_tables, going).await?;
     if !blockers.is_empty() {
         return Err(Error::ChangeBlocked {
             unit: unit.to_owned(),
@@ -765,123 +656,6 @@ async fn record(
     .await
     .map_err(|e| Error::database(format!("recording unit `{}` in the ledger", unit.name), &e))?;
     Ok(())
-}
-
-/// A failed insert, with the unit, table, constraint and, when the server's detail shows it,
-/// the label of the row.
-pub(crate) fn constraint_error(
-    unit: &str,
-    meta: &TableMeta,
-    rows: &[&Row],
-    error: &sqlx::Error,
-) -> Error {
-    let (sqlstate, message) = crate::error::db_error_parts(error);
-    let db = error.as_database_error();
-    let constraint = db.and_then(|d| d.constraint()).map(str::to_owned);
-    let detail = db
-        .and_then(|d| d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
-        .and_then(|pg| pg.detail())
-        .unwrap_or_default();
-    let label = label_from_detail(meta, rows, detail)
-        .map(|l| format!(", row {l}"))
-        .or_else(|| {
-            let message = db.map(|d| d.message()).unwrap_or_default();
-            bad_value_row(meta, rows.iter().copied(), message)
-        })
-        .unwrap_or_default();
-    let constraint = constraint
-        .map(|c| format!("violates constraint `{c}`: "))
-        .unwrap_or_default();
-    let code = sqlstate
-        .as_deref()
-        .map(|c| format!(" (SQLSTATE {c})"))
-        .unwrap_or_default();
-    // insufficient_privilege: say what the role needs.
-    let hint = if sqlstate.as_deref() == Some("42501") {
-        "; the database role needs INSERT, UPDATE, DELETE and SELECT on the seeded tables"
-    } else {
-        ""
-    };
-    Error::Constraint {
-        unit: unit.into(),
-        table: meta.name.into(),
-        what: format!("{label}: {constraint}{message}{code}{hint}"),
-    }
-}
-
-/// The label of the row a server error's detail names, see [`names_row`].
-fn label_from_detail(meta: &TableMeta, rows: &[&Row], detail: &str) -> Option<String> {
-    rows.iter()
-        .find(|row| names_row(meta, row, detail))
-        .map(|row| label_of(row))
-}
-
-/// The value a failed cast from text quotes (`invalid input value for enum event_status:
-/// "publishd"`, `invalid input syntax for type integer: "x"`): such errors have no detail.
-fn quoted_value(message: &str) -> Option<&str> {
-    let (_, rest) = message.rsplit_once(": \"")?;
-    rest.strip_suffix('"')
-}
-
-/// `, row `label`, column `c`` (or `row #n` of the table, for an unlabelled row) for the first
-/// row holding the value a failed cast quotes: given by a Rust expression, it was not checked
-/// at compile time.
-fn bad_value_row<R: std::borrow::Borrow<Row>>(
-    meta: &TableMeta,
-    rows: impl Iterator<Item = R>,
-    message: &str,
-) -> Option<String> {
-    let value = quoted_value(message)?;
-    rows.enumerate().find_map(|(at, row)| {
-        let row = row.borrow();
-        let position = row
-            .values
-            .iter()
-            .position(|v| v.to_pg_text().as_deref() == Some(value))?;
-        let column = meta.columns[row.columns[position] as usize].name;
-        let row = row
-            .label
-            .map_or_else(|| format!("#{} (unlabelled)", at + 1), |l| format!("`{l}`"));
-        Some(format!(", row {row}, column `{column}`"))
-    })
-}
-
-fn label_of(row: &Row) -> String {
-    row.label
-        .map_or_else(|| "an unlabelled row".to_owned(), |l| format!("`{l}`"))
-}
-
-/// Whether a server error's detail names `row`: a unique or foreign key violation's
-/// `Key (a, b)=(x, y) ...` with the row's values, or a check or not-null violation's
-/// `Failing row contains (...)` with the row's primary key among the values.
-fn names_row(meta: &TableMeta, row: &Row, detail: &str) -> bool {
-    let text = |column: &str| {
-        row.columns
-            .iter()
-            .position(|c| meta.columns[*c as usize].name == column)
-            .and_then(|at| row.values[at].to_pg_text())
-    };
-    if let Some(failing) = detail.strip_prefix("Failing row contains (") {
-        let values: Vec<&str> = failing.split(", ").collect();
-        return !meta.primary_key.is_empty()
-            && meta.primary_key.iter().all(|k| {
-                text(meta.columns[*k as usize].name)
-                    .is_some_and(|key| values.iter().any(|v| v.trim_end_matches(").") == key))
-            });
-    }
-    let Some((columns, rest)) = detail
-        .strip_prefix("Key (")
-        .and_then(|rest| rest.split_once(")=("))
-    else {
-        return false;
-    };
-    let Some((values, _)) = rest.split_once(')') else {
-        return false;
-    };
-    columns
-        .split(", ")
-        .zip(values.split(", "))
-        .all(|(column, value)| text(column).as_deref() == Some(value))
 }
 
 /// Names the unit of a database error raised while streaming `unit`, and the row of a

@@ -5,7 +5,7 @@
 //! environment) into the list a run applies, dependencies first:
 //!
 //! ```standalone_crate
-//! use seedbed::registry::Registry;
+//! use seedbed::select::Registry;
 //!
 //! seedbed::seed! {
 //!     /// Dance styles, also reference data in production.
@@ -145,7 +145,7 @@ impl Registry {
                 }
             }
         }
-        crate::order::dependency_order(&needed)
+        crate::select::order::dependency_order(&needed)
     }
 
     /// The units that depend, directly or not, on any of `names` (for cleanup: dependents go first).

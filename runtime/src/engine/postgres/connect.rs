@@ -8,7 +8,7 @@
 //!    ([`DatabaseSource::DotEnv`]); the file is read, never loaded into the environment;
 //! 4. otherwise a throwaway PostgreSQL cluster of the project, started or reused with the
 //!    machine's own `initdb`/`pg_ctl` ([`DatabaseSource::LocalCluster`], see
-//!    [`crate::local_cluster`]).
+//!    [`crate::engine::postgres::local_cluster`]).
 //!
 //! [`connect`] opens a pool, retrying briefly while the server is unreachable (it may be starting).
 //!
@@ -30,9 +30,9 @@ use std::time::{Duration, Instant};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
+use crate::engine::postgres::local_cluster::LocalCluster;
 pub use crate::error::ConnectError;
 use crate::error::{Error, db_error_parts};
-use crate::local_cluster::LocalCluster;
 
 /// The environment variable (and `.env` key) holding the database URL.
 pub const DATABASE_URL_ENV: &str = "DATABASE_URL";

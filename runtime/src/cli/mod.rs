@@ -45,6 +45,8 @@
 //! # Ok::<(), clap::Error>(())
 //! ```
 
+pub mod output;
+
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
@@ -53,11 +55,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use sqlx::PgPool;
 
 use crate::context::DEFAULT_RANDOM_SEED;
-use crate::database::{self, ResolvedDatabase};
+use crate::engine::postgres::connect::{self as database, ResolvedDatabase};
 use crate::migrations::Migrations;
-use crate::registry::Registry;
-use crate::report;
-use crate::runner::{self, RunOptions};
+use crate::run::{self, RunOptions};
+use crate::select::registry::Registry;
 use crate::{Context, Error};
 
 /// Seed PostgreSQL with compiler-checked seed sets and scenarios.
@@ -316,7 +317,7 @@ pub fn main(migrations: Migrations) -> ExitCode {
         // with it, so the server rolls that unit back; committed units stay, with their ledger.
         Err((name, code)) => {
             drop(runtime);
-            eprintln!("{}", interrupted(name, &crate::apply::committed()));
+            eprintln!("{}", interrupted(name, &run::apply::committed()));
             ExitCode::from(code)
         }
     }
@@ -324,7 +325,7 @@ pub fn main(migrations: Migrations) -> ExitCode {
 
 /// What an interrupted run says on stderr: which units it committed, and that the one in
 /// progress was rolled back (or, if its commit was under way, where to look).
-fn interrupted(signal: &str, committed: &crate::apply::Committed) -> String {
+fn interrupted(signal: &str, committed: &run::apply::Committed) -> String {
     let done = if committed.units.is_empty() {
         "no unit was committed".to_owned()
     } else {
@@ -432,10 +433,10 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     }
     let registry = Registry::discover()?;
     if seed.list {
-        return report::print_list(&registry, json);
+        return output::print_list(&registry, json);
     }
     if let Some(format) = seed.graph {
-        report::print_graph(&registry, format, &mut std::io::stdout());
+        output::print_graph(&registry, format, &mut std::io::stdout());
         return Ok(());
     }
     if let Some(names) = &seed.only {
@@ -448,36 +449,36 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     let (pool, _) = connect(global.database_url.as_deref()).await?;
     let connected = std::time::Instant::now();
     if seed.status {
-        let statuses = runner::status(&pool, &registry, &options).await?;
-        return report::print_status(&statuses, json);
+        let statuses = run::status(&pool, &registry, &options).await?;
+        return output::print_status(&statuses, json);
     }
     if seed.cleanup {
-        let removed = runner::cleanup(&pool, &registry, only, seed.cascade, &options).await?;
-        return report::print_cleanup(&removed, json);
+        let removed = run::cleanup(&pool, &registry, only, seed.cascade, &options).await?;
+        return output::print_cleanup(&removed, json);
     }
     if seed.reset {
         reset(&pool, &migrations, &options).await?;
     } else {
         // Every guard first: `--migrate` must not write to a database the run then refuses.
         if !seed.dry_run {
-            runner::check_guards(&pool, &options).await?;
+            run::check_guards(&pool, &options).await?;
         }
-        runner::check_migrations(&pool, &migrations, options.migrate).await?;
+        run::check_migrations(&pool, &migrations, options.migrate).await?;
     }
     let units = registry.select(only, &options.environment)?;
     let reports = if seed.dry_run {
-        runner::dry_run(&pool, &units, &options).await?
+        run::dry_run(&pool, &units, &options).await?
     } else {
-        runner::apply(&pool, &units, &options).await?
+        run::apply(&pool, &units, &options).await?
     };
     let millis = connected.elapsed().as_secs_f64() * 1000.0;
-    let output = report::ApplyOutput {
+    let output = output::ApplyOutput {
         dry_run: seed.dry_run,
         sql: seed.sql,
         json,
         millis,
     };
-    report::print_apply(&reports, output)
+    output::print_apply(&reports, output)
 }
 
 /// The most rows a `--scale` may ask for without `--allow-large-scale`.
@@ -530,9 +531,10 @@ fn check_scales(
 /// `seed-runner cluster ...`: status, stop or destroy the local cluster; never starts one.
 fn cluster(action: ClusterAction) -> Result<(), Error> {
     use std::io::Write as _;
-    let dir = crate::local_cluster::LocalCluster::default_dir()?;
+    let dir = crate::engine::postgres::local_cluster::LocalCluster::default_dir()?;
     let mut out = std::io::stdout().lock();
-    let Some(cluster) = crate::local_cluster::LocalCluster::existing(&dir)? else {
+    let Some(cluster) = crate::engine::postgres::local_cluster::LocalCluster::existing(&dir)?
+    else {
         writeln!(out, "no local cluster in {}", dir.display()).map_err(Error::stdout)?;
         return Ok(());
     };
@@ -579,24 +581,24 @@ async fn migrate(
 ) -> Result<(), Error> {
     match action {
         MigrateAction::Apply => {
-            runner::check_guards(pool, options).await?;
+            run::check_guards(pool, options).await?;
             let runs = migrations.apply(pool).await?;
-            report::print_migration_runs(&runs, "applied", json)
+            output::print_migration_runs(&runs, "applied", json)
         }
         MigrateAction::Status => {
             let statuses = migrations.status(pool).await?;
-            report::print_migration_status(&statuses, json)
+            output::print_migration_status(&statuses, json)
         }
         MigrateAction::Revert { to } => {
             let mut conn = pool
                 .acquire()
                 .await
                 .map_err(|e| Error::database("connecting", &e))?;
-            runner::guard_destructive(&mut conn, "revert migrations", options).await?;
+            run::guard_destructive(&mut conn, "revert migrations", options).await?;
             drop(conn);
-            runner::check_guards(pool, options).await?;
+            run::check_guards(pool, options).await?;
             let runs = migrations.revert(pool, to).await?;
-            report::print_migration_runs(&runs, "reverted", json)
+            output::print_migration_runs(&runs, "reverted", json)
         }
     }
 }
@@ -638,7 +640,7 @@ async fn write_snapshot(
         .acquire()
         .await
         .map_err(|e| Error::database("connecting", &e))?;
-    let schema = crate::snapshot::read(&mut conn).await?;
+    let schema = crate::engine::postgres::snapshot::read(&mut conn).await?;
     let (tables, enums) = (schema.tables.len(), schema.enums.len());
     let snapshot = Snapshot::of(schema, digest(folder).map_err(snapshot_error)?);
     let path = Snapshot::path(folder);
@@ -672,8 +674,8 @@ async fn reset(pool: &PgPool, migrations: &Migrations, options: &RunOptions) -> 
         .acquire()
         .await
         .map_err(|e| Error::database("connecting", &e))?;
-    runner::guard_destructive(&mut conn, "reset the database", options).await?;
-    if crate::ledger::stamp(&mut conn)
+    run::guard_destructive(&mut conn, "reset the database", options).await?;
+    if crate::engine::postgres::ledger::stamp(&mut conn)
         .await?
         .is_some_and(|s| s != "development")
     {

@@ -7,46 +7,15 @@
 use sqlx::{Connection, PgConnection};
 
 use crate::Error;
-use crate::catalog::{Catalog, ident};
-
-/// Rows of other data that point at rows a cleanup would remove.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Blocker {
-    /// The table holding the pointing rows.
-    pub table: String,
-    /// The foreign key constraint through which they point.
-    pub constraint: String,
-    /// The table of the rows to be removed.
-    pub references: String,
-    /// How many rows point at rows to be removed.
-    pub rows: i64,
-}
-
-/// What a cleanup removed from one table for one unit.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Removed {
-    /// The unit whose rows were removed.
-    pub unit: String,
-    /// The table they were removed from.
-    pub table: String,
-    /// How many.
-    pub rows: u64,
-}
-
-/// What a cleanup did: `seed-runner --cleanup` prints it, `--json` serializes it.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct CleanupReport {
-    /// Other rows removed first because `cascade` was asked for.
-    pub cascaded: Vec<Blocker>,
-    /// The seeded rows removed, per unit and table, in the order they went.
-    pub removed: Vec<Removed>,
-}
+use crate::engine::postgres::catalog::Catalog;
+use crate::engine::postgres::sql::ident;
+use crate::run::report::{Blocker, CleanupReport, Removed};
 
 /// Removes the rows of `units` (dependents first, as given). With `cascade`, rows of other data
 /// that point at them are removed first; without, their presence is an error and nothing goes.
 ///
 /// This is the bare operation on a connection: it takes no lock and applies no guard. Programs
-/// normally call [`runner::cleanup`](crate::runner::cleanup), which takes the seed-run lock,
+/// normally call [`runner::cleanup`](crate::run::cleanup), which takes the seed-run lock,
 /// refuses a production database, and works out the order from the registry and the ledger.
 pub async fn cleanup(
     conn: &mut PgConnection,
@@ -316,7 +285,7 @@ async fn truncate_whole_tables(
 /// whose seeded rows are still there: `own_rows_remain`).
 fn pointing_at_seeded(
     catalog: &Catalog,
-    fk: &crate::catalog::ForeignKey,
+    fk: &crate::engine::postgres::catalog::ForeignKey,
     own_rows_remain: bool,
 ) -> Result<String, Error> {
     let target = catalog.table(&fk.ref_table)?;
@@ -407,7 +376,10 @@ pub(crate) async fn blockers(
 
 /// The condition on rows `r` of the foreign key's table: they point at a row that is stale,
 /// and are not rows of the same units themselves.
-fn pointing(catalog: &Catalog, fk: &crate::catalog::ForeignKey) -> Result<String, Error> {
+fn pointing(
+    catalog: &Catalog,
+    fk: &crate::engine::postgres::catalog::ForeignKey,
+) -> Result<String, Error> {
     let target = catalog.table(&fk.ref_table)?;
     let columns: Vec<String> = fk
         .columns

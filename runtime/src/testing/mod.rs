@@ -24,12 +24,16 @@
 //! }
 //! ```
 
+pub mod fixture;
+
+pub use fixture::Fixture;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sqlx::{Connection, PgConnection, PgPool};
 
-use crate::database::{connect, mask_password, parse_url};
+use crate::engine::postgres::connect::{connect, mask_password, parse_url};
 use crate::error::Error;
 
 /// The environment variable naming the server used by tests.
@@ -203,7 +207,7 @@ async fn sweep_stale(admin: &mut PgConnection, now: u64) {
             .as_deref()
             .and_then(|c| c.strip_prefix(TEMPLATE_COMMENT))
             .and_then(|t| t.trim().parse::<u64>().ok());
-        let stale = match name.strip_prefix(crate::fixture::TEMPLATE_PREFIX) {
+        let stale = match name.strip_prefix(fixture::TEMPLATE_PREFIX) {
             Some(rest) if rest.ends_with("_building") => false,
             // Made before templates recorded their use: the clock starts now (dropping it could
             // pull it from under a test about to copy it).
@@ -240,7 +244,7 @@ pub(crate) async fn mark_template_used(
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs();
-    let template = crate::catalog::ident(template);
+    let template = crate::engine::postgres::sql::ident(template);
     sqlx::query(&format!(
         "COMMENT ON DATABASE {template} IS '{TEMPLATE_COMMENT}{now}'"
     ))

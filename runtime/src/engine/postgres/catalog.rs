@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use sqlx::PgConnection;
 
 use crate::Error;
+use crate::engine::postgres::sql::ident;
 
 /// The tables of the current schema.
 #[derive(Debug, Default)]
@@ -225,7 +226,7 @@ impl Catalog {
             }
         }
         loop {
-            match crate::order::topological(&needs) {
+            match crate::select::order::topological(&needs) {
                 Ok(order) => return order,
                 // Drop one edge of the cycle and try again.
                 Err(cycle) => {
@@ -238,29 +239,12 @@ impl Catalog {
     }
 }
 
-/// A quoted SQL identifier, safe for any table or column name.
-///
-/// ```
-/// use seedbed::catalog::ident;
-///
-/// assert_eq!(ident("venues"), r#""venues""#);
-/// assert_eq!(ident(r#"odd"name"#), r#""odd""name""#);
-/// assert_eq!(ident("audit.events"), r#""audit"."events""#);
-/// ```
-pub fn ident(name: &str) -> String {
-    match name.split_once('.') {
-        // A table outside the current schema, as the catalog and the macros name it.
-        Some((schema, table)) => format!("{}.{}", ident(schema), ident(table)),
-        None => format!("\"{}\"", name.replace('"', "\"\"")),
-    }
-}
-
 impl TableInfo {
     /// Statements deleting the rows of `table` that the ledger entries selected by `which` (a
     /// condition on the ledger's `unit` and `generation` columns, with `$` parameters) recorded:
     /// one by key, one by range, each served by the primary key index.
     pub fn delete_recorded(&self, table: &str, which: &str) -> [String; 2] {
-        let name = crate::apply::literal(table);
+        let name = crate::engine::postgres::sql::literal(table);
         let keys =
             format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
         [
@@ -280,7 +264,7 @@ impl TableInfo {
 
     /// A condition on row `alias` of `table`: the ledger entries selected by `which` recorded it.
     pub fn recorded(&self, table: &str, alias: &str, which: &str) -> String {
-        let name = crate::apply::literal(table);
+        let name = crate::engine::postgres::sql::literal(table);
         let keys =
             format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
         format!(
@@ -295,7 +279,7 @@ impl TableInfo {
     /// (unqualified `unit` and `generation`) recorded: by key, and by box, each through the
     /// primary key index.
     pub fn seeded_columns(&self, table: &str, columns: &[String], which: &str) -> String {
-        let name = crate::apply::literal(table);
+        let name = crate::engine::postgres::sql::literal(table);
         let keys =
             format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
         let selected: Vec<String> = columns.iter().map(|c| format!("t.{}", ident(c))).collect();

@@ -17,72 +17,18 @@ use std::sync::Arc;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::apply::{Checksum, TableReport};
-use crate::catalog::{Catalog, TableInfo, ident};
 use crate::context::Context;
-use crate::generated::GeneratedKeys;
+use crate::engine::postgres::catalog::{Catalog, TableInfo};
+use crate::engine::postgres::sql::ident;
 use crate::plan::{Row, TableMeta, TableRows, Unit, ordinal_key, ordinal_prefix};
-use crate::progress::TableProgress;
+use crate::run::build::{Checksum, KeyedRows};
+use crate::run::keys::GeneratedKeys;
+use crate::run::progress::TableProgress;
+use crate::run::report::TableReport;
 use crate::{Error, Value};
 
 /// Bytes of COPY data produced before they are sent.
 const CHUNK_BYTES: usize = 1 << 20;
-
-/// A table's rows, produced under the run's context, with the keys of anonymous rows filled in.
-pub(crate) struct KeyedRows {
-    rows: Box<dyn Iterator<Item = Row>>,
-    context: Arc<Context>,
-    unit: &'static str,
-    prefix: u64,
-    ordinal: u64,
-}
-
-impl KeyedRows {
-    pub(crate) fn new(unit: &'static str, context: &Arc<Context>, table: TableRows) -> KeyedRows {
-        KeyedRows {
-            prefix: ordinal_prefix(unit, table.meta.name),
-            ordinal: 0,
-            rows: table.rows,
-            context: Arc::clone(context),
-            unit,
-        }
-    }
-}
-
-impl Iterator for KeyedRows {
-    type Item = Row;
-
-    fn next(&mut self) -> Option<Row> {
-        // Seed code reads the clock and scale while its rows are produced, so every row is.
-        let rows = &mut self.rows;
-        let mut row = self.context.sync_scope_unit(self.unit, || rows.next())?;
-        for value in &mut row.values {
-            if *value == Value::AutoKey {
-                *value = Value::Uuid(ordinal_key(self.prefix, self.ordinal));
-                self.ordinal += 1;
-            }
-        }
-        Some(row)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.rows.size_hint()
-    }
-}
-
-/// The checksum of a unit's rows, computed by generating and discarding them: the same as
-/// [`apply::build`](crate::apply::build) gives, without holding a million rows.
-pub(crate) fn checksum(unit: &Unit, context: &Context) -> String {
-    let context = Arc::new(context.clone());
-    let mut checksum = Checksum::default();
-    for table in context.sync_scope_unit(unit.name, unit.build).tables {
-        let meta = table.meta;
-        for row in KeyedRows::new(unit.name, &context, table) {
-            checksum.add(meta, &row);
-        }
-    }
-    checksum.finish()
-}
 
 /// Streams every table of `unit` into the database with COPY, dependencies first, and records
 /// the keys in the ledger under `generation`. Returns the per-table reports and the checksum.
@@ -249,7 +195,7 @@ impl CopyRun<'_> {
             sent += count;
             self.progress.advance(self.done + sent);
             if let Err(e) = copy.send(buffer.into_bytes()).await {
-                return Err(crate::apply::constraint_error(
+                return Err(crate::run::row_error::constraint_error(
                     self.unit.name,
                     meta,
                     &[],
@@ -259,7 +205,7 @@ impl CopyRun<'_> {
         }
         copy.finish()
             .await
-            .map_err(|e| crate::apply::constraint_error(self.unit.name, meta, &[], &e))?;
+            .map_err(|e| crate::run::row_error::constraint_error(self.unit.name, meta, &[], &e))?;
         Ok(sent)
     }
 
@@ -480,53 +426,6 @@ fn record_text(parts: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_streamed_checksum_is_the_one_a_built_unit_has() {
-        use crate::plan::{ColumnMeta, Seed, UnitKind};
-        static COLUMNS: [ColumnMeta; 2] = [ColumnMeta { name: "id" }, ColumnMeta { name: "name" }];
-        static META: TableMeta = TableMeta {
-            name: "things",
-            columns: &COLUMNS,
-            primary_key: &[0],
-            generated_key: None,
-        };
-        fn build() -> Seed {
-            let rows = (0..3).map(|i| Row {
-                label: None,
-                columns: std::borrow::Cow::Borrowed(&[0, 1]),
-                values: vec![Value::AutoKey, Value::Text(format!("thing {i}").into())],
-            });
-            Seed::new().table(&META, rows)
-        }
-        static UNIT: Unit = Unit {
-            name: "things",
-            kind: UnitKind::Set,
-            description: "",
-            depends_on: &[],
-            environments: &[],
-            explicit: false,
-            file: "",
-            line: 0,
-            schema_version: None,
-            static_rows: None,
-            references: Vec::new,
-            build,
-        };
-        let context = Context::default();
-        let (tables, built) = crate::apply::build(&UNIT, &context);
-        assert_eq!(tables[0].rows.len(), 3);
-        assert_eq!(checksum(&UNIT, &context), built);
-        let other = Context {
-            random_seed: 1,
-            ..Context::default()
-        };
-        assert_eq!(
-            checksum(&UNIT, &other),
-            built,
-            "these rows do not read the random seed"
-        );
-    }
 
     #[test]
     fn copy_text_escapes_specials_and_nulls() {

@@ -1,0 +1,7 @@
+//! Selecting what runs: the registry of every unit the binary holds, and the dependency order
+//! of a selection.
+
+pub mod order;
+pub mod registry;
+
+pub use registry::Registry;
