@@ -514,7 +514,9 @@ fn entries_iter(table: &CheckedTable<'_>, entries: &[CheckedEntry<'_>]) -> Token
                 };
                 // The loop's iterator is made inside the block, which takes what it walks: a
                 // loop over a local `Vec`'s `.iter()` outlives the scenario's function.
-                parts.push(quote! {
+                // Spanned by the loop's expression, so that rustc's "value moved here" about
+                // what the block takes points at the user's loop.
+                parts.push(quote_spanned! {expr.span()=>
                     __sb::Loop::new(move |__seedbed_co: __sb::Co| async move {
                         let __seedbed_items = ::core::iter::IntoIterator::into_iter(#expr);
                         __seedbed_co

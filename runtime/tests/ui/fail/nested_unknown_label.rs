@@ -11,11 +11,13 @@ seedbed::seed! {
         bob { email: "bob@festivalscout.test", display_name: "Bob", password_hash: "x" }
     }
     organizers {
-        bobs { name: "Bob's", slug: "bobs", owner_user_id: Some(users::bobby) }
-        _ { name: "Bob's too", slug: "bobs-too", owner_user_id: pick(users::bobb, 2) }
+        // A bare label: the suggestion all the others get too.
+        bobs { name: "Bob's", slug: "bobs", owner_user_id: users::bobb }
+        _ { name: "Bob's too", slug: "bobs-too", owner_user_id: Some(users::bobb) }
+        _ { name: "Bob's three", slug: "bobs-three", owner_user_id: pick(users::bobb, 2) }
     }
     user_teacher_follows {
-        for user in [users::bobby] {
+        for user in [users::bobb] {
             _ { user_id: user, teacher_id: seedbed::uuid::Uuid::nil() }
         }
     }
