@@ -134,9 +134,8 @@ fn label_module(unit: &str, table: &CheckedTable<'_>) -> Option<TokenStream> {
         });
         let names = labels.iter().map(|(label, _)| label);
         let doc = format!("Labelled rows of `{table_name}` in unit `{unit}`.");
-        let marker_doc = format!(
-            "The table `{table_name}`, as the type of its rows: `RowRef<{marker}>`."
-        );
+        let marker_doc =
+            format!("The table `{table_name}`, as the type of its rows: `RowRef<{marker}>`.");
         quote! {
             #[doc = #doc]
             #[allow(non_upper_case_globals, dead_code)]
@@ -355,11 +354,7 @@ fn used_columns(table: &CheckedTable<'_>) -> Vec<usize> {
 /// Named after table and column: rustc's `help:` line says that "the trait `venues__capacity`
 /// is not implemented for `String`".
 fn column_trait_ident(table: &Table, column: &Column) -> Ident {
-    format_ident!(
-        "{}__{}",
-        ident_part(&table.name),
-        ident_part(&column.name)
-    )
+    format_ident!("{}__{}", ident_part(&table.name), ident_part(&column.name))
 }
 
 /// A trait per column whose diagnostic names the column, implemented for whatever

@@ -179,15 +179,9 @@ fn one_type_checking_trait_per_column_given_an_expression() {
     let file = places();
     let build = function(&file, "__seedbed_build_places");
     // `capacity` takes two expressions, `name` one; literal-only columns need no trait.
-    assert_eq!(
-        column_traits(build),
-        ["venues__capacity", "venues__name"]
-    );
+    assert_eq!(column_traits(build), ["venues__capacity", "venues__name"]);
     let build = text(build);
-    assert!(
-        build.contains("venues__capacity::encode(CAP*2)"),
-        "{build}"
-    );
+    assert!(build.contains("venues__capacity::encode(CAP*2)"), "{build}");
     assert!(
         build
             .contains("message=\"column`capacity`of`venues`is`integer`:`{Self}`isnotavalueforit\""),
@@ -270,10 +264,7 @@ fn loops_and_references_to_other_units() {
     let build = function(&file, "__seedbed_build_festivals");
     assert_eq!(
         column_traits(build),
-        [
-            "event_teachers__event_id",
-            "event_teachers__teacher_id"
-        ]
+        ["event_teachers__event_id", "event_teachers__teacher_id"]
     );
     let build = text(build);
     assert!(

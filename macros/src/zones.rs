@@ -21,8 +21,12 @@ struct Zones<'e> {
 impl<'ast> Visit<'ast> for Zones<'_> {
     fn visit_expr_method_call(&mut self, call: &'ast ExprMethodCall) {
         if call.method == "in_tz"
-            && let [Expr::Lit(ExprLit { lit: Lit::Str(name), .. })] =
-                call.args.iter().collect::<Vec<_>>().as_slice()
+            && let [
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(name),
+                    ..
+                }),
+            ] = call.args.iter().collect::<Vec<_>>().as_slice()
             && chrono_tz::Tz::from_str(&name.value()).is_err()
         {
             let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());

@@ -31,7 +31,9 @@ macro_rules! any_int {
         }
     )*};
 }
-any_int!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+any_int!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
 
 #[cfg(test)]
 mod tests {

@@ -68,8 +68,9 @@ impl Zone for Tz {
 
 impl Zone for &str {
     fn tz(self) -> Tz {
-        self.parse()
-            .unwrap_or_else(|_| panic!("`{self}` is no time zone: expected an IANA name such as `Europe/Lisbon`"))
+        self.parse().unwrap_or_else(|_| {
+            panic!("`{self}` is no time zone: expected an IANA name such as `Europe/Lisbon`")
+        })
     }
 }
 
