@@ -509,19 +509,21 @@ fn entries_iter(table: &CheckedTable<'_>, entries: &[CheckedEntry<'_>]) -> Token
                 };
                 // The loop's iterator is made inside the block, which takes what it walks: a
                 // loop over a local `Vec`'s `.iter()` outlives the scenario's function.
-                // Spanned by the loop's expression, so that rustc's "value moved here" about
-                // what the block takes points at the user's loop.
-                parts.push(quote_spanned! {expr.span()=>
-                    __sb::Loop::new(move |__seedbed_co: __sb::Co| async move {
-                        let __seedbed_items = ::core::iter::IntoIterator::into_iter(#expr);
-                        __seedbed_co
-                            .yield_(__sb::Step::Len(__sb::loop_len(&__seedbed_items, #per_item)))
-                            .await;
-                        for #pat in __seedbed_items {
-                            #body
-                        }
-                    })
-                });
+                let steps = quote! {
+                    let __seedbed_items = ::core::iter::IntoIterator::into_iter(#expr);
+                    __seedbed_co
+                        .yield_(__sb::Step::Len(__sb::loop_len(&__seedbed_items, #per_item)))
+                        .await;
+                    for #pat in __seedbed_items {
+                        #body
+                    }
+                };
+                // The block alone is spanned by the loop's expression, so that rustc's "value
+                // moved here" about what it takes points at the user's loop.
+                let block = quote_spanned! {expr.span()=>
+                    move |__seedbed_co: __sb::Co| async move { #steps }
+                };
+                parts.push(quote!(__sb::Loop::new(#block)));
             }
         }
     }
