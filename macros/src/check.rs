@@ -3,6 +3,7 @@
 //! Every mistake becomes a `syn::Error` on the offending token; errors are accumulated so one
 //! compile reports them all, and what is valid is still resolved so one typo does not cascade.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proc_macro2::Span;
@@ -33,7 +34,7 @@ pub enum CheckedEntry<'a> {
     Row(CheckedRow<'a>),
     For {
         pat: &'a Pat,
-        expr: &'a Expr,
+        expr: Cow<'a, Expr>,
         entries: Vec<CheckedEntry<'a>>,
     },
 }
@@ -59,8 +60,9 @@ pub enum CheckedValue<'a> {
         /// The derived key, or `None` when the database generates it.
         key: Option<u128>,
     },
-    /// Any other expression: rustc checks its type against the column.
-    Expr(&'a Expr),
+    /// Any other expression: rustc checks its type against the column. Owned when labels
+    /// inside it were rewritten (see [`crate::labels`]).
+    Expr(Cow<'a, Expr>),
 }
 
 /// A literal whose fit to the column was checked here.
@@ -329,7 +331,7 @@ impl<'a> TableCx<'a, '_> {
                 Entry::Row(row) => CheckedEntry::Row(self.row(row, errors)),
                 Entry::For(block) => CheckedEntry::For {
                     pat: &block.pat,
-                    expr: &block.expr,
+                    expr: self.nested_labels(&Cow::Borrowed(&block.expr), errors),
                     entries: self.entries(&block.entries, errors),
                 },
             })
@@ -369,6 +371,11 @@ impl<'a> TableCx<'a, '_> {
                 continue;
             }
             match self.value(&table.columns[index], field) {
+                Ok(CheckedValue::Expr(expr)) => {
+                    crate::zones::check(&expr, errors);
+                    let expr = self.nested_labels(&expr, errors);
+                    values.push((index, CheckedValue::Expr(expr)));
+                }
                 Ok(value) => values.push((index, value)),
                 Err(e) => errors.push(e),
             }
@@ -470,7 +477,16 @@ impl<'a> TableCx<'a, '_> {
                 self.check_bounds(column, &checked, expr)?;
                 Ok(CheckedValue::Literal(checked))
             }
-            None => Ok(CheckedValue::Expr(expr)),
+            None => Ok(CheckedValue::Expr(Cow::Borrowed(expr))),
+        }
+    }
+
+    /// `expr` with the label paths inside it checked, rewritten when a scenario needs it.
+    fn nested_labels(&self, expr: &Cow<'a, Expr>, errors: &mut Errors) -> Cow<'a, Expr> {
+        let scenario = self.labels_shadow.then_some(self.unit);
+        match crate::labels::nested(expr, self.labels, scenario, errors) {
+            Some(rewritten) => Cow::Owned(rewritten),
+            None => expr.clone(),
         }
     }
 

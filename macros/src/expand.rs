@@ -45,6 +45,9 @@ pub fn seed_expr(checked: &Checked<'_>, schema: &Schema) -> TokenStream {
     quote! {{
         #[allow(unused_imports)]
         use ::seedbed::__private as __sb;
+        // `.at(19, 0)` and `.in_tz("Europe/Lisbon")` on dates, in the values without an import.
+        #[allow(unused_imports)]
+        use ::seedbed::__private::WallClock as _;
         #(#items)*
         __sb::Seed::new() #(#tables)*
     }}
@@ -102,6 +105,7 @@ fn label_module(unit: &str, table: &CheckedTable<'_>) -> Option<TokenStream> {
         let module = table.ident;
         let table_name = &table.table.name;
         let hash = table_hash(table_name);
+        let marker = marker_ident(table_name);
         let mut labels: Vec<(&Ident, u128)> = Vec::new();
         for row in top_level_rows(&table.entries) {
             // A generated key is not known until the row is inserted: 0 stands for it.
@@ -125,19 +129,24 @@ fn label_module(unit: &str, table: &CheckedTable<'_>) -> Option<TokenStream> {
             let doc = format!("The `{label_text}` row of `{table_name}` in unit `{unit}`.");
             quote_spanned! {label.span()=>
                 #[doc = #doc]
-                pub const #label: ::seedbed::RowRef<#hash> =
+                pub const #label: ::seedbed::RowRef<#marker> =
                     ::seedbed::RowRef::new(#unit, #table_name, #label_text, #key);
             }
         });
         let names = labels.iter().map(|(label, _)| label);
         let doc = format!("Labelled rows of `{table_name}` in unit `{unit}`.");
+        let marker_doc =
+            format!("The table `{table_name}`, as the type of its rows: `RowRef<{marker}>`.");
         quote! {
             #[doc = #doc]
             #[allow(non_upper_case_globals, dead_code)]
             pub mod #module {
+                #[doc = #marker_doc]
+                pub enum #marker {}
+                impl ::seedbed::__private::TableMarker<#hash> for #marker {}
                 #(#consts)*
                 /// Every labelled row of the table in this unit, in the order written.
-                pub const ALL: &[::seedbed::RowRef<#hash>] = &[#(#names),*];
+                pub const ALL: &[::seedbed::RowRef<#marker>] = &[#(#names),*];
             }
         }
     })
@@ -232,15 +241,15 @@ fn collect_paths(
                         .any(|fk| fk.columns == [table.columns[*index].name.clone()]);
                     if let CheckedValue::Expr(expr) = value
                         && is_fk
-                        && foreign(expr)
+                        && foreign(expr.as_ref())
                     {
-                        out.push((*expr).clone());
+                        out.push(expr.as_ref().clone());
                     }
                 }
             }
             CheckedEntry::For { expr, entries, .. } => {
-                if foreign(expr) {
-                    out.push((*expr).clone());
+                if foreign(expr.as_ref()) {
+                    out.push(expr.as_ref().clone());
                 }
                 collect_paths(table, entries, local, out);
             }
@@ -268,6 +277,12 @@ fn top_level_rows<'c, 'a>(
         CheckedEntry::Row(r) => Some(r),
         CheckedEntry::For { .. } => None,
     })
+}
+
+/// The marker type of a table's rows, named after it: `RowRef<Venues>` reads as a row of
+/// `venues` in rustc's messages.
+fn marker_ident(table: &str) -> Ident {
+    format_ident!("{}", crate::enums::type_name(table))
 }
 
 fn table_meta(ident: &Ident, checked: &CheckedTable<'_>) -> TokenStream {
@@ -329,12 +344,10 @@ fn used_columns(table: &CheckedTable<'_>) -> Vec<usize> {
     out
 }
 
+/// Named after table and column: rustc's `help:` line says that "the trait `venues__capacity`
+/// is not implemented for `String`".
 fn column_trait_ident(table: &Table, column: &Column) -> Ident {
-    format_ident!(
-        "__seedbed_{}__{}",
-        ident_part(&table.name),
-        ident_part(&column.name)
-    )
+    format_ident!("{}__{}", ident_part(&table.name), ident_part(&column.name))
 }
 
 /// A trait per column whose diagnostic names the column, implemented for whatever
@@ -345,9 +358,8 @@ fn column_trait(table: &Table, column: &Column, schema: &Schema) -> TokenStream 
     let sql = column.ty.sql_name();
     let fk = single_fk_target(table, column);
     let message = match fk {
-        // `{Self}` would show a row of another table as `RowRef<hash>`: say what is expected.
         Some(target) => format!(
-            "column `{}` of `{}` references `{target}`: the value is not a row of `{target}`",
+            "column `{}` of `{}` references `{target}`: `{{Self}}` is not a row of `{target}`",
             column.name, table.name
         ),
         None => format!(
@@ -464,7 +476,7 @@ fn rust_hint(ty: &SqlType, fk: Option<&str>, schema: &Schema) -> String {
 }
 
 /// The rows of a table as one iterator: written-out rows batched into a `Vec`, loops as
-/// loops that produce their rows lazily.
+/// generators that produce their rows lazily.
 fn entries_iter(table: &CheckedTable<'_>, entries: &[CheckedEntry<'_>]) -> TokenStream {
     let mut parts: Vec<TokenStream> = Vec::new();
     let mut pending: Vec<TokenStream> = Vec::new();
@@ -479,7 +491,7 @@ fn entries_iter(table: &CheckedTable<'_>, entries: &[CheckedEntry<'_>]) -> Token
             CheckedEntry::Row(row) => pending.push(row_expr(table, row)),
             CheckedEntry::For { pat, expr, entries } => {
                 flush(&mut pending, &mut parts);
-                let inner = entries_iter(table, entries);
+                let body = loop_body(table, entries);
                 // Rows per iteration, when fixed: the loop then knows its length (progress ETA).
                 let per_item = match entries.iter().all(|e| matches!(e, CheckedEntry::Row(_))) {
                     true => {
@@ -488,9 +500,23 @@ fn entries_iter(table: &CheckedTable<'_>, entries: &[CheckedEntry<'_>]) -> Token
                     }
                     false => quote!(::core::option::Option::None),
                 };
-                parts.push(quote! {
-                    __sb::Each::new(::core::iter::IntoIterator::into_iter(#expr), #per_item, move |#pat| #inner)
-                });
+                // The loop's iterator is made inside the block, which takes what it walks: a
+                // loop over a local `Vec`'s `.iter()` outlives the scenario's function.
+                let steps = quote! {
+                    let __seedbed_items = ::core::iter::IntoIterator::into_iter(#expr);
+                    __seedbed_co
+                        .yield_(__sb::Step::Len(__sb::loop_len(&__seedbed_items, #per_item)))
+                        .await;
+                    for #pat in __seedbed_items {
+                        #body
+                    }
+                };
+                // The block alone is spanned by the loop's expression, so that rustc's "value
+                // moved here" about what it takes points at the user's loop.
+                let block = quote_spanned! {expr.span()=>
+                    move |__seedbed_co: __sb::Co| async move { #steps }
+                };
+                parts.push(quote!(__sb::Loop::new(#block)));
             }
         }
     }
@@ -499,6 +525,24 @@ fn entries_iter(table: &CheckedTable<'_>, entries: &[CheckedEntry<'_>]) -> Token
         None => quote!(::core::iter::empty::<__sb::Row>()),
         Some((first, rest)) => quote!(#first #(.chain(#rest))*),
     }
+}
+
+/// The statements of a loop's body inside its generator: each row yielded in turn, inner
+/// loops as plain `for` loops.
+fn loop_body(table: &CheckedTable<'_>, entries: &[CheckedEntry<'_>]) -> TokenStream {
+    entries
+        .iter()
+        .map(|entry| match entry {
+            CheckedEntry::Row(row) => {
+                let row = row_expr(table, row);
+                quote!(__seedbed_co.yield_(__sb::Step::Row(#row)).await;)
+            }
+            CheckedEntry::For { pat, expr, entries } => {
+                let body = loop_body(table, entries);
+                quote!(for #pat in #expr { #body })
+            }
+        })
+        .collect()
 }
 
 fn row_expr(table: &CheckedTable<'_>, row: &CheckedRow<'_>) -> TokenStream {

@@ -4,11 +4,13 @@
 mod check;
 mod enums;
 mod expand;
+mod labels;
 mod migrations;
 mod parse;
 mod scenario;
 mod seed;
 mod source;
+mod zones;
 
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,6 @@ use quote::quote;
 use syn::{ExprStruct, File, Item, ItemFn, ItemMacro, ItemMod, Stmt};
 
 use crate::check::label_key;
-use seedbed_core::identity::table_hash;
 
 fn parse(out: TokenStream) -> File {
     syn::parse2(out.clone()).unwrap_or_else(|e| panic!("{e}: {out}"))
@@ -133,8 +132,7 @@ fn labels_become_constants_keyed_by_uuidv5_of_unit_table_and_label() {
     let file = places();
     assert_eq!(errors(&file), Vec::<String>::new());
     let venues = module(&file.items, "venues");
-    let hash = table_hash("venues");
-    let row_ref = format!("::seedbed::RowRef<{hash}u64>");
+    let row_ref = "::seedbed::RowRef<Venues>".to_owned();
     let key = |label| label_key("places", "venues", label);
     assert_eq!(
         consts(venues),
@@ -181,15 +179,9 @@ fn one_type_checking_trait_per_column_given_an_expression() {
     let file = places();
     let build = function(&file, "__seedbed_build_places");
     // `capacity` takes two expressions, `name` one; literal-only columns need no trait.
-    assert_eq!(
-        column_traits(build),
-        ["__seedbed_venues__capacity", "__seedbed_venues__name"]
-    );
+    assert_eq!(column_traits(build), ["venues__capacity", "venues__name"]);
     let build = text(build);
-    assert!(
-        build.contains("__seedbed_venues__capacity::encode(CAP*2)"),
-        "{build}"
-    );
+    assert!(build.contains("venues__capacity::encode(CAP*2)"), "{build}");
     assert!(
         build
             .contains("message=\"column`capacity`of`venues`is`integer`:`{Self}`isnotavalueforit\""),
@@ -272,14 +264,11 @@ fn loops_and_references_to_other_units() {
     let build = function(&file, "__seedbed_build_festivals");
     assert_eq!(
         column_traits(build),
-        [
-            "__seedbed_event_teachers__event_id",
-            "__seedbed_event_teachers__teacher_id"
-        ]
+        ["event_teachers__event_id", "event_teachers__teacher_id"]
     );
     let build = text(build);
     assert!(
-        build.contains("references`teachers`:thevalueisnotarowof`teachers`"),
+        build.contains("references`teachers`:`{Self}`isnotarowof`teachers`"),
         "{build}"
     );
     assert!(build.contains("Encode<__sb::sql::Ref<"), "{build}");

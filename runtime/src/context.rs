@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 
-use chrono::{DateTime, Days, NaiveTime, Utc};
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+
+use crate::int::AnyInt;
 
 /// Clock, scale and random seed of one run.
 ///
@@ -111,24 +113,45 @@ pub fn now() -> DateTime<Utc> {
     Context::with(|c| c.clock)
 }
 
-/// `days` days after the run's clock: upcoming events stay upcoming whenever the seeds run.
+/// `days` days after the run's clock (before it when negative): upcoming events stay upcoming
+/// whenever the seeds run. The clock is midnight UTC of the run's day, so this is midnight UTC
+/// too; [`.at(19, 0)`](crate::WallClock::at) sets the time of day and
+/// [`.in_tz("Europe/Lisbon")`](crate::WallClock::in_tz) reads it in a time zone. Any integer
+/// type does for `days`.
 ///
 /// ```
 /// let starts_at = seedbed::days_from_now(30);
 /// assert_eq!(starts_at - seedbed::now(), chrono::Duration::days(30));
-/// assert!(seedbed::days_ago(3) < seedbed::now());
+/// assert_eq!(seedbed::days_from_now(-3), seedbed::days_ago(3));
+/// let i: usize = 2;
+/// assert!(seedbed::days_from_now(i) > seedbed::now());
 /// ```
-pub fn days_from_now(days: u64) -> DateTime<Utc> {
-    now()
-        .checked_add_days(Days::new(days))
-        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+pub fn days_from_now(days: impl AnyInt) -> DateTime<Utc> {
+    shifted(days.to_i64())
 }
 
-/// `days` days before the run's clock: past events, reviews, sign-ups.
-pub fn days_ago(days: u64) -> DateTime<Utc> {
-    now()
-        .checked_sub_days(Days::new(days))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+/// `days` days before the run's clock (after it when negative): past events, reviews, sign-ups.
+/// Midnight UTC of that day, as [`days_from_now`].
+///
+/// ```
+/// let signed_up = seedbed::days_ago(3);
+/// assert_eq!(seedbed::now() - signed_up, chrono::Duration::days(3));
+/// assert_eq!(signed_up.format("%H:%M").to_string(), "00:00");
+/// ```
+pub fn days_ago(days: impl AnyInt) -> DateTime<Utc> {
+    shifted(days.to_i64().saturating_neg())
+}
+
+/// The run's clock moved by `days`, held at the ends of the representable range.
+fn shifted(days: i64) -> DateTime<Utc> {
+    let late = days > 0;
+    TimeDelta::try_days(days)
+        .and_then(|delta| now().checked_add_signed(delta))
+        .unwrap_or(if late {
+            DateTime::<Utc>::MAX_UTC
+        } else {
+            DateTime::<Utc>::MIN_UTC
+        })
 }
 
 /// The size called `name` for this run (`--scale name=N`), or `default`.
@@ -153,7 +176,9 @@ pub fn days_ago(days: u64) -> DateTime<Utc> {
 ///     }
 /// }
 /// ```
-pub fn scale(name: &str, default: u64) -> u64 {
+pub fn scale(name: &str, default: impl AnyInt) -> u64 {
+    // A negative default is no size: none.
+    let default = u64::try_from(default.to_i64()).unwrap_or(0);
     SCALES_ASKED.with_borrow_mut(|asked| {
         if let Some(asked) = asked {
             asked.entry(name.to_owned()).or_insert(default);
@@ -220,9 +245,9 @@ pub fn random_seed() -> u64 {
 /// assert_eq!(Name().fake_with_rng::<String, _>(&mut again), name);
 /// assert_eq!(again.random_range(50..500), capacity);
 /// ```
-pub fn rng(stream: &str) -> rand_chacha::ChaCha8Rng {
+pub fn rng(stream: impl AsRef<str>) -> rand_chacha::ChaCha8Rng {
     use rand::SeedableRng;
-    let key = crate::plan::label_key("rng", stream, &random_seed().to_string());
+    let key = crate::plan::label_key("rng", stream.as_ref(), &random_seed().to_string());
     rand_chacha::ChaCha8Rng::from_seed(
         *key.as_u128()
             .to_le_bytes()
@@ -257,8 +282,10 @@ pub fn rng(stream: &str) -> rand_chacha::ChaCha8Rng {
 ///     }
 /// }
 /// ```
-pub fn generated_id(table: &str, ordinal: u64) -> uuid::Uuid {
+pub fn generated_id(table: &str, ordinal: impl AnyInt) -> uuid::Uuid {
     let unit = UNIT.try_with(|u| *u).unwrap_or_default();
+    // A negative ordinal names no row: the key of none, which the insert's foreign key refuses.
+    let ordinal = u64::try_from(ordinal.to_i64()).unwrap_or(u64::MAX);
     crate::plan::ordinal_key(crate::plan::ordinal_prefix(unit, table), ordinal)
 }
 

@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use uuid::Uuid;
 
 use crate::Value;
-use crate::plan::RowRef;
+use crate::plan::{RowRef, TableMarker};
 
 /// Marker types, one per SQL type family.
 pub mod sql {
@@ -42,7 +42,7 @@ pub mod sql {
         Double,
         /// `boolean`: `bool`.
         Boolean,
-        /// `timestamptz`: `DateTime<Utc>`, `DateTime<FixedOffset>`.
+        /// `timestamptz`: `DateTime<Utc>`, `DateTime<FixedOffset>`, `DateTime<chrono_tz::Tz>`.
         Timestamptz,
         /// `timestamp`: `NaiveDateTime`.
         Timestamp,
@@ -196,6 +196,7 @@ encode!(sql::Uuid: Uuid => |v| Value::Uuid(v));
 encode!(sql::Timestamptz:
     DateTime<Utc> => |v| Value::Timestamptz(v),
     DateTime<FixedOffset> => |v| Value::Timestamptz(v.to_utc()),
+    DateTime<chrono_tz::Tz> => |v| Value::Timestamptz(v.to_utc()),
 );
 encode!(sql::Timestamp: NaiveDateTime => |v| Value::Timestamp(v));
 encode!(sql::Date: NaiveDate => |v| Value::Date(v));
@@ -203,7 +204,7 @@ encode!(sql::Time: NaiveTime => |v| Value::Time(v));
 encode!(sql::Json: serde_json::Value => |v| Value::Json(v));
 encode!(sql::Bytea: Vec<u8> => |v| Value::Bytes(v), &[u8] => |v| Value::Bytes(v.to_vec()));
 
-impl<const T: u64> Encode<sql::Ref<T>> for RowRef<T> {
+impl<const T: u64, M: TableMarker<T>> Encode<sql::Ref<T>> for RowRef<M> {
     fn encode(self) -> Value {
         Value::Ref(self.0)
     }
@@ -216,7 +217,7 @@ impl<const T: u64> Encode<sql::Ref<T>> for Uuid {
 }
 
 /// What iterating a table's `ALL` list gives.
-impl<const T: u64> Encode<sql::Ref<T>> for &RowRef<T> {
+impl<const T: u64, M: TableMarker<T>> Encode<sql::Ref<T>> for &RowRef<M> {
     fn encode(self) -> Value {
         Value::Ref(self.0)
     }

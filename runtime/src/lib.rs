@@ -220,6 +220,134 @@
 //! # }
 //! ```
 //!
+//! ## Column types, literals and Rust types
+//!
+//! | column type | literal | Rust expression |
+//! | --- | --- | --- |
+//! | `smallint`, `integer`, `bigint` | `42` (range-checked) | `i16`, `i32`, `i64` (smaller integers fit too) |
+//! | `numeric(p,s)` | `12.50` (digits kept), `"12.50"` | `f64`, `f32`, `i32`, `i64`, `u32`, `u64` |
+//! | `real`, `double precision` | `1.5` | `f32`, `f64` |
+//! | `text`, `varchar(n)`, `char(n)` | `"..."` (length-checked) | `&str`, `String`, `&String`, `char` |
+//! | `boolean` | `true` | `bool` |
+//! | `uuid` | `"..."` (parsed), a label | `Uuid`, a label constant |
+//! | `date` | `"2026-05-01"` | `chrono::NaiveDate` (`days_from_now(3).date_naive()`) |
+//! | `timestamp` | `"2026-05-01 19:00:00"` | `chrono::NaiveDateTime` |
+//! | `timestamptz` | `"2026-05-01T19:00:00+01:00"` | `DateTime<Utc>` ([`now`], [`days_from_now`], [`days_ago`], `.at(h, m)`), `DateTime<FixedOffset>`, `DateTime<chrono_tz::Tz>` (`.in_tz(zone)`) |
+//! | `time` | `"19:30"` | `chrono::NaiveTime` |
+//! | `json`, `jsonb` | `"{...}"` | `serde_json::Value`, from [`json!`] |
+//! | `bytea` | | `Vec<u8>`, `&[u8]` |
+//! | an enum | `"published"` (checked against its labels) | its Rust enum from [`enums!()`](enums!) (`EventStatus::Published`), or a `&str` checked by the server |
+//! | `T[]` | `["a", "b"]` | `Vec<T>`, `[T; N]`, `&[T]` of the element's Rust type |
+//! | a nullable column | any of its type's, and `None` | the same, or an `Option` of it |
+//! | `interval`, `inet`, other types | the type's text form | `&str`, `String` |
+//!
+//! ```standalone_crate
+//! use seedbed::chrono::NaiveDate;
+//! use seedbed::{days_from_now, json, seed};
+//!
+//! mod sql {
+//!     seedbed::enums!(); // a Rust enum per enum type of the migrations
+//! }
+//! use sql::EventStatus;
+//!
+//! seed! {
+//!     /// Each column type, as a literal and as an expression.
+//!     set type_tour;
+//!
+//!     organizers { porto { name: "Porto Semba", slug: "porto-semba" } }
+//!     venues {
+//!         armazem {
+//!             name: "Armazém", slug: "armazem", city: "Porto", country: "PT",
+//!             latitude: 41.1496,                                  // numeric(9,6), a literal
+//!             longitude: -8.61_f64,                               // numeric(9,6), an `f64`
+//!         }
+//!     }
+//!     teachers {
+//!         rui {
+//!             name: "Rui", slug: "rui",
+//!             specialties: ["semba", "kizomba"],                  // text[], a literal
+//!             teaching_since: "2011-09-01",                       // date, a literal
+//!         }
+//!         ines {
+//!             name: "Inês", slug: "ines",
+//!             specialties: vec![String::from("zouk")],            // text[], a `Vec<String>`
+//!             teaching_since: NaiveDate::from_ymd_opt(2015, 3, 1), // date, an `Option<NaiveDate>`
+//!         }
+//!     }
+//!     events {
+//!         semba_nights {
+//!             organizer_id: organizers::porto,
+//!             venue_id: venues::armazem,
+//!             slug: "semba-nights",
+//!             title: "Semba Nights",
+//!             status: EventStatus::Published,                     // an enum, its Rust type
+//!             starts_at: days_from_now(30).at(21, 0).in_tz("Europe/Lisbon"), // timestamptz
+//!             ends_at: "2030-01-01T02:00:00Z",                    // timestamptz, a literal
+//!             timezone: "Europe/Lisbon",
+//!         }
+//!     }
+//!     event_sessions {
+//!         _ {
+//!             event_id: events::semba_nights,
+//!             title: "Opening class",
+//!             starts_at: days_from_now(30).at(19, 30),
+//!             ends_at: days_from_now(30).at(20, 30),
+//!         }
+//!     }
+//!     pricing_tiers {
+//!         _ { event_id: events::semba_nights, name: "Full pass", price: 95.00, currency: "EUR" }
+//!         _ { event_id: events::semba_nights, name: "Party pass", price: 45_i32, currency: "EUR" }
+//!     }
+//!     user_preferences {
+//!         _ {
+//!             user_id: seedbed::uuid::Uuid::nil(),
+//!             notification_settings: json!({ "digest": "weekly" }), // jsonb, from `json!`
+//!             privacy_settings: "{\"public\": false}",            // jsonb, a literal
+//!         }
+//!     }
+//! }
+//! # fn main() {
+//! #     let registry = seedbed::select::Registry::discover().unwrap();
+//! #     assert_eq!(registry.get("type_tour").unwrap().static_rows, Some(9));
+//! # }
+//! ```
+//!
+//! ## Join tables
+//!
+//! A table whose primary key is several columns (a join table such as `event_teachers`, keyed
+//! by `(event_id, teacher_id)`) takes rows written `_`, not labels: the row is named by its key
+//! columns, each given the row it joins. Nothing refers to such a row by a label; a table with a
+//! foreign key to it gives the same rows to the columns of that key (a column that is not also
+//! a foreign key of its own takes the row's key, `events::x.key()`).
+//!
+//! ```standalone_crate
+//! seedbed::seed! {
+//!     /// A weekend and its two teachers, joined.
+//!     set lineup;
+//!
+//!     organizers { porto { name: "Porto Semba", slug: "porto-semba" } }
+//!     venues { armazem { name: "Armazém", slug: "armazem", city: "Porto", country: "PT" } }
+//!     teachers {
+//!         ana { name: "Ana Lima", slug: "ana-lima" }
+//!         joao { name: "João Costa", slug: "joao-costa" }
+//!     }
+//!     events {
+//!         weekend {
+//!             organizer_id: organizers::porto, venue_id: venues::armazem, slug: "weekend",
+//!             title: "Weekend", starts_at: "2026-10-02T18:00:00Z", ends_at: "2026-10-04T02:00:00Z",
+//!             timezone: "Europe/Lisbon",
+//!         }
+//!     }
+//!     event_teachers {
+//!         _ { event_id: events::weekend, teacher_id: teachers::ana, is_headliner: true }
+//!         _ { event_id: events::weekend, teacher_id: teachers::joao }
+//!     }
+//! }
+//! # fn main() {
+//! #     assert_eq!(events::weekend.key(), seedbed::plan::label_key("lineup", "events", "weekend"));
+//! # }
+//! ```
+//!
 //! # Loops
 //!
 //! `for PATTERN in EXPR { rows }` repeats its rows for each item; loops nest, and the rows use
@@ -250,6 +378,42 @@
 //! #     let registry = seedbed::select::Registry::discover().unwrap();
 //! #     let rows: usize = (registry.get("halls").unwrap().build)().tables.into_iter().map(|t| t.rows.count()).sum();
 //! #     assert_eq!(rows, 6);
+//! # }
+//! ```
+//!
+//! A loop may walk data a scenario borrows from its own locals (`people.iter()`): the loop
+//! takes the variables it uses, as a `move` closure does, and produces its rows from them after
+//! the function has returned. A second loop over the same local is then rustc's "use of moved
+//! value": clone the data for it before the `seed!`, or keep the data in a `static` or `const`.
+//!
+//! ```standalone_crate
+//! /// Members from a list the scenario builds.
+//! #[seedbed::scenario]
+//! fn members() -> seedbed::Seed {
+//!     let people: Vec<(String, &str)> = vec![("Ana".into(), "Porto"), ("Bo".into(), "Gent")];
+//!     let again = people.clone(); // for a second loop
+//!     seedbed::seed! {
+//!         users {
+//!             for (i, (name, city)) in people.iter().enumerate() {
+//!                 _ {
+//!                     email: format!("{}@festivalscout.test", name.to_lowercase()),
+//!                     display_name: name,                      // a `&String`, copied
+//!                     password_hash: "x",
+//!                     home_city: *city,
+//!                     created_at: seedbed::days_ago(i),        // a `usize`
+//!                 }
+//!             }
+//!         }
+//!         organizers {
+//!             for (name, _) in &again {
+//!                 _ { name: format!("{name}'s"), slug: name.to_lowercase() }
+//!             }
+//!         }
+//!     }
+//! }
+//! # fn main() {
+//! #     let rows: usize = members().tables.into_iter().map(|t| t.rows.count()).sum();
+//! #     assert_eq!(rows, 4);
 //! # }
 //! ```
 //!
@@ -344,14 +508,24 @@
 //!
 //! Rows are built when a unit is applied, under the run's [`Context`], which seed code reads:
 //!
-//! - [`now()`]: the run's clock, today at 00:00 UTC unless `--clock 2026-05-01` pins it (so a
-//!   re-run on the same day changes nothing); [`days_from_now(n)`](days_from_now) and
-//!   [`days_ago(n)`](days_ago) from it.
-//! - [`scale("events", 1000)`](scale): a size, 1000 unless `--scale events=N` says otherwise.
-//! - [`rng("stream")`](rng): a ChaCha8 generator seeded by `--random-seed` and the stream's name,
-//!   for reproducible fake data (with the re-exported [`fake`] and [`rand`]).
-//! - [`generated_id("events", i)`](generated_id): the key of the `i`-th `_` row of a table in
-//!   this unit, so generated rows can point at each other.
+//! - [`now() -> DateTime<Utc>`](now()): the run's clock, today at 00:00 UTC unless `--clock
+//!   2026-05-01` pins it (so a re-run on the same day changes nothing).
+//! - [`days_from_now(days: impl AnyInt) -> DateTime<Utc>`](days_from_now) and
+//!   [`days_ago(days: impl AnyInt) -> DateTime<Utc>`](days_ago): midnight UTC of the run's day
+//!   plus or minus `days` (negative goes the other way). [`WallClock`] adds the time of day and
+//!   the time zone: `days_from_now(3).at(19, 0)` is 19:00 UTC, and
+//!   `days_from_now(3).at(19, 0).in_tz("Europe/Lisbon")` 19:00 on Lisbon's clocks (18:00 UTC in
+//!   summer, 19:00 in winter); `seed!` values have it without an import.
+//! - [`scale(name: &str, default: impl AnyInt) -> u64`](scale): a size, `default` unless
+//!   `--scale events=N` says otherwise.
+//! - [`rng(stream: impl AsRef<str>) -> ChaCha8Rng`](rng): a generator seeded by `--random-seed`
+//!   and the stream's name, for reproducible fake data (with the re-exported [`fake`] and
+//!   [`rand`]).
+//! - [`generated_id(table: &str, ordinal: impl AnyInt) -> Uuid`](generated_id): the key of the
+//!   `ordinal`-th `_` row of a table in this unit, so generated rows can point at each other.
+//!
+//! [`AnyInt`] is any primitive integer type: a loop's `u64`, an `enumerate()`'s `usize`, an
+//! `i32`, without casts.
 //!
 //! ```standalone_crate
 //! use seedbed::fake::Fake;
@@ -555,8 +729,25 @@
 //! - [`run`]: a run against one database: the lock, the guards, then apply, status or cleanup.
 //! - [`cli`]: the `seed-runner` command line, one line of `main`:
 //!   `seedbed::cli::main(MIGRATIONS)`.
-//! - [`testing`]: fresh test databases, and scenarios as test [`Fixture`](testing::Fixture)s
-//!   copied from a template.
+//! - [`testing`]: fresh test databases, and scenarios as test fixtures copied from a template:
+//!   [`Fixture::database()`](testing::Fixture::database) returns a
+//!   [`testing::TestDatabase`], which [connects](testing::TestDatabase::connect) (an
+//!   `sqlx::PgPool`), [names](testing::TestDatabase::name) its database, and is
+//!   [dropped](testing::TestDatabase::drop) at the end of the test.
+//!
+//! ```no_run
+//! use seedbed::testing::{Fixture, TestDatabase};
+//!
+//! static MIGRATIONS: seedbed::migrations::Migrations = seedbed::migrations!();
+//!
+//! async fn venues_test() -> Result<(), seedbed::Error> {
+//!     let db: TestDatabase = Fixture::new(MIGRATIONS).units(&["venues"]).database().await?;
+//!     let pool: sqlx::PgPool = db.connect().await?;
+//!     // ... query the seeded database ...
+//!     pool.close().await;
+//!     db.drop().await
+//! }
+//! ```
 //! - [`database`], [`local_cluster`], [`ledger`], [`catalog`], [`snapshot`],
 //!   [`migrations`](mod@migrations): PostgreSQL (connecting, the throwaway local cluster, the
 //!   ledger's tables, the live catalog, the schema snapshot) and embedded migrations.
@@ -570,24 +761,28 @@ mod context;
 mod encode;
 mod engine;
 mod error;
+mod int;
 pub mod migrations;
 pub mod plan;
 pub mod run;
 pub mod select;
 pub mod testing;
 mod value;
+mod wall_clock;
 
 // The PostgreSQL modules under their public names.
 pub use engine::postgres::{catalog, connect as database, ledger, local_cluster, snapshot, sql};
 
 /// Re-exported so that a seeds crate needs no other dependency for dates, keys and fake data.
-pub use {chrono, fake, rand, uuid};
+pub use {chrono, chrono_tz, fake, rand, uuid};
 
 pub use context::{Context, days_ago, days_from_now, generated_id, now, random_seed, rng, scale};
 pub use error::Error;
+pub use int::AnyInt;
 pub use plan::{RowRef, Seed, Unit, UnitKind};
 pub use serde_json::json;
 pub use value::Value;
+pub use wall_clock::{WallClock, Zone};
 
 /// What the code generated by `seed!` and `#[scenario]` refers to. Not a public API.
 #[doc(hidden)]
@@ -595,6 +790,7 @@ pub mod __private {
     pub use crate::encode::{Encode, SqlEnum, sql};
     pub use crate::plan::*;
     pub use crate::value::Value;
+    pub use crate::wall_clock::WallClock;
     pub use inventory;
     pub use serde_json;
     pub use uuid::Uuid;

@@ -4,7 +4,7 @@
 //! from the schema model alone. The crates are compiled (one scratch workspace with a target
 //! dir of its own under `CARGO_TARGET_TMPDIR`, so dependencies build once and the outer
 //! cargo's lock is not waited on), each binary migrates a fresh [`TestDatabase`] with the
-//! embedded migrator and applies its units one by one with `seedbed::runner`, and every table
+//! embedded migrator and applies its units one by one with `seedbed::run`, and every table
 //! must then hold its row.
 //!
 //! A table that cannot get a row honestly (a circle of NOT NULL keys, a name `seed!` cannot

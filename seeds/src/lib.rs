@@ -12,7 +12,6 @@
 //! [`DEV_PASSWORD`], stored as [`DEV_PASSWORD_HASH`].
 
 pub mod base;
-mod clock;
 pub mod large_catalog;
 pub mod scenarios;
 

@@ -5,10 +5,9 @@
 //! start 45 to 160 days after it, the completed one ended a month before it, the archived one
 //! more than a year before.
 
-use seedbed::{days_ago, seed};
+use seedbed::{days_ago, days_from_now, seed};
 
 use super::{dance_styles, musicians, organizers, teachers, venues};
-use crate::clock::day_at;
 
 seed! {
     /// Eight events at the base venues (published, draft, cancelled, completed, archived), with
@@ -34,12 +33,12 @@ seed! {
             summary: "Three days of On2 and Cuban salsa workshops, bachata bootcamps and live orchestra nights by the Spree.",
             description: "Workshops from 11:00 to 18:00 in three rooms, shows at 22:00 and socials until 04:00. Orquesta La Moderna plays on Saturday night.",
             status: "published",
-            starts_at: day_at(45, 16, 0),
-            ends_at: day_at(48, 2, 0),
+            starts_at: days_from_now(45).at(16, 0),
+            ends_at: days_from_now(48).at(2, 0),
             timezone: "Europe/Berlin",
             capacity: 400,
             registration_opens_at: days_ago(90),
-            registration_deadline: day_at(44, 21, 59),
+            registration_deadline: days_from_now(44).at(21, 59),
             cover_image_url: "https://images.festivalscout.test/events/berlin-salsa-bachata-congress.jpg",
             website_url: "https://ritmo-berlin.example/congress",
             view_count: 1843,
@@ -53,12 +52,12 @@ seed! {
             title: "Lisboa Kizomba Festival",
             summary: "Kizomba, semba and urban kiz in the city where Europe's kizomba scene began.",
             status: "published",
-            starts_at: day_at(75, 17, 0),
-            ends_at: day_at(78, 3, 0),
+            starts_at: days_from_now(75).at(17, 0),
+            ends_at: days_from_now(78).at(3, 0),
             timezone: "Europe/Lisbon",
             capacity: 280,
             registration_opens_at: days_ago(60),
-            registration_deadline: day_at(73, 23, 0),
+            registration_deadline: days_from_now(73).at(23, 0),
             view_count: 962,
             published_at: days_ago(60),
         }
@@ -69,8 +68,8 @@ seed! {
             title: "Madrid Bachata Weekend",
             summary: "Dominican and sensual bachata with live music from the Cibao valley.",
             status: "draft",
-            starts_at: day_at(120, 16, 0),
-            ends_at: day_at(122, 22, 0),
+            starts_at: days_from_now(120).at(16, 0),
+            ends_at: days_from_now(122).at(22, 0),
             timezone: "Europe/Madrid",
             capacity: 900,
         }
@@ -81,12 +80,12 @@ seed! {
             title: "Paris Swing Weekend",
             summary: "Lindy hop and balboa classes by day, live swing bands in an art-deco ballroom by night.",
             status: "completed",
-            starts_at: day_at(-30, 17, 0),
-            ends_at: day_at(-28, 22, 0),
+            starts_at: days_from_now(-30).at(17, 0),
+            ends_at: days_from_now(-28).at(22, 0),
             timezone: "Europe/Paris",
             capacity: 600,
             registration_opens_at: days_ago(150),
-            registration_deadline: day_at(-31, 22, 0),
+            registration_deadline: days_from_now(-31).at(22, 0),
             view_count: 3120,
             published_at: days_ago(150),
         }
@@ -99,12 +98,12 @@ seed! {
             title: "Rimini Summer Salsa Festival",
             summary: "Europe's biggest summer salsa festival: 40 artists, 5 rooms, beach parties and live orchestras.",
             status: "published",
-            starts_at: day_at(160, 12, 0),
-            ends_at: day_at(164, 3, 0),
+            starts_at: days_from_now(160).at(12, 0),
+            ends_at: days_from_now(164).at(3, 0),
             timezone: "Europe/Rome",
             capacity: 2500,
             registration_opens_at: days_ago(200),
-            registration_deadline: day_at(158, 21, 59),
+            registration_deadline: days_from_now(158).at(21, 59),
             view_count: 8731,
             published_at: days_ago(200),
             is_featured: true,
@@ -116,12 +115,12 @@ seed! {
             title: "Kraków Zouk Marathon",
             summary: "A weekend of non-stop Brazilian zouk socials with Rio's DJs.",
             status: "cancelled",
-            starts_at: day_at(20, 16, 0),
-            ends_at: day_at(22, 20, 0),
+            starts_at: days_from_now(20).at(16, 0),
+            ends_at: days_from_now(22).at(20, 0),
             timezone: "Europe/Warsaw",
             capacity: 700,
             registration_opens_at: days_ago(100),
-            registration_deadline: day_at(18, 21, 59),
+            registration_deadline: days_from_now(18).at(21, 59),
             view_count: 411,
             published_at: days_ago(100),
             cancelled_at: days_ago(6),
@@ -134,12 +133,12 @@ seed! {
             title: "Berlin Westie Open",
             summary: "West Coast Swing competitions, Jack & Jill and late-night blues rooms.",
             status: "archived",
-            starts_at: day_at(-400, 15, 0),
-            ends_at: day_at(-398, 21, 0),
+            starts_at: days_from_now(-400).at(15, 0),
+            ends_at: days_from_now(-398).at(21, 0),
             timezone: "Europe/Berlin",
             capacity: 450,
             registration_opens_at: days_ago(520),
-            registration_deadline: day_at(-402, 21, 59),
+            registration_deadline: days_from_now(-402).at(21, 59),
             view_count: 2204,
             published_at: days_ago(520),
         }
@@ -150,12 +149,12 @@ seed! {
             title: "Kraków Tango Marathon",
             summary: "Three nights of milongas with a live orquesta típica, in the old town's shadow.",
             status: "published",
-            starts_at: day_at(100, 17, 0),
-            ends_at: day_at(103, 1, 0),
+            starts_at: days_from_now(100).at(17, 0),
+            ends_at: days_from_now(103).at(1, 0),
             timezone: "Europe/Warsaw",
             capacity: 300,
             registration_opens_at: days_ago(30),
-            registration_deadline: day_at(95, 21, 59),
+            registration_deadline: days_from_now(95).at(21, 59),
             view_count: 388,
             published_at: days_ago(30),
         }
@@ -222,14 +221,14 @@ seed! {
             name: "Full Pass",
             description: "All workshops, shows and parties.",
             price: 149.00, currency: "EUR", quantity: 250, sold: 131,
-            sales_start: days_ago(30), sales_end: day_at(44, 21, 59), sort_order: 2,
+            sales_start: days_ago(30), sales_end: days_from_now(44).at(21, 59), sort_order: 2,
         }
         berlin_party_pass {
             event_id: events::berlin_salsa_congress,
             name: "Party Pass",
             description: "The three night parties and shows, no workshops.",
             price: 69.00, currency: "EUR", quantity: 50, sold: 12,
-            sales_start: days_ago(30), sales_end: day_at(44, 21, 59), sort_order: 3,
+            sales_start: days_ago(30), sales_end: days_from_now(44).at(21, 59), sort_order: 3,
         }
         lisboa_full_pass {
             event_id: events::lisboa_kizomba_festival,
@@ -253,34 +252,34 @@ seed! {
             event_id: events::paris_swing_weekend,
             name: "Full Pass",
             price: 130.00, currency: "EUR", quantity: 500, sold: 488,
-            sales_start: days_ago(150), sales_end: day_at(-31, 22, 0), sort_order: 1,
+            sales_start: days_ago(150), sales_end: days_from_now(-31).at(22, 0), sort_order: 1,
         }
         paris_evening_pass {
             event_id: events::paris_swing_weekend,
             name: "Evening Pass",
             description: "Friday and Saturday night parties with live bands.",
             price: 40.00, currency: "EUR", quantity: 100, sold: 97,
-            sales_start: days_ago(150), sales_end: day_at(-31, 22, 0), sort_order: 2,
+            sales_start: days_ago(150), sales_end: days_from_now(-31).at(22, 0), sort_order: 2,
         }
         rimini_full_pass {
             event_id: events::rimini_salsa_festival,
             name: "Full Pass",
             price: 185.00, currency: "EUR", quantity: 2000, sold: 740,
-            sales_start: days_ago(200), sales_end: day_at(158, 21, 59), sort_order: 1,
+            sales_start: days_ago(200), sales_end: days_from_now(158).at(21, 59), sort_order: 1,
         }
         rimini_vip_pass {
             event_id: events::rimini_salsa_festival,
             name: "VIP Pass",
             description: "Full pass with reserved seats at the shows and a private class with the headliners.",
             price: 290.00, currency: "EUR", quantity: 150, sold: 61,
-            sales_start: days_ago(200), sales_end: day_at(158, 21, 59), sort_order: 2,
+            sales_start: days_ago(200), sales_end: days_from_now(158).at(21, 59), sort_order: 2,
         }
         rimini_hotel_package {
             event_id: events::rimini_salsa_festival,
             name: "Full Pass + 4 Nights Hotel",
             description: "Full pass and four nights in a sea-view double room, breakfast included (price per person).",
             price: 520.00, currency: "EUR", quantity: 300, sold: 118,
-            sales_start: days_ago(200), sales_end: day_at(130, 21, 59), sort_order: 3,
+            sales_start: days_ago(200), sales_end: days_from_now(130).at(21, 59), sort_order: 3,
         }
         krakow_zouk_full_pass {
             event_id: events::krakow_zouk_marathon,
@@ -292,20 +291,20 @@ seed! {
             event_id: events::berlin_westie_open,
             name: "Full Pass",
             price: 140.00, currency: "EUR", quantity: 350, sold: 341,
-            sales_start: days_ago(520), sales_end: day_at(-402, 21, 59), sort_order: 1,
+            sales_start: days_ago(520), sales_end: days_from_now(-402).at(21, 59), sort_order: 1,
         }
         krakow_tango_marathon_pass {
             event_id: events::krakow_tango_marathon,
             name: "Marathon Pass",
             description: "All three nights, with the live orquesta on Saturday.",
             price: 320.00, currency: "PLN", quantity: 250, sold: 88,
-            sales_start: days_ago(30), sales_end: day_at(95, 21, 59), sort_order: 1,
+            sales_start: days_ago(30), sales_end: days_from_now(95).at(21, 59), sort_order: 1,
         }
         krakow_tango_single_night {
             event_id: events::krakow_tango_marathon,
             name: "Single Milonga",
             price: 90.00, currency: "PLN", quantity: 50, sold: 14,
-            sales_start: days_ago(30), sales_end: day_at(95, 21, 59), sort_order: 2,
+            sales_start: days_ago(30), sales_end: days_from_now(95).at(21, 59), sort_order: 2,
         }
     }
 
@@ -316,7 +315,7 @@ seed! {
             dance_style_id: dance_styles::salsa_on2,
             title: "On2 Shines and Body Movement",
             kind: "workshop", skill_level: "intermediate", location: "Studio 1",
-            starts_at: day_at(46, 10, 0), ends_at: day_at(46, 11, 30), capacity: 120,
+            starts_at: days_from_now(46).at(10, 0), ends_at: days_from_now(46).at(11, 30), capacity: 120,
         }
         _ {
             event_id: events::berlin_salsa_congress,
@@ -324,7 +323,7 @@ seed! {
             dance_style_id: dance_styles::cuban_salsa,
             title: "Rueda de Casino for Everyone",
             kind: "workshop", skill_level: "beginner", location: "Studio 2",
-            starts_at: day_at(46, 12, 0), ends_at: day_at(46, 13, 30), capacity: 80,
+            starts_at: days_from_now(46).at(12, 0), ends_at: days_from_now(46).at(13, 30), capacity: 80,
         }
         _ {
             event_id: events::berlin_salsa_congress,
@@ -332,7 +331,7 @@ seed! {
             dance_style_id: dance_styles::salsa,
             title: "Saturday Night Live: Orquesta La Moderna",
             kind: "concert", location: "Main Hall",
-            starts_at: day_at(46, 21, 0), ends_at: day_at(46, 23, 0),
+            starts_at: days_from_now(46).at(21, 0), ends_at: days_from_now(46).at(23, 0),
         }
         _ {
             event_id: events::krakow_tango_marathon,
@@ -340,7 +339,7 @@ seed! {
             dance_style_id: dance_styles::argentine_tango,
             title: "Milonga with Trío Bandoneón del Sur",
             kind: "social", location: "Main Hall",
-            starts_at: day_at(101, 19, 0), ends_at: day_at(102, 1, 0),
+            starts_at: days_from_now(101).at(19, 0), ends_at: days_from_now(102).at(1, 0),
         }
     }
 }

@@ -1,12 +1,11 @@
 //! `high_engagement`: saves, attendances and reviews of one event.
 
 use seedbed::uuid::Uuid;
-use seedbed::{days_ago, scenario, seed};
+use seedbed::{days_ago, days_from_now, scenario, seed};
 
 use crate::DEV_PASSWORD_HASH;
 use crate::base::users as base_users;
 use crate::base::{dance_styles, musicians, organizers, teachers, venues};
-use crate::clock::day_at;
 
 /// A dancer who went (or meant to go) to the weekend: their attendance status, whether they
 /// saved the event, and their review, if any.
@@ -100,12 +99,12 @@ pub fn high_engagement() -> seedbed::Seed {
                 title: "Lisboa Kizomba Spring Weekend",
                 summary: "Kizomba and semba workshops with Ana Ferreira and three nights of socials with DJ Nuno LX.",
                 status: "completed",
-                starts_at: day_at(-21, 17, 0),
-                ends_at: day_at(-19, 23, 0),
+                starts_at: days_from_now(-21).at(17, 0),
+                ends_at: days_from_now(-19).at(23, 0),
                 timezone: "Europe/Lisbon",
                 capacity: 250,
                 registration_opens_at: days_ago(120),
-                registration_deadline: day_at(-22, 22, 0),
+                registration_deadline: days_from_now(-22).at(22, 0),
                 view_count: 6240,
                 published_at: days_ago(120),
             }
@@ -129,7 +128,7 @@ pub fn high_engagement() -> seedbed::Seed {
                 event_id: events::lisboa_kizomba_spring_weekend,
                 name: "Full Pass",
                 price: 95.00, currency: "EUR", quantity: 200, sold: 184,
-                sales_start: days_ago(120), sales_end: day_at(-22, 22, 0),
+                sales_start: days_ago(120), sales_end: days_from_now(-22).at(22, 0),
             }
         }
 
@@ -153,7 +152,7 @@ pub fn high_engagement() -> seedbed::Seed {
                     event_id: events::lisboa_kizomba_spring_weekend,
                     pricing_tier_id: (dancer.attendance == "attended").then_some(high_engagement::pricing_tiers::full_pass),
                     status: dancer.attendance,
-                    checked_in_at: (dancer.attendance == "attended").then(|| day_at(-21, 17, 30 + i as u32)),
+                    checked_in_at: (dancer.attendance == "attended").then(|| days_from_now(-21).at(17, 30 + i as u32)),
                 }
             }
         }
@@ -177,7 +176,7 @@ pub fn high_engagement() -> seedbed::Seed {
                     body: body,
                     is_verified_attendee: REVIEWERS[who].attendance == "attended",
                     organizer_reply: reply,
-                    organizer_replied_at: reply.map(|_| day_at(-15, 10, 0)),
+                    organizer_replied_at: reply.map(|_| days_from_now(-15).at(10, 0)),
                 }
             }
         }

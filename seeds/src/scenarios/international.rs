@@ -1,10 +1,9 @@
 //! `international_events`: currencies, time zones and venues on five continents.
 
-use seedbed::{days_ago, scenario, seed};
+use seedbed::{days_ago, days_from_now, scenario, seed};
 
 use crate::base::{dance_styles, musicians, teachers};
 use crate::base::{organizers as base_organizers, venues as base_venues};
-use crate::clock::day_at;
 
 /// Six events priced in six currencies (BRL, JPY, USD, GBP, AUD and EUR) at venues in Rio de
 /// Janeiro, Tokyo, New York, London, Sydney and Berlin, each in its local time zone, with local
@@ -79,9 +78,9 @@ pub fn international_events() -> seedbed::Seed {
                 slug: "rio-zouk-congress", title: "Rio Zouk Congress",
                 summary: "Brazilian zouk where it was born: workshops in Lapa, sunset socials on the beach.",
                 status: "published",
-                starts_at: day_at(90, 21, 0), ends_at: day_at(94, 5, 0),
+                starts_at: days_from_now(90).at(21, 0), ends_at: days_from_now(94).at(5, 0),
                 timezone: "America/Sao_Paulo", capacity: 800,
-                registration_opens_at: days_ago(60), registration_deadline: day_at(85, 23, 0),
+                registration_opens_at: days_ago(60), registration_deadline: days_from_now(85).at(23, 0),
                 published_at: days_ago(60),
             }
             tokyo_salsa_festival {
@@ -89,9 +88,9 @@ pub fn international_events() -> seedbed::Seed {
                 slug: "tokyo-salsa-festival", title: "Tokyo Salsa Festival",
                 summary: "Japan's largest salsa weekend, with On2 bootcamps and a live timba night in Shibuya.",
                 status: "published",
-                starts_at: day_at(110, 4, 0), ends_at: day_at(112, 14, 0),
+                starts_at: days_from_now(110).at(4, 0), ends_at: days_from_now(112).at(14, 0),
                 timezone: "Asia/Tokyo", capacity: 350,
-                registration_opens_at: days_ago(40), registration_deadline: day_at(105, 14, 59),
+                registration_opens_at: days_ago(40), registration_deadline: days_from_now(105).at(14, 59),
                 published_at: days_ago(40),
             }
             harlem_lindy_exchange {
@@ -99,9 +98,9 @@ pub fn international_events() -> seedbed::Seed {
                 slug: "harlem-lindy-exchange", title: "Harlem Lindy Exchange",
                 summary: "Lindy hop back home in Harlem: four nights of big bands, a Savoy-style battle and a Sunday jam.",
                 status: "published",
-                starts_at: day_at(70, 23, 0), ends_at: day_at(74, 4, 0),
+                starts_at: days_from_now(70).at(23, 0), ends_at: days_from_now(74).at(4, 0),
                 timezone: "America/New_York", capacity: 1000,
-                registration_opens_at: days_ago(75), registration_deadline: day_at(68, 3, 59),
+                registration_opens_at: days_ago(75), registration_deadline: days_from_now(68).at(3, 59),
                 published_at: days_ago(75),
             }
             london_kizomba_weekender {
@@ -109,9 +108,9 @@ pub fn international_events() -> seedbed::Seed {
                 slug: "london-kizomba-weekender", title: "London Kizomba Weekender",
                 summary: "Kizomba, semba and urban kiz in Camden, with DJs from Lisbon and Luanda.",
                 status: "published",
-                starts_at: day_at(55, 18, 0), ends_at: day_at(57, 23, 0),
+                starts_at: days_from_now(55).at(18, 0), ends_at: days_from_now(57).at(23, 0),
                 timezone: "Europe/London", capacity: 650,
-                registration_opens_at: days_ago(50), registration_deadline: day_at(53, 22, 59),
+                registration_opens_at: days_ago(50), registration_deadline: days_from_now(53).at(22, 59),
                 published_at: days_ago(50),
             }
             sydney_bachata_festival {
@@ -119,9 +118,9 @@ pub fn international_events() -> seedbed::Seed {
                 slug: "sydney-bachata-festival", title: "Sydney Bachata Festival",
                 summary: "Bachata under the southern summer sky, with a harbour cruise social.",
                 status: "published",
-                starts_at: day_at(130, 7, 0), ends_at: day_at(132, 13, 0),
+                starts_at: days_from_now(130).at(7, 0), ends_at: days_from_now(132).at(13, 0),
                 timezone: "Australia/Sydney", capacity: 300,
-                registration_opens_at: days_ago(30), registration_deadline: day_at(125, 12, 59),
+                registration_opens_at: days_ago(30), registration_deadline: days_from_now(125).at(12, 59),
                 published_at: days_ago(30),
             }
             berlin_tango_festival {
@@ -129,9 +128,9 @@ pub fn international_events() -> seedbed::Seed {
                 slug: "berlin-international-tango-festival", title: "Berlin International Tango Festival",
                 summary: "Milongas, workshops and an orquesta típica from Buenos Aires, on the banks of the Spree.",
                 status: "published",
-                starts_at: day_at(85, 16, 0), ends_at: day_at(88, 1, 0),
+                starts_at: days_from_now(85).at(16, 0), ends_at: days_from_now(88).at(1, 0),
                 timezone: "Europe/Berlin", capacity: 450,
-                registration_opens_at: days_ago(35), registration_deadline: day_at(80, 21, 59),
+                registration_opens_at: days_ago(35), registration_deadline: days_from_now(80).at(21, 59),
                 published_at: days_ago(35),
             }
         }

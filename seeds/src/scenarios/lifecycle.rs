@@ -1,9 +1,8 @@
 //! `event_lifecycle`: one event in each status, with dates that fit it.
 
-use seedbed::{days_ago, scenario, seed};
+use seedbed::{days_ago, days_from_now, scenario, seed};
 
 use crate::base::{dance_styles, organizers, venues};
-use crate::clock::day_at;
 
 /// Five events, one per status: a draft still being planned (no publication date), a published
 /// event ahead, one cancelled a few days ago (with its reason), one completed last month and one
@@ -19,8 +18,8 @@ pub fn event_lifecycle() -> seedbed::Seed {
                 title: "Madrid Bachata Sunset Party",
                 summary: "Draft: line-up and prices still being negotiated.",
                 status: "draft",
-                starts_at: day_at(150, 17, 0),
-                ends_at: day_at(151, 1, 0),
+                starts_at: days_from_now(150).at(17, 0),
+                ends_at: days_from_now(151).at(1, 0),
                 timezone: "Europe/Madrid",
                 capacity: 500,
             }
@@ -31,12 +30,12 @@ pub fn event_lifecycle() -> seedbed::Seed {
                 title: "Berlin Lindy Exchange",
                 summary: "Four nights of social dancing to live swing bands across Berlin; no classes, all dancing.",
                 status: "published",
-                starts_at: day_at(60, 18, 0),
-                ends_at: day_at(64, 2, 0),
+                starts_at: days_from_now(60).at(18, 0),
+                ends_at: days_from_now(64).at(2, 0),
                 timezone: "Europe/Berlin",
                 capacity: 350,
                 registration_opens_at: days_ago(20),
-                registration_deadline: day_at(55, 21, 59),
+                registration_deadline: days_from_now(55).at(21, 59),
                 published_at: days_ago(20),
             }
             cancelled_semba_night {
@@ -46,12 +45,12 @@ pub fn event_lifecycle() -> seedbed::Seed {
                 title: "Lisboa Semba Night",
                 summary: "A night of old-school semba with a live band from Luanda.",
                 status: "cancelled",
-                starts_at: day_at(10, 20, 0),
-                ends_at: day_at(11, 3, 0),
+                starts_at: days_from_now(10).at(20, 0),
+                ends_at: days_from_now(11).at(3, 0),
                 timezone: "Europe/Lisbon",
                 capacity: 200,
                 registration_opens_at: days_ago(45),
-                registration_deadline: day_at(9, 22, 0),
+                registration_deadline: days_from_now(9).at(22, 0),
                 published_at: days_ago(45),
                 cancelled_at: days_ago(2),
                 cancellation_reason: "The band's visas were not issued in time; tickets are refunded automatically.",
@@ -63,12 +62,12 @@ pub fn event_lifecycle() -> seedbed::Seed {
                 title: "Rimini Spring Bachata Weekend",
                 summary: "Sensual and Dominican bachata by the sea, to open the season.",
                 status: "completed",
-                starts_at: day_at(-60, 14, 0),
-                ends_at: day_at(-58, 22, 0),
+                starts_at: days_from_now(-60).at(14, 0),
+                ends_at: days_from_now(-58).at(22, 0),
                 timezone: "Europe/Rome",
                 capacity: 1200,
                 registration_opens_at: days_ago(180),
-                registration_deadline: day_at(-61, 21, 59),
+                registration_deadline: days_from_now(-61).at(21, 59),
                 published_at: days_ago(180),
                 view_count: 4107,
             }
@@ -79,12 +78,12 @@ pub fn event_lifecycle() -> seedbed::Seed {
                 title: "Paris Balboa Weekend",
                 summary: "Balboa and bal-swing workshops with live big band nights.",
                 status: "archived",
-                starts_at: day_at(-500, 16, 0),
-                ends_at: day_at(-498, 22, 0),
+                starts_at: days_from_now(-500).at(16, 0),
+                ends_at: days_from_now(-498).at(22, 0),
                 timezone: "Europe/Paris",
                 capacity: 250,
                 registration_opens_at: days_ago(620),
-                registration_deadline: day_at(-502, 21, 59),
+                registration_deadline: days_from_now(-502).at(21, 59),
                 published_at: days_ago(620),
                 view_count: 1290,
             }
@@ -107,7 +106,7 @@ pub fn event_lifecycle() -> seedbed::Seed {
             _ {
                 event_id: events::published_lindy_exchange, name: "Exchange Pass",
                 price: 95.00, currency: "EUR", quantity: 350, sold: 122,
-                sales_start: days_ago(20), sales_end: day_at(55, 21, 59),
+                sales_start: days_ago(20), sales_end: days_from_now(55).at(21, 59),
             }
             _ {
                 event_id: events::cancelled_semba_night, name: "Night Ticket",
@@ -117,12 +116,12 @@ pub fn event_lifecycle() -> seedbed::Seed {
             _ {
                 event_id: events::completed_bachata_weekend, name: "Full Pass",
                 price: 120.00, currency: "EUR", quantity: 1100, sold: 1034,
-                sales_start: days_ago(180), sales_end: day_at(-61, 21, 59),
+                sales_start: days_ago(180), sales_end: days_from_now(-61).at(21, 59),
             }
             _ {
                 event_id: events::archived_balboa_weekend, name: "Full Pass",
                 price: 110.00, currency: "EUR", quantity: 250, sold: 238,
-                sales_start: days_ago(620), sales_end: day_at(-502, 21, 59),
+                sales_start: days_ago(620), sales_end: days_from_now(-502).at(21, 59),
             }
         }
     }

@@ -1,11 +1,10 @@
 //! `complex_event`: pricing tiers, capacity and registration deadlines.
 
-use seedbed::{days_ago, scenario, seed};
+use seedbed::{days_ago, days_from_now, scenario, seed};
 
 use crate::DEV_PASSWORD_HASH;
 use crate::base::users as base_users;
 use crate::base::{organizers, venues};
-use crate::clock::day_at;
 
 /// A sold-out congress: three pricing tiers (early bird, regular, VIP) whose tickets sold add up
 /// to the event's capacity, the early bird sold out and its sales closed, the other tiers and
@@ -23,12 +22,12 @@ pub fn complex_event() -> seedbed::Seed {
                 summary: "Sold out: 300 dancers, three days of On1, On2 and Cuban salsa with live timba on Saturday.",
                 description: "Capacity is limited to 300 by the workshop rooms. Early bird passes sold out in a week; join the waitlist for returns.",
                 status: "published",
-                starts_at: day_at(30, 15, 0),
-                ends_at: day_at(33, 2, 0),
+                starts_at: days_from_now(30).at(15, 0),
+                ends_at: days_from_now(33).at(2, 0),
                 timezone: "Europe/Madrid",
                 capacity: 300,
                 registration_opens_at: days_ago(120),
-                registration_deadline: day_at(25, 21, 59),
+                registration_deadline: days_from_now(25).at(21, 59),
                 view_count: 5412,
                 published_at: days_ago(120),
                 is_featured: true,
@@ -67,7 +66,7 @@ pub fn complex_event() -> seedbed::Seed {
                 description: "All workshops, shows and parties.",
                 price: 129.00, currency: "EUR",
                 quantity: 250, sold: 165,
-                sales_start: days_ago(90), sales_end: day_at(25, 21, 59),
+                sales_start: days_ago(90), sales_end: days_from_now(25).at(21, 59),
                 sort_order: 2,
             }
             vip {
@@ -76,7 +75,7 @@ pub fn complex_event() -> seedbed::Seed {
                 description: "Full pass with front-row seats at the shows, two private classes and the artists' dinner.",
                 price: 249.00, currency: "EUR",
                 quantity: 40, sold: 35,
-                sales_start: days_ago(120), sales_end: day_at(25, 21, 59),
+                sales_start: days_ago(120), sales_end: days_from_now(25).at(21, 59),
                 sort_order: 3,
             }
         }
@@ -101,7 +100,7 @@ pub fn complex_event() -> seedbed::Seed {
                 max_redemptions: 30,
                 redeemed_count: 7,
                 valid_from: days_ago(90),
-                valid_until: day_at(25, 21, 59),
+                valid_until: days_from_now(25).at(21, 59),
             }
         }
 
