@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use proc_macro2::Span;
 use syn::{Expr, ExprLit, Ident, Lit, Pat, UnOp};
 
+use crate::diag::{Errors, suggestion};
 use crate::parse::{Body, Entry, Field, RowDef};
 use seedbed_core::schema::{Column, Generation, Schema, SqlType, Table};
 use seedbed_core::suggest::nearest;
@@ -93,34 +94,6 @@ impl Literal {
             Literal::Bool(_) | Literal::Array(_) => None,
         }
     }
-}
-
-/// Accumulates errors, combining them into one `syn::Error`.
-#[derive(Default)]
-pub struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    pub fn at(&mut self, span: Span, message: impl std::fmt::Display) {
-        self.push(syn::Error::new(span, message));
-    }
-
-    pub fn into_result(self) -> Option<syn::Error> {
-        self.0
-    }
-}
-
-/// " (did you mean `x`?)" or nothing.
-pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    nearest(name, candidates)
-        .map(|n| format!("; did you mean `{n}`?"))
-        .unwrap_or_default()
 }
 
 pub fn check<'a>(
@@ -305,11 +278,9 @@ pub fn generated_key(table: &Table) -> Option<usize> {
     }
 }
 
-/// The UUIDv5 key of a labelled row, the same as `seedbed::plan::label_key` computes.
+/// The key of a labelled row, as a number for the constant the macros write.
 pub fn label_key(unit: &str, table: &str, label: &str) -> u128 {
-    const NAMESPACE: uuid::Uuid =
-        uuid::Uuid::from_u128(0x5eed_bed0_0000_4000_8000_00f3_5715_c0a7_u128);
-    uuid::Uuid::new_v5(&NAMESPACE, format!("{unit}/{table}/{label}").as_bytes()).as_u128()
+    seedbed_core::identity::label_key(unit, table, label).as_u128()
 }
 
 struct TableCx<'a, 'l> {

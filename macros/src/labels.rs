@@ -8,7 +8,7 @@ use quote::format_ident;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ExprPath};
 
-use crate::check::{Errors, suggestion};
+use crate::diag::{Errors, suggestion};
 
 /// Checks the label paths inside `expr`, and returns it with the labels of this `seed!`
 /// rewritten for a scenario, whose label modules live in a module named after it

@@ -2,6 +2,7 @@
 //! `seedbed` crate, which re-exports them and holds what their expansions need.
 
 mod check;
+mod diag;
 mod enums;
 mod expand;
 mod labels;

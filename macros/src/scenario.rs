@@ -5,7 +5,8 @@ use quote::quote;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ItemFn, Macro, Stmt};
 
-use crate::check::{self, Errors};
+use crate::check;
+use crate::diag::Errors;
 use crate::expand::{self, UnitInfo};
 use crate::parse::{self, Body, UnitOptions};
 use crate::seed::unit_options;

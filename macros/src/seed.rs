@@ -3,7 +3,8 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::check::{self, Errors};
+use crate::check;
+use crate::diag::Errors;
 use crate::expand::{self, UnitInfo};
 use crate::parse::{SeedInput, UnitOptions};
 use crate::source;
@@ -106,7 +107,7 @@ pub fn unit_options(name: &str, options: &UnitOptions, errors: &mut Errors) -> V
                         .map(|e| format!("`{e}`"))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    check::suggestion(&text, ENVIRONMENTS.iter().copied()),
+                    crate::diag::suggestion(&text, ENVIRONMENTS.iter().copied()),
                 ),
             );
         }

@@ -331,11 +331,7 @@ impl<'ast> Visit<'ast> for UnitFinder {
 }
 
 /// Checks `depends_on` of unit `name` against the crate's units: unknown names and cycles.
-pub fn check_dependencies(
-    name: &str,
-    depends_on: &[syn::Ident],
-    errors: &mut crate::check::Errors,
-) {
+pub fn check_dependencies(name: &str, depends_on: &[syn::Ident], errors: &mut crate::diag::Errors) {
     let units = crate_units();
     if units.is_empty() {
         return;
@@ -349,7 +345,7 @@ pub fn check_dependencies(
                 dep.span(),
                 format!(
                     "unknown unit `{dep_name}` in depends_on{}",
-                    crate::check::suggestion(&dep_name, candidates)
+                    crate::diag::suggestion(&dep_name, candidates)
                 ),
             );
         } else if let Some(cycle) = path_back(&units, &dep_name, name, &mut vec![name.to_owned()]) {

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use syn::visit::Visit;
 use syn::{Expr, ExprLit, ExprMethodCall, Lit};
 
-use crate::check::{Errors, suggestion};
+use crate::diag::{Errors, suggestion};
 
 /// Reports every `.in_tz("...")` inside `expr` whose literal names no time zone.
 pub fn check(expr: &Expr, errors: &mut Errors) {

@@ -244,12 +244,3 @@ fn strongly_connected(graph: &Graph) -> Vec<Vec<String>> {
     }
     tarjan.found
 }
-
-#[test]
-#[ignore]
-fn print_graph() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for (m, to) in module_graph(&root.join("runtime/src")) {
-        println!("{m} -> {}", to.into_iter().collect::<Vec<_>>().join(", "));
-    }
-}

@@ -54,9 +54,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sqlx::PgPool;
 
-use crate::context::DEFAULT_RANDOM_SEED;
 use crate::engine::postgres::connect::{self as database, ResolvedDatabase};
 use crate::migrations::Migrations;
+use crate::plan::context::DEFAULT_RANDOM_SEED;
 use crate::run::{self, RunOptions};
 use crate::select::registry::Registry;
 use crate::{Context, Error};
@@ -494,7 +494,7 @@ fn check_scales(
     if scale.is_empty() {
         return Ok(());
     }
-    let known = crate::context::scale_names(registry.units());
+    let known = crate::plan::context::scale_names(registry.units());
     for (name, &value) in scale {
         let Some((default, units)) = known.get(name) else {
             return Err(Error::UnknownScale {

@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 use sqlx::{Connection, PgConnection};
 
 use crate::Error;
-use crate::context::Context;
 use crate::engine::postgres::catalog::{Catalog, Omitted, TableInfo};
 use crate::engine::postgres::ledger::{Entry, TOOL_VERSION};
 use crate::engine::postgres::sql::ident;
 use crate::engine::postgres::sql::literal;
+use crate::plan::context::Context;
 use crate::plan::{Row, Unit};
 use crate::run::build::{self, KeyedRows, TableRowsBuilt, build};
 use crate::run::digest;

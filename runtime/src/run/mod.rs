@@ -43,10 +43,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use sqlx::{Connection, PgConnection, PgPool};
 
-use crate::context::Context;
 use crate::engine::postgres::ledger::{self, Entry};
 use crate::migrations::{MigrationState, Migrations};
 use crate::plan::Unit;
+use crate::plan::context::Context;
 use crate::select::registry::Registry;
 use crate::{Error, UnitKind};
 

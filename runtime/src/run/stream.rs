@@ -17,9 +17,9 @@ use std::sync::Arc;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::context::Context;
 use crate::engine::postgres::catalog::{Catalog, TableInfo};
 use crate::engine::postgres::sql::ident;
+use crate::plan::context::Context;
 use crate::plan::{Row, TableMeta, TableRows, Unit, ordinal_key, ordinal_prefix};
 use crate::run::build::{Checksum, KeyedRows};
 use crate::run::keys::GeneratedKeys;

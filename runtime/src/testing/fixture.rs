@@ -44,8 +44,8 @@ use sha2::{Digest, Sha256};
 use sqlx::Connection;
 
 use crate::Error;
-use crate::context::Context;
 use crate::migrations::Migrations;
+use crate::plan::context::Context;
 use crate::run::{self, RunOptions};
 use crate::select::registry::Registry;
 use crate::testing::{TestDatabase, admin_connection, with_database};

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 
-use crate::int::AnyInt;
+use crate::plan::int::AnyInt;
 
 /// Clock, scale and random seed of one run.
 ///

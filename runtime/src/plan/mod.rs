@@ -4,6 +4,15 @@
 //! [`Seed`]: per table, a stream of [`Row`]s. Rows are produced lazily so that generated data never
 //! sits in memory at once.
 
+pub(crate) mod context;
+pub(crate) mod encode;
+pub(crate) mod int;
+pub(crate) mod value;
+pub(crate) mod wall_clock;
+
+/// Row keys, derived the same way at compile time and at run time.
+pub use seedbed_core::identity::{KEY_NAMESPACE, label_key, ordinal_key, ordinal_prefix};
+
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
@@ -365,54 +374,3 @@ pub trait ViaOther {
 }
 
 impl<T: ?Sized> ViaOther for &Probe<'_, T> {}
-
-/// Namespace of the UUIDv5 keys of labelled rows.
-pub const KEY_NAMESPACE: Uuid = Uuid::from_u128(0x5eed_bed0_0000_4000_8000_00f3_5715_c0a7_u128);
-
-/// The key of a labelled row: UUIDv5 of `unit/table/label`. The macros compute the same at
-/// compile time.
-pub fn label_key(unit: &str, table: &str, label: &str) -> Uuid {
-    Uuid::new_v5(&KEY_NAMESPACE, format!("{unit}/{table}/{label}").as_bytes())
-}
-
-/// The key of the `ordinal`-th anonymous row of a table in a unit.
-///
-/// The first half is a hash of unit and table, the second the ordinal: keys of generated rows
-/// ascend, so inserting them appends to the primary key's b-tree instead of scattering.
-pub fn ordinal_key(prefix: u64, ordinal: u64) -> Uuid {
-    // Version 8 (custom) in the high half, RFC variant bits in the low half.
-    let high = (prefix & !0xF000) | 0x8000;
-    let low = (ordinal & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-    Uuid::from_u64_pair(high, low)
-}
-
-/// The hash prefix of the ordinal keys of one table in one unit.
-pub fn ordinal_prefix(unit: &str, table: &str) -> u64 {
-    label_key(unit, table, "#").as_u64_pair().0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ordinal_keys_ascend_and_are_valid_uuids() {
-        let prefix = ordinal_prefix("large_catalog", "events");
-        let keys: Vec<Uuid> = (0..1000).map(|i| ordinal_key(prefix, i)).collect();
-        assert!(keys.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(keys[0].get_version_num(), 8);
-        assert_eq!(keys[0].get_variant(), uuid::Variant::RFC4122);
-    }
-
-    #[test]
-    fn label_keys_are_stable() {
-        assert_eq!(
-            label_key("venues", "venues", "a"),
-            label_key("venues", "venues", "a")
-        );
-        assert_ne!(
-            label_key("venues", "venues", "a"),
-            label_key("other", "venues", "a")
-        );
-    }
-}
