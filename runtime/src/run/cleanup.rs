@@ -15,7 +15,7 @@ use crate::run::report::{Blocker, CleanupReport, Removed};
 /// that point at them are removed first; without, their presence is an error and nothing goes.
 ///
 /// This is the bare operation on a connection: it takes no lock and applies no guard. Programs
-/// normally call [`runner::cleanup`](crate::run::cleanup), which takes the seed-run lock,
+/// normally call [`run::cleanup`](crate::run::cleanup), which takes the seed-run lock,
 /// refuses a production database, and works out the order from the registry and the ledger.
 pub async fn cleanup(
     conn: &mut PgConnection,

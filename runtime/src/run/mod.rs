@@ -9,18 +9,18 @@
 //! use seedbed::run::{self, RunOptions};
 //!
 //! # static MIGRATIONS: seedbed::migrations::Migrations = seedbed::migrations!();
-//! # async fn run() -> Result<(), seedbed::Error> {
+//! # async fn seed() -> Result<(), seedbed::Error> {
 //! let pool = seedbed::database::connect("postgres://postgres@127.0.0.1/festival_dev").await?;
 //! let mut options = RunOptions::new("development")?;
 //! options.context.scale.insert("events".into(), 500); // what `--scale events=500` does
 //!
-//! runner::check_migrations(&pool, &MIGRATIONS, true).await?; // `--migrate`
+//! run::check_migrations(&pool, &MIGRATIONS, true).await?; // `--migrate`
 //! let registry = Registry::discover()?;
 //! let units = registry.select(Some(&["power_user".into()]), &options.environment)?;
-//! for report in runner::apply(&pool, &units, &options).await? {
+//! for report in run::apply(&pool, &units, &options).await? {
 //!     println!("{}", seedbed::cli::output::summary(&report));
 //! }
-//! let removed = runner::cleanup(&pool, &registry, Some(&["power_user".into()]), false, &options).await?;
+//! let removed = run::cleanup(&pool, &registry, Some(&["power_user".into()]), false, &options).await?;
 //! # Ok(())
 //! # }
 //! ```

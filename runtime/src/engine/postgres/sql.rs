@@ -3,7 +3,7 @@
 /// A quoted SQL identifier, safe for any table or column name.
 ///
 /// ```
-/// use seedbed::catalog::ident;
+/// use seedbed::sql::ident;
 ///
 /// assert_eq!(ident("venues"), r#""venues""#);
 /// assert_eq!(ident(r#"odd"name"#), r#""odd""name""#);
