@@ -1194,6 +1194,34 @@ async fn cli_reset_is_for_development_only() -> Result<()> {
 }
 
 #[tokio::test]
+async fn reset_waits_for_a_run_in_progress() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let pool = &fresh.pool;
+    let database = fresh.db.as_ref().unwrap().name().to_owned();
+    run(Some(fresh.url()), &["--only", "venues"])?.ok()?;
+    let venues = count(pool, "venues").await?;
+    // A run in progress holds the seed-run lock: the reset must not drop the schema under it.
+    let locked = run::LockedConnection::acquire(pool).await?;
+    let child = seed_runner(Some(fresh.url()), &["--reset", "--only", "venues"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let waited = wait_for_lock_wait(pool, &database).await;
+    let during = count(pool, "venues").await;
+    locked.release().await;
+    let output = child.wait_with_output()?;
+    waited?;
+    assert_eq!(during?, venues);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(count(pool, "venues").await?, venues);
+    fresh.finish().await
+}
+
+#[tokio::test]
 async fn seeding_refuses_pending_migrations() -> Result<()> {
     let fresh = Fresh::migrated().await?;
     let pool = &fresh.pool;

@@ -457,7 +457,7 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
         return output::print_cleanup(&removed, json);
     }
     if seed.reset {
-        reset(&pool, &migrations, &options).await?;
+        run::reset(&pool, &migrations, &options).await?;
     } else {
         // Every guard first: `--migrate` must not write to a database the run then refuses.
         if !seed.dry_run {
@@ -660,39 +660,4 @@ fn snapshot_error(e: seedbed_core::schema::LoadError) -> Error {
         what: e.file.display().to_string(),
         reason: e.message,
     }
-}
-
-/// Drops every table of the database's schema and the ledger, then migrates.
-async fn reset(pool: &PgPool, migrations: &Migrations, options: &RunOptions) -> Result<(), Error> {
-    if options.environment != "development" {
-        return Err(Error::DevelopmentOnly {
-            command: "--reset".into(),
-            environment: options.environment.clone(),
-        });
-    }
-    let mut conn = pool
-        .acquire()
-        .await
-        .map_err(|e| Error::database("connecting", &e))?;
-    run::guard_destructive(&mut conn, "reset the database", options).await?;
-    if crate::engine::postgres::ledger::stamp(&mut conn)
-        .await?
-        .is_some_and(|s| s != "development")
-    {
-        return Err(Error::DevelopmentOnly {
-            command: "--reset".into(),
-            environment: "a non-development database".into(),
-        });
-    }
-    sqlx::raw_sql(
-        "DROP SCHEMA IF EXISTS seedbed CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;
-         GRANT ALL ON SCHEMA public TO public;",
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| Error::database("dropping the database's schema", &e))?;
-    drop(conn);
-    let runs = migrations.apply(pool).await?;
-    tracing::info!(migrations = runs.len(), "database reset and migrated");
-    Ok(())
 }

@@ -558,3 +558,45 @@ pub async fn status(
     }
     Ok(statuses)
 }
+
+/// Drops every table of the database's schema and the ledger, then migrates.
+pub async fn reset(
+    pool: &PgPool,
+    migrations: &Migrations,
+    options: &RunOptions,
+) -> Result<(), Error> {
+    if options.environment != "development" {
+        return Err(Error::DevelopmentOnly {
+            command: "--reset".into(),
+            environment: options.environment.clone(),
+        });
+    }
+    // Under the seed-run lock, so that no run writes while the schema goes and comes back.
+    let mut locked = LockedConnection::acquire(pool).await?;
+    let result = async {
+        let conn = locked.conn();
+        guard_destructive(conn, "reset the database", options).await?;
+        if ledger::stamp(conn)
+            .await?
+            .is_some_and(|s| s != "development")
+        {
+            return Err(Error::DevelopmentOnly {
+                command: "--reset".into(),
+                environment: "a non-development database".into(),
+            });
+        }
+        sqlx::raw_sql(
+            "DROP SCHEMA IF EXISTS seedbed CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;
+             GRANT ALL ON SCHEMA public TO public;",
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| Error::database("dropping the database's schema", &e))?;
+        let runs = migrations.apply(pool).await?;
+        tracing::info!(migrations = runs.len(), "database reset and migrated");
+        Ok(())
+    }
+    .await;
+    locked.release().await;
+    result
+}
