@@ -14,9 +14,8 @@ use sqlx::{Connection, PgConnection};
 
 use crate::Error;
 use crate::engine::postgres::catalog::{Catalog, Omitted, TableInfo};
-use crate::engine::postgres::ledger::{Entry, TOOL_VERSION};
+use crate::engine::postgres::ledger::{self, Entry};
 use crate::engine::postgres::sql::ident;
-use crate::engine::postgres::sql::literal;
 use crate::plan::context::Context;
 use crate::plan::{Row, Unit};
 use crate::run::build::{self, KeyedRows, TableRowsBuilt, build};
@@ -303,14 +302,7 @@ pub(crate) async fn rows_present(
     catalog: &Catalog,
     unit: &str,
 ) -> Result<i64, Error> {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT table_name FROM seedbed.ledger_rows WHERE unit = $1
-         UNION SELECT table_name FROM seedbed.ledger_ranges WHERE unit = $1",
-    )
-    .bind(unit)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(|e| Error::database(format!("reading the ledger of unit `{unit}`"), &e))?;
+    let tables = ledger::recorded_tables(conn, &[unit.to_owned()], None).await?;
     let mut present = 0;
     for table in tables {
         let Ok(info) = catalog.table(&table) else {
@@ -468,12 +460,12 @@ fn upsert_sql(
     let mut unnest: Vec<String> = (0..columns.len())
         .map(|i| format!("${}::text[]", i + 3))
         .collect();
-    let (overriding, label_column, label_value) = if generated {
+    let (overriding, label) = if generated {
         unnest.push(format!("${}::text[]", columns.len() + 3));
         aliases.push("row_identity".to_owned());
-        ("OVERRIDING SYSTEM VALUE ", ", label", ", row_identity")
+        ("OVERRIDING SYSTEM VALUE ", Some("row_identity"))
     } else {
-        ("", "", "")
+        ("", None)
     };
     let quoted: Vec<String> = written.iter().map(|c| ident(c)).collect();
     let key_columns: Vec<String> = info.primary_key.iter().map(|(k, _)| ident(k)).collect();
@@ -525,19 +517,14 @@ fn upsert_sql(
          upserted AS (
              INSERT INTO {table_q} ({quoted}) {overriding}SELECT {casts} FROM input {on_conflict}
              RETURNING (xmax = 0) AS inserted),
-         recorded AS (
-             INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation{label_column})
-             SELECT $1, {table_lit}, {key_text}, $2{label_value} FROM input
-             ON CONFLICT (unit, table_name, key)
-             DO UPDATE SET generation = EXCLUDED.generation{label_update})
+         {recorded}
          SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted",
         unnest = unnest.join(", "),
         aliases = aliases.join(", "),
         table_q = ident(table),
         quoted = quoted.join(", "),
         casts = casts.join(", "),
-        table_lit = literal(table),
-        label_update = if generated { ", label = EXCLUDED.label" } else { "" },
+        recorded = ledger::record_keys_in_upsert(table, &key_text, label),
     ))
 }
 
@@ -559,15 +546,7 @@ async fn remove_stale(
     generation: i64,
     reports: &mut BTreeMap<String, TableReport>,
 ) -> Result<(), Error> {
-    let stale_tables: Vec<String> = sqlx::query_scalar(
-        "SELECT table_name FROM seedbed.ledger_rows WHERE unit = $1 AND generation < $2
-         UNION SELECT table_name FROM seedbed.ledger_ranges WHERE unit = $1 AND generation < $2",
-    )
-    .bind(unit)
-    .bind(generation)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(|e| Error::database(format!("reading stale rows of unit `{unit}`"), &e))?;
+    let stale_tables = ledger::recorded_tables(conn, &[unit.to_owned()], Some(generation)).await?;
     // Deleting them must not take other data along (ON DELETE CASCADE / SET NULL) or fail on it.
     let going = crate::run::cleanup::Stale { unit, generation };
     let blockers = crate::run::cleanup::blockers(conn, catalog, &stale_tables, going).await?;
@@ -605,18 +584,7 @@ async fn remove_stale(
             });
         report.deleted += deleted;
     }
-    for sql in [
-        "DELETE FROM seedbed.ledger_rows WHERE unit = $1 AND generation < $2",
-        "DELETE FROM seedbed.ledger_ranges WHERE unit = $1 AND generation < $2",
-    ] {
-        sqlx::query(sql)
-            .bind(unit)
-            .bind(generation)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| Error::database(format!("updating the ledger of unit `{unit}`"), &e))?;
-    }
-    Ok(())
+    ledger::forget_older(conn, unit, generation).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -631,31 +599,19 @@ async fn record(
     context: &Context,
     digests: Option<&BTreeMap<String, digest::TableDigest>>,
 ) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO seedbed.ledger (unit, kind, checksum, environment, applied_at, rows, duration_ms,
-                                     tool_version, schema_version, generation, context, digests)
-         VALUES ($1, $2, $3, $4, now(), $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (unit) DO UPDATE SET kind = EXCLUDED.kind, checksum = EXCLUDED.checksum,
-             environment = EXCLUDED.environment, applied_at = now(), rows = EXCLUDED.rows,
-             duration_ms = EXCLUDED.duration_ms, tool_version = EXCLUDED.tool_version,
-             schema_version = EXCLUDED.schema_version, generation = EXCLUDED.generation,
-             context = EXCLUDED.context, digests = EXCLUDED.digests",
-    )
-    .bind(unit.name)
-    .bind(unit.kind.to_string())
-    .bind(checksum)
-    .bind(environment)
-    .bind(report.rows() as i64)
-    .bind(millis(duration))
-    .bind(TOOL_VERSION)
-    .bind(unit.schema_version)
-    .bind(generation)
-    .bind(serde_json::to_value(context).unwrap_or_default())
-    .bind(digests.map(sqlx::types::Json))
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| Error::database(format!("recording unit `{}` in the ledger", unit.name), &e))?;
-    Ok(())
+    let entry = ledger::Record {
+        unit: unit.name,
+        kind: unit.kind.to_string(),
+        checksum,
+        environment,
+        rows: report.rows() as i64,
+        duration_ms: millis(duration),
+        schema_version: unit.schema_version,
+        generation,
+        context: serde_json::to_value(context).unwrap_or_default(),
+        digests,
+    };
+    ledger::record(conn, &entry).await
 }
 
 /// Names the unit of a database error raised while streaming `unit`, and the row of a

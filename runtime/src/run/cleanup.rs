@@ -8,6 +8,7 @@ use sqlx::{Connection, PgConnection};
 
 use crate::Error;
 use crate::engine::postgres::catalog::Catalog;
+use crate::engine::postgres::ledger;
 use crate::engine::postgres::sql::ident;
 use crate::run::report::{Blocker, CleanupReport, Removed};
 
@@ -28,14 +29,7 @@ pub async fn cleanup(
         .begin()
         .await
         .map_err(|e| Error::database("starting the cleanup transaction", &e))?;
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT table_name FROM seedbed.ledger_rows WHERE unit = ANY($1)
-         UNION SELECT table_name FROM seedbed.ledger_ranges WHERE unit = ANY($1)",
-    )
-    .bind(&units)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(|e| Error::database("reading the ledger", &e))?;
+    let tables = ledger::recorded_tables(&mut tx, &units, None).await?;
 
     // Children first: once a unit's own child rows are gone, whatever still points at a table's
     // seeded rows is other data, and counting it is a look-up, not a scan of everything seeded.
@@ -129,17 +123,7 @@ pub async fn cleanup(
         }
         report.cascaded = blockers;
     }
-    for sql in [
-        "DELETE FROM seedbed.ledger_rows WHERE unit = ANY($1)",
-        "DELETE FROM seedbed.ledger_ranges WHERE unit = ANY($1)",
-        "DELETE FROM seedbed.ledger WHERE unit = ANY($1)",
-    ] {
-        sqlx::query(sql)
-            .bind(&units)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| Error::database("updating the ledger", &e))?;
-    }
+    ledger::forget(&mut tx, &units).await?;
     tx.commit()
         .await
         .map_err(|e| Error::database("committing the cleanup", &e))?;

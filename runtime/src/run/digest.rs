@@ -10,20 +10,8 @@ use sqlx::PgConnection;
 
 use crate::Error;
 use crate::engine::postgres::catalog::Catalog;
+pub use crate::engine::postgres::ledger::TableDigest;
 use crate::engine::postgres::sql::ident;
-
-/// One table's rows of a unit, as the ledger keeps them (`seedbed.ledger.digests`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TableDigest {
-    /// The columns digested: the table's columns when the unit was written, so that a column
-    /// added later by a migration does not count as an edit.
-    pub columns: Vec<String>,
-    /// How many rows the unit had there.
-    pub rows: i64,
-    /// The sum of a 64-bit hash of each row's text: independent of row order, and computed by
-    /// the server in one pass without holding the rows.
-    pub digest: String,
-}
 
 /// Per table, what the database holds of a unit now against what the ledger kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -16,6 +16,7 @@ use std::collections::{HashMap, VecDeque};
 
 use sqlx::PgConnection;
 
+use crate::engine::postgres::ledger;
 use crate::engine::postgres::sql::ident;
 use crate::plan::{Row, RowId, TableMeta};
 use crate::{Error, Value};
@@ -156,19 +157,7 @@ impl GeneratedKeys {
         self.unit = unit;
         self.tables.clear();
         self.previous.clear();
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT table_name, label, key FROM seedbed.ledger_rows
-             WHERE unit = $1 AND label IS NOT NULL",
-        )
-        .bind(unit)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| {
-            Error::database(
-                format!("reading the generated keys of unit `{unit}` from the ledger"),
-                &e,
-            )
-        })?;
+        let rows = ledger::labelled_keys(conn, unit).await?;
         for (table, label, key) in rows {
             let Ok(key) = key.parse::<i64>() else {
                 continue;
@@ -297,23 +286,7 @@ impl GeneratedKeys {
                 keys.fresh.extend(drawn);
             }
             Missing::Labels { unit, table } => {
-                let rows: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT label, key FROM seedbed.ledger_rows
-                     WHERE unit = $1 AND table_name = $2 AND label IS NOT NULL
-                       AND left(label, 1) <> '#'",
-                )
-                .bind(unit)
-                .bind(table)
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(|e| {
-                    Error::database(
-                        format!(
-                            "reading the keys of `{table}` rows of unit `{unit}` from the ledger"
-                        ),
-                        &e,
-                    )
-                })?;
+                let rows = ledger::keys_of_labels(conn, unit, table).await?;
                 let labels = rows
                     .into_iter()
                     .filter_map(|(label, key)| Some((label, key.parse().ok()?)))

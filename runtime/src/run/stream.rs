@@ -18,6 +18,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::engine::postgres::catalog::{Catalog, TableInfo};
+use crate::engine::postgres::ledger;
 use crate::engine::postgres::sql::ident;
 use crate::plan::context::Context;
 use crate::plan::{Row, TableMeta, TableRows, Unit, ordinal_key, ordinal_prefix};
@@ -349,47 +350,14 @@ impl KeyTracker {
         generation: i64,
     ) -> Result<(), Error> {
         for (lo, hi) in self.ranges.values() {
-            sqlx::query(
-                "INSERT INTO seedbed.ledger_ranges (unit, table_name, lo, hi, generation)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(unit)
-            .bind(self.meta.name)
-            .bind(lo)
-            .bind(hi)
-            .bind(generation)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| Error::database("recording generated rows in the ledger", &e))?;
+            ledger::record_box(conn, unit, self.meta.name, (lo, hi), generation).await?;
         }
+        let keys = std::mem::take(&mut self.explicit);
         if !self.identities.is_empty() {
-            sqlx::query(
-                "INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation, label)
-                 SELECT $1, $2, key, $4, label FROM unnest($3::text[], $5::text[]) AS r(key, label)
-                 ON CONFLICT (unit, table_name, key)
-                 DO UPDATE SET generation = EXCLUDED.generation, label = EXCLUDED.label",
-            )
-            .bind(unit)
-            .bind(self.meta.name)
-            .bind(std::mem::take(&mut self.explicit))
-            .bind(generation)
-            .bind(std::mem::take(&mut self.identities))
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| Error::database("recording rows in the ledger", &e))?;
-        } else if !self.explicit.is_empty() {
-            sqlx::query(
-                "INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation)
-                 SELECT $1, $2, key, $4 FROM unnest($3::text[]) AS key
-                 ON CONFLICT (unit, table_name, key) DO UPDATE SET generation = EXCLUDED.generation",
-            )
-            .bind(unit)
-            .bind(self.meta.name)
-            .bind(std::mem::take(&mut self.explicit))
-            .bind(generation)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| Error::database("recording rows in the ledger", &e))?;
+            let labels = std::mem::take(&mut self.identities);
+            ledger::record_keys(conn, unit, self.meta.name, keys, Some(labels), generation).await?;
+        } else if !keys.is_empty() {
+            ledger::record_keys(conn, unit, self.meta.name, keys, None, generation).await?;
         }
         Ok(())
     }

@@ -240,87 +240,10 @@ impl Catalog {
 }
 
 impl TableInfo {
-    /// Statements deleting the rows of `table` that the ledger entries selected by `which` (a
-    /// condition on the ledger's `unit` and `generation` columns, with `$` parameters) recorded:
-    /// one by key, one by range, each served by the primary key index.
-    pub fn delete_recorded(&self, table: &str, which: &str) -> [String; 2] {
-        let name = crate::engine::postgres::sql::literal(table);
-        let keys =
-            format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
-        [
-            format!(
-                "DELETE FROM {t} WHERE {}",
-                self.key_in(table, &keys),
-                t = ident(table)
-            ),
-            format!(
-                "DELETE FROM {t} USING seedbed.ledger_ranges g
-                 WHERE g.table_name = {name} AND {which} AND {}",
-                self.in_box(table),
-                t = ident(table)
-            ),
-        ]
-    }
-
-    /// A condition on row `alias` of `table`: the ledger entries selected by `which` recorded it.
-    pub fn recorded(&self, table: &str, alias: &str, which: &str) -> String {
-        let name = crate::engine::postgres::sql::literal(table);
-        let keys =
-            format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
-        format!(
-            "({} OR EXISTS (SELECT FROM seedbed.ledger_ranges g WHERE g.table_name = {name} AND {which}
-                 AND {}))",
-            self.key_in(alias, &keys),
-            self.in_box(alias),
-        )
-    }
-
-    /// A query of `columns` of the rows of `table` that the ledger entries selected by `which`
-    /// (unqualified `unit` and `generation`) recorded: by key, and by box, each through the
-    /// primary key index.
-    pub fn seeded_columns(&self, table: &str, columns: &[String], which: &str) -> String {
-        let name = crate::engine::postgres::sql::literal(table);
-        let keys =
-            format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
-        let selected: Vec<String> = columns.iter().map(|c| format!("t.{}", ident(c))).collect();
-        let selected = selected.join(", ");
-        format!(
-            "SELECT {selected} FROM {t} AS t WHERE {by_key}
-             UNION ALL
-             SELECT {selected} FROM seedbed.ledger_ranges g JOIN {t} AS t ON {in_box}
-             WHERE g.table_name = {name} AND g.{which}",
-            t = ident(table),
-            by_key = self.key_in("t", &keys),
-            in_box = self.in_box("t"),
-        )
-    }
-
-    /// Row `alias` lies in the box `g` of `seedbed.ledger_ranges`: every key column within
-    /// its bounds. Boxes hold uuid keys only: for any other key, no row does.
-    fn in_box(&self, alias: &str) -> String {
-        if self.primary_key.iter().any(|(_, ty)| ty != "uuid") {
-            return "false".to_owned();
-        }
-        let bounds: Vec<String> = self
-            .primary_key
-            .iter()
-            .enumerate()
-            .map(|(i, (column, _))| {
-                format!(
-                    "{}.{} BETWEEN g.lo[{n}] AND g.hi[{n}]",
-                    ident(alias),
-                    ident(column),
-                    n = i + 1
-                )
-            })
-            .collect();
-        bounds.join(" AND ")
-    }
-
     /// A condition that holds for rows whose key is among the ledger keys `keys` selects
     /// (`SELECT key FROM seedbed.ledger_rows WHERE ...`). A single-column key is compared in
     /// its own type, so the primary key index serves the look-up.
-    pub fn key_in(&self, table: &str, keys: &str) -> String {
+    pub(crate) fn key_in(&self, table: &str, keys: &str) -> String {
         match self.primary_key.as_slice() {
             [(name, ty)] => format!(
                 "{}.{} IN (SELECT key::{ty} FROM ({keys}) AS k)",

@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::Error;
-use crate::run::digest::TableDigest;
+use crate::engine::postgres::catalog::TableInfo;
+use crate::engine::postgres::sql::{ident, literal};
 
 pub(crate) const SCHEMA_SQL: &str = "
 CREATE SCHEMA IF NOT EXISTS seedbed;
@@ -286,4 +287,321 @@ pub async fn unit_tables(conn: &mut PgConnection, unit: &str) -> Result<Vec<(Str
     .fetch_all(&mut *conn)
     .await
     .map_err(|e| Error::database(format!("reading the ledger rows of unit `{unit}`"), &e))
+}
+
+/// One table's rows of a unit, as the ledger keeps them (`seedbed.ledger.digests`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TableDigest {
+    /// The columns digested: the table's columns when the unit was written, so that a column
+    /// added later by a migration does not count as an edit.
+    pub columns: Vec<String>,
+    /// How many rows the unit had there.
+    pub rows: i64,
+    /// The sum of a 64-bit hash of each row's text: independent of row order, and computed by
+    /// the server in one pass without holding the rows.
+    pub digest: String,
+}
+
+/// A unit's entry, written in the unit's transaction with its rows.
+pub(crate) struct Record<'a> {
+    pub unit: &'a str,
+    pub kind: String,
+    pub checksum: &'a str,
+    pub environment: &'a str,
+    pub rows: i64,
+    pub duration_ms: f64,
+    pub schema_version: Option<i64>,
+    pub generation: i64,
+    pub context: serde_json::Value,
+    pub digests: Option<&'a BTreeMap<String, TableDigest>>,
+}
+
+/// Records (or replaces) a unit's entry.
+pub(crate) async fn record(conn: &mut PgConnection, entry: &Record<'_>) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO seedbed.ledger (unit, kind, checksum, environment, applied_at, rows, duration_ms,
+                                     tool_version, schema_version, generation, context, digests)
+         VALUES ($1, $2, $3, $4, now(), $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (unit) DO UPDATE SET kind = EXCLUDED.kind, checksum = EXCLUDED.checksum,
+             environment = EXCLUDED.environment, applied_at = now(), rows = EXCLUDED.rows,
+             duration_ms = EXCLUDED.duration_ms, tool_version = EXCLUDED.tool_version,
+             schema_version = EXCLUDED.schema_version, generation = EXCLUDED.generation,
+             context = EXCLUDED.context, digests = EXCLUDED.digests",
+    )
+    .bind(entry.unit)
+    .bind(&entry.kind)
+    .bind(entry.checksum)
+    .bind(entry.environment)
+    .bind(entry.rows)
+    .bind(entry.duration_ms)
+    .bind(TOOL_VERSION)
+    .bind(entry.schema_version)
+    .bind(entry.generation)
+    .bind(&entry.context)
+    .bind(entry.digests.map(sqlx::types::Json))
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| Error::database(format!("recording unit `{}` in the ledger", entry.unit), &e))?;
+    Ok(())
+}
+
+/// The tables holding rows that `units` recorded; with `before`, under generations older than it.
+pub(crate) async fn recorded_tables(
+    conn: &mut PgConnection,
+    units: &[String],
+    before: Option<i64>,
+) -> Result<Vec<String>, Error> {
+    sqlx::query_scalar(
+        "SELECT table_name FROM seedbed.ledger_rows
+         WHERE unit = ANY($1) AND ($2::bigint IS NULL OR generation < $2)
+         UNION SELECT table_name FROM seedbed.ledger_ranges
+         WHERE unit = ANY($1) AND ($2::bigint IS NULL OR generation < $2)",
+    )
+    .bind(units)
+    .bind(before)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| Error::database(format!("reading the ledger of {}", units.join(", ")), &e))
+}
+
+/// Forgets `units`: their recorded rows, boxes and entries.
+pub(crate) async fn forget(conn: &mut PgConnection, units: &[String]) -> Result<(), Error> {
+    for sql in [
+        "DELETE FROM seedbed.ledger_rows WHERE unit = ANY($1)",
+        "DELETE FROM seedbed.ledger_ranges WHERE unit = ANY($1)",
+        "DELETE FROM seedbed.ledger WHERE unit = ANY($1)",
+    ] {
+        sqlx::query(sql)
+            .bind(units)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| Error::database("updating the ledger", &e))?;
+    }
+    Ok(())
+}
+
+/// Forgets the rows and boxes `unit` recorded under generations older than `generation`.
+pub(crate) async fn forget_older(
+    conn: &mut PgConnection,
+    unit: &str,
+    generation: i64,
+) -> Result<(), Error> {
+    for sql in [
+        "DELETE FROM seedbed.ledger_rows WHERE unit = $1 AND generation < $2",
+        "DELETE FROM seedbed.ledger_ranges WHERE unit = $1 AND generation < $2",
+    ] {
+        sqlx::query(sql)
+            .bind(unit)
+            .bind(generation)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| Error::database(format!("updating the ledger of unit `{unit}`"), &e))?;
+    }
+    Ok(())
+}
+
+/// Records the keys of rows `unit` inserted into `table` (with their labels, for tables whose
+/// keys the database generates).
+pub(crate) async fn record_keys(
+    conn: &mut PgConnection,
+    unit: &str,
+    table: &str,
+    keys: Vec<String>,
+    labels: Option<Vec<String>>,
+    generation: i64,
+) -> Result<(), Error> {
+    let query = match labels {
+        Some(labels) => sqlx::query(
+            "INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation, label)
+             SELECT $1, $2, key, $4, label FROM unnest($3::text[], $5::text[]) AS r(key, label)
+             ON CONFLICT (unit, table_name, key)
+             DO UPDATE SET generation = EXCLUDED.generation, label = EXCLUDED.label",
+        )
+        .bind(unit)
+        .bind(table)
+        .bind(keys)
+        .bind(generation)
+        .bind(labels),
+        None => sqlx::query(
+            "INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation)
+             SELECT $1, $2, key, $4 FROM unnest($3::text[]) AS key
+             ON CONFLICT (unit, table_name, key) DO UPDATE SET generation = EXCLUDED.generation",
+        )
+        .bind(unit)
+        .bind(table)
+        .bind(keys)
+        .bind(generation),
+    };
+    query
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| Error::database("recording rows in the ledger", &e))?;
+    Ok(())
+}
+
+/// Records a box of generated keys of `table`: per key column, the lowest and highest value.
+pub(crate) async fn record_box(
+    conn: &mut PgConnection,
+    unit: &str,
+    table: &str,
+    (lo, hi): (&[uuid::Uuid], &[uuid::Uuid]),
+    generation: i64,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO seedbed.ledger_ranges (unit, table_name, lo, hi, generation)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(unit)
+    .bind(table)
+    .bind(lo)
+    .bind(hi)
+    .bind(generation)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| Error::database("recording generated rows in the ledger", &e))?;
+    Ok(())
+}
+
+/// The part of an upsert statement (a data-modifying `WITH` item named `recorded`) that records
+/// the key of every row of its `input`, in the same statement: `$1` is the unit, `$2` the
+/// generation, `key_text` the key as the ledger keeps it, and `label`, for tables whose keys the
+/// database generates, the input column holding each row's label.
+pub(crate) fn record_keys_in_upsert(table: &str, key_text: &str, label: Option<&str>) -> String {
+    let (label_column, label_value, label_update) = match label {
+        Some(column) => (", label", format!(", {column}"), ", label = EXCLUDED.label"),
+        None => ("", String::new(), ""),
+    };
+    format!(
+        "recorded AS (
+             INSERT INTO seedbed.ledger_rows (unit, table_name, key, generation{label_column})
+             SELECT $1, {table}, {key_text}, $2{label_value} FROM input
+             ON CONFLICT (unit, table_name, key)
+             DO UPDATE SET generation = EXCLUDED.generation{label_update})",
+        table = literal(table),
+    )
+}
+
+/// The keys of `unit`'s labelled rows of tables whose keys the database generates, as
+/// `(table, label, key)`.
+pub(crate) async fn labelled_keys(
+    conn: &mut PgConnection,
+    unit: &str,
+) -> Result<Vec<(String, String, String)>, Error> {
+    sqlx::query_as(
+        "SELECT table_name, label, key FROM seedbed.ledger_rows
+         WHERE unit = $1 AND label IS NOT NULL",
+    )
+    .bind(unit)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| {
+        Error::database(
+            format!("reading the generated keys of unit `{unit}` from the ledger"),
+            &e,
+        )
+    })
+}
+
+/// The keys of the labelled (not anonymous) rows `unit` has in `table`, as `(label, key)`.
+pub(crate) async fn keys_of_labels(
+    conn: &mut PgConnection,
+    unit: &str,
+    table: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    sqlx::query_as(
+        "SELECT label, key FROM seedbed.ledger_rows
+         WHERE unit = $1 AND table_name = $2 AND label IS NOT NULL
+           AND left(label, 1) <> '#'",
+    )
+    .bind(unit)
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| {
+        Error::database(
+            format!("reading the keys of `{table}` rows of unit `{unit}` from the ledger"),
+            &e,
+        )
+    })
+}
+
+/// The rows of a table that ledger entries recorded, as SQL over the table: `which` is a
+/// condition on the ledger's `unit` and `generation` columns, with `$` parameters.
+impl TableInfo {
+    /// Statements deleting the rows of `table` that the ledger entries selected by `which` (a
+    /// condition on the ledger's `unit` and `generation` columns, with `$` parameters) recorded:
+    /// one by key, one by range, each served by the primary key index.
+    pub fn delete_recorded(&self, table: &str, which: &str) -> [String; 2] {
+        let name = literal(table);
+        let keys =
+            format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
+        [
+            format!(
+                "DELETE FROM {t} WHERE {}",
+                self.key_in(table, &keys),
+                t = ident(table)
+            ),
+            format!(
+                "DELETE FROM {t} USING seedbed.ledger_ranges g
+                 WHERE g.table_name = {name} AND {which} AND {}",
+                self.in_box(table),
+                t = ident(table)
+            ),
+        ]
+    }
+
+    /// A condition on row `alias` of `table`: the ledger entries selected by `which` recorded it.
+    pub fn recorded(&self, table: &str, alias: &str, which: &str) -> String {
+        let name = literal(table);
+        let keys =
+            format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
+        format!(
+            "({} OR EXISTS (SELECT FROM seedbed.ledger_ranges g WHERE g.table_name = {name} AND {which}
+                 AND {}))",
+            self.key_in(alias, &keys),
+            self.in_box(alias),
+        )
+    }
+
+    /// A query of `columns` of the rows of `table` that the ledger entries selected by `which`
+    /// (unqualified `unit` and `generation`) recorded: by key, and by box, each through the
+    /// primary key index.
+    pub fn seeded_columns(&self, table: &str, columns: &[String], which: &str) -> String {
+        let name = literal(table);
+        let keys =
+            format!("SELECT key FROM seedbed.ledger_rows WHERE table_name = {name} AND {which}");
+        let selected: Vec<String> = columns.iter().map(|c| format!("t.{}", ident(c))).collect();
+        let selected = selected.join(", ");
+        format!(
+            "SELECT {selected} FROM {t} AS t WHERE {by_key}
+             UNION ALL
+             SELECT {selected} FROM seedbed.ledger_ranges g JOIN {t} AS t ON {in_box}
+             WHERE g.table_name = {name} AND g.{which}",
+            t = ident(table),
+            by_key = self.key_in("t", &keys),
+            in_box = self.in_box("t"),
+        )
+    }
+
+    /// Row `alias` lies in the box `g` of `seedbed.ledger_ranges`: every key column within
+    /// its bounds. Boxes hold uuid keys only: for any other key, no row does.
+    fn in_box(&self, alias: &str) -> String {
+        if self.primary_key.iter().any(|(_, ty)| ty != "uuid") {
+            return "false".to_owned();
+        }
+        let bounds: Vec<String> = self
+            .primary_key
+            .iter()
+            .enumerate()
+            .map(|(i, (column, _))| {
+                format!(
+                    "{}.{} BETWEEN g.lo[{n}] AND g.hi[{n}]",
+                    ident(alias),
+                    ident(column),
+                    n = i + 1
+                )
+            })
+            .collect();
+        bounds.join(" AND ")
+    }
 }
