@@ -350,6 +350,18 @@ pub enum Error {
         what: String,
     },
 
+    /// The seed code of a unit panicked while building its rows.
+    #[error(
+        "the seed code of unit `{unit}` panicked{place}: {message}; the unit was rolled back, \
+         nothing of it was written"
+    )]
+    SeedPanicked {
+        unit: String,
+        /// ` at FILE:LINE`, when seed-runner's panic hook saw where.
+        place: String,
+        message: String,
+    },
+
     /// A reference to a row of a table whose keys the database generates, which neither this
     /// run nor the ledger knows.
     #[error(

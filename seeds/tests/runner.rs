@@ -65,6 +65,51 @@ fn t_events() -> seedbed::Seed {
     }
 }
 
+/// Runner tests: seed code that panics (when `scale("boom", 0)` is set) in a row built in memory.
+#[seedbed::scenario(depends_on = [t_venues])]
+fn t_panics() -> seedbed::Seed {
+    seedbed::seed! {
+        venues {
+            doomed { name: doomed_name(), slug: "runner-doomed", city: "Porto", country: "PT", capacity: 10 }
+        }
+    }
+}
+
+fn doomed_name() -> String {
+    if seedbed::scale("boom", 0) > 0 {
+        panic!("no name for the doomed venue");
+    }
+    "Doomed".to_owned()
+}
+
+/// Runner tests: seed code that panics (when `scale("boom", 0)` is set) in the third row of a
+/// streamed table, after two rows went out.
+#[seedbed::scenario(depends_on = [t_venues])]
+fn t_panics_streamed() -> seedbed::Seed {
+    seedbed::seed! {
+        events {
+            for i in 0..3 {
+                _ {
+                    organizer_id: t_venues::organizers::runner_org,
+                    venue_id: t_venues::venues::hall_a,
+                    slug: doomed_slug(i),
+                    title: "Doomed",
+                    starts_at: seedbed::days_from_now(10),
+                    ends_at: seedbed::days_from_now(11),
+                    timezone: "Europe/Berlin",
+                }
+            }
+        }
+    }
+}
+
+fn doomed_slug(i: u64) -> String {
+    if i == 2 && seedbed::scale("boom", 0) > 0 {
+        panic!("row {i} cannot be built");
+    }
+    format!("runner-doomed-{i}")
+}
+
 /// Runner tests: an event that ends before it starts, which only the server's CHECK sees.
 #[seedbed::scenario(depends_on = [t_venues])]
 fn t_backwards() -> seedbed::Seed {
@@ -455,7 +500,7 @@ fn json(text: &str) -> Result<Json> {
 /// The rows a unit builds today, per table (what `seed-runner` applies for it).
 fn unit_rows(unit: &str) -> Result<HashMap<&'static str, i64>> {
     let registry = Registry::discover()?;
-    let (tables, _) = run::build(registry.get(unit)?, &seedbed::Context::default());
+    let (tables, _) = run::build(registry.get(unit)?, &seedbed::Context::default())?;
     Ok(tables
         .iter()
         .map(|t| (t.meta.name, t.rows.len() as i64))
@@ -487,7 +532,7 @@ fn rows_of(unit: &str, table: &str) -> Result<i64> {
 /// A labelled row of a unit: its label and the text of one of its columns.
 fn labelled(unit: &str, table: &str, column: &str) -> Result<(&'static str, String)> {
     let registry = Registry::discover()?;
-    let (tables, _) = run::build(registry.get(unit)?, &seedbed::Context::default());
+    let (tables, _) = run::build(registry.get(unit)?, &seedbed::Context::default())?;
     let t = tables
         .iter()
         .find(|t| t.meta.name == table)
@@ -1189,6 +1234,50 @@ async fn cli_reset_is_for_development_only() -> Result<()> {
     assert_eq!(
         count(&fresh.pool, "venues").await?,
         rows_of("venues", "venues")?
+    );
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn seed_code_that_panics_is_an_error_naming_the_unit() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let pool = &fresh.pool;
+    let boom = options("development", &[("boom", 1)]);
+    for (unit, message) in [
+        ("t_panics", "no name for the doomed venue"),
+        ("t_panics_streamed", "row 2 cannot be built"),
+    ] {
+        let err = apply(pool, &[unit], &boom).await.unwrap_err();
+        match err.downcast_ref::<Error>() {
+            Some(Error::SeedPanicked {
+                unit: u,
+                message: m,
+                ..
+            }) => {
+                assert_eq!((u.as_str(), m.as_str()), (unit, message));
+            }
+            _ => panic!("{unit}: {err:#}"),
+        }
+        assert!(
+            err.to_string().contains("nothing of it was written"),
+            "{err}"
+        );
+    }
+    // Nothing of either unit is there; the dependency they share was committed before them.
+    let doomed: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM venues WHERE slug = 'runner-doomed')
+              + (SELECT count(*) FROM events WHERE slug::text LIKE 'runner-doomed-%')",
+    )
+    .fetch_one(pool)
+    .await?;
+    assert_eq!(doomed, 0);
+    assert_eq!(ledger_units(pool).await?, ["t_venues"]);
+    // The connection and the lock were left usable: the same units apply once the code is fixed.
+    let fixed = options("development", &[]);
+    apply(pool, &["t_panics", "t_panics_streamed"], &fixed).await?;
+    assert_eq!(
+        ledger_units(pool).await?,
+        ["t_panics", "t_panics_streamed", "t_venues"]
     );
     fresh.finish().await
 }

@@ -291,6 +291,7 @@ fn parse_scale(text: &str) -> Result<(String, u64), String> {
 pub fn main(migrations: Migrations) -> ExitCode {
     let cli = Cli::parse();
     init_logging();
+    run::install_panic_hook();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -101,6 +101,11 @@ impl Context {
     }
 }
 
+/// The unit whose seed code is running on this thread, if any.
+pub(crate) fn current_unit() -> Option<&'static str> {
+    UNIT.try_with(|u| *u).ok()
+}
+
 /// The run's clock ("now" for seed data): the start of today (UTC) unless pinned with
 /// `seed-runner --clock`. Use it, not `Utc::now()`, so that a re-run on the same day builds the
 /// same rows and changes nothing.

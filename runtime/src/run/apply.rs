@@ -21,6 +21,7 @@ use crate::plan::{Row, Unit};
 use crate::run::build::{self, KeyedRows, TableRowsBuilt, build};
 use crate::run::digest;
 use crate::run::keys::GeneratedKeys;
+use crate::run::panics;
 use crate::run::report::{Outcome, TableReport, UnitReport};
 use crate::run::row_error::{bad_value_row, constraint_error, label_of, names_row, quoted_value};
 use crate::run::stream;
@@ -81,120 +82,121 @@ pub async fn apply(
     context: &Context,
 ) -> Result<Vec<UnitReport>, Error> {
     let recorded = !conn.is_in_transaction();
-    let mut catalog: Option<Catalog> = None;
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let catalog = Catalog::load(conn).await?;
     let mut keys = GeneratedKeys::default();
     let mut reports = Vec::with_capacity(units.len());
     for unit in units {
-        let started = Instant::now();
         let previous = ledger.get(unit.name);
-        if unit.static_rows.is_none() {
-            if catalog.is_none() {
-                catalog = Some(Catalog::load(conn).await?);
+        let run = (environment, context);
+        let work = async {
+            if unit.static_rows.is_none() {
+                apply_streamed(conn, unit, &catalog, previous, run, &mut keys, recorded).await
+            } else {
+                apply_static(conn, unit, &catalog, previous, run, &mut keys, recorded).await
             }
-            let catalog = catalog.as_ref().ok_or(Error::NoUnits)?;
-            let report = apply_streamed(
-                conn,
-                unit,
-                catalog,
-                previous,
-                (environment, context),
-                &mut keys,
-                recorded,
-            )
-            .await?;
-            reports.push(report);
-            continue;
-        }
-        let (mut tables, checksum) = build(unit, context);
-        // An unchanged definition is still written, under its own generation: rows deleted or
-        // edited by hand since (drift) come back, and when none did the transaction is rolled
-        // back and the unit reported unchanged.
-        let unchanged = previous.is_some_and(|p| p.checksum == checksum);
-        if catalog.is_none() {
-            catalog = Some(Catalog::load(conn).await?);
-        }
-        let catalog = catalog.as_ref().ok_or(Error::NoUnits)?;
-        let generation = match previous {
-            Some(p) if unchanged => p.generation,
-            Some(p) => p.generation + 1,
-            None => 1,
         };
-        let mut tx = begin_unit(conn).await?;
-        // Every generated key first, so that references in any table find their rows.
-        keys.begin_unit(&mut tx, unit.name).await?;
-        let mut identities: HashMap<&'static str, Vec<String>> = HashMap::new();
-        for table in &mut tables {
-            keys.add_table(table.meta);
-            if let Some(ids) = keys
-                .assign_all(&mut tx, table.meta, &mut table.rows)
-                .await?
-            {
-                identities.insert(table.meta.name, ids);
-            }
-        }
-        for table in &mut tables {
-            keys.resolve_all(&mut tx, table.meta, &mut table.rows)
-                .await?;
-        }
-        let names: Vec<&str> = tables.iter().map(|t| t.meta.name).collect();
-        let mut table_reports: BTreeMap<String, TableReport> = BTreeMap::new();
-        for name in catalog.insert_order(&names) {
-            let table = tables
-                .iter()
-                .find(|t| t.meta.name == name)
-                .ok_or(Error::NoUnits)?;
-            let ids = identities.get(name).map(Vec::as_slice);
-            let report = upsert_table(&mut tx, unit, catalog, table, ids, generation).await?;
-            table_reports.insert(name.to_owned(), report);
-        }
-        if previous.is_some() && !unchanged {
-            remove_stale(&mut tx, unit.name, catalog, generation, &mut table_reports).await?;
-        }
-        let drifted = table_reports.values().any(|t| t.inserted + t.updated > 0);
-        if unchanged && !drifted {
-            tx.rollback()
-                .await
-                .map_err(|e| Error::database(format!("ending unit `{}`", unit.name), &e))?;
-            keys.end_unit();
-            reports.push(UnitReport {
-                unit: unit.name.into(),
-                outcome: Outcome::Unchanged,
-                tables: table_reports.into_values().collect(),
-                millis: millis(started.elapsed()),
-            });
-            continue;
-        }
-        let report = UnitReport {
-            unit: unit.name.into(),
-            outcome: match previous {
-                Some(_) if unchanged => Outcome::Restored,
-                Some(_) => Outcome::Updated,
-                None => Outcome::Applied,
-            },
-            tables: table_reports.into_values().collect(),
-            millis: 0.0,
-        };
-        let duration = started.elapsed();
-        record(
-            &mut tx,
-            unit,
-            &checksum,
-            environment,
-            &report,
-            duration,
-            generation,
-            context,
-            None,
-        )
-        .await?;
-        commit_unit(tx, unit.name, recorded).await?;
-        keys.end_unit();
-        reports.push(UnitReport {
-            millis: millis(started.elapsed()),
-            ..report
-        });
+        reports.push(panics::guard_async(unit.name, work).await?);
     }
     Ok(reports)
+}
+
+/// A unit without loops: its rows built in memory and upserted, one statement per table and
+/// set of columns. An unchanged definition is still written, under its own generation: rows
+/// deleted or edited by hand since (drift) come back, and when none did the transaction is
+/// rolled back and the unit reported unchanged.
+async fn apply_static(
+    conn: &mut PgConnection,
+    unit: &'static Unit,
+    catalog: &Catalog,
+    previous: Option<&Entry>,
+    (environment, context): (&str, &Context),
+    keys: &mut GeneratedKeys,
+    recorded: bool,
+) -> Result<UnitReport, Error> {
+    let started = Instant::now();
+    let (mut tables, checksum) = build(unit, context)?;
+    let unchanged = previous.is_some_and(|p| p.checksum == checksum);
+    let generation = match previous {
+        Some(p) if unchanged => p.generation,
+        Some(p) => p.generation + 1,
+        None => 1,
+    };
+    let mut tx = begin_unit(conn).await?;
+    // Every generated key first, so that references in any table find their rows.
+    keys.begin_unit(&mut tx, unit.name).await?;
+    let mut identities: HashMap<&'static str, Vec<String>> = HashMap::new();
+    for table in &mut tables {
+        keys.add_table(table.meta);
+        if let Some(ids) = keys
+            .assign_all(&mut tx, table.meta, &mut table.rows)
+            .await?
+        {
+            identities.insert(table.meta.name, ids);
+        }
+    }
+    for table in &mut tables {
+        keys.resolve_all(&mut tx, table.meta, &mut table.rows)
+            .await?;
+    }
+    let names: Vec<&str> = tables.iter().map(|t| t.meta.name).collect();
+    let order = catalog.insert_order(&names);
+    let mut table_reports: BTreeMap<String, TableReport> = BTreeMap::new();
+    for table in order
+        .iter()
+        .filter_map(|name| tables.iter().find(|t| t.meta.name == *name))
+    {
+        let ids = identities.get(table.meta.name).map(Vec::as_slice);
+        let report = upsert_table(&mut tx, unit, catalog, table, ids, generation).await?;
+        table_reports.insert(table.meta.name.to_owned(), report);
+    }
+    if previous.is_some() && !unchanged {
+        remove_stale(&mut tx, unit.name, catalog, generation, &mut table_reports).await?;
+    }
+    let drifted = table_reports.values().any(|t| t.inserted + t.updated > 0);
+    if unchanged && !drifted {
+        tx.rollback()
+            .await
+            .map_err(|e| Error::database(format!("ending unit `{}`", unit.name), &e))?;
+        keys.end_unit();
+        return Ok(UnitReport {
+            unit: unit.name.into(),
+            outcome: Outcome::Unchanged,
+            tables: table_reports.into_values().collect(),
+            millis: millis(started.elapsed()),
+        });
+    }
+    let report = UnitReport {
+        unit: unit.name.into(),
+        outcome: match previous {
+            Some(_) if unchanged => Outcome::Restored,
+            Some(_) => Outcome::Updated,
+            None => Outcome::Applied,
+        },
+        tables: table_reports.into_values().collect(),
+        millis: 0.0,
+    };
+    let duration = started.elapsed();
+    record(
+        &mut tx,
+        unit,
+        &checksum,
+        environment,
+        &report,
+        duration,
+        generation,
+        context,
+        None,
+    )
+    .await?;
+    commit_unit(tx, unit.name, recorded).await?;
+    keys.end_unit();
+    Ok(UnitReport {
+        millis: millis(started.elapsed()),
+        ..report
+    })
 }
 
 /// A unit with generated rows: streamed with COPY. When its definition changed, its old rows
@@ -212,7 +214,10 @@ async fn apply_streamed(
     let started = Instant::now();
     // Unchanged, and its rows still as written: nothing to do. Rows deleted or edited by hand
     // (drift) have it written again.
-    let unchanged = previous.is_some_and(|p| build::checksum(unit, context) == p.checksum);
+    let unchanged = match previous {
+        Some(p) => build::checksum(unit, context)? == p.checksum,
+        None => false,
+    };
     if let Some(previous) = previous
         && unchanged
         && streamed_rows_intact(conn, catalog, previous).await?

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::Value;
 use crate::plan::context::Context;
 use crate::plan::{Row, TableMeta, TableRows, Unit, ordinal_key, ordinal_prefix};
+use crate::run::panics;
+use crate::{Error, Value};
 
 /// The rows of one table of a unit, built and keyed.
 pub struct TableRowsBuilt {
@@ -18,22 +19,25 @@ pub struct TableRowsBuilt {
 
 /// Builds a unit's rows under the run's context, fills in the keys of anonymous rows, and
 /// computes the checksum of the plan (table, columns and every value).
-pub fn build(unit: &Unit, context: &Context) -> (Vec<TableRowsBuilt>, String) {
+/// Seed code that panics is [`Error::SeedPanicked`](crate::Error::SeedPanicked).
+pub fn build(unit: &Unit, context: &Context) -> Result<(Vec<TableRowsBuilt>, String), Error> {
     let context = Arc::new(context.clone());
     let mut checksum = Checksum::default();
-    let tables = context
-        .sync_scope_unit(unit.name, unit.build)
-        .tables
-        .into_iter()
-        .map(|table| {
-            let meta = table.meta;
-            let rows = KeyedRows::new(unit.name, &context, table)
-                .inspect(|row| checksum.add(meta, row))
-                .collect();
-            TableRowsBuilt { meta, rows }
-        })
-        .collect();
-    (tables, checksum.finish())
+    let tables = panics::guard(unit.name, || {
+        context
+            .sync_scope_unit(unit.name, unit.build)
+            .tables
+            .into_iter()
+            .map(|table| {
+                let meta = table.meta;
+                let rows = KeyedRows::new(unit.name, &context, table)
+                    .inspect(|row| checksum.add(meta, row))
+                    .collect();
+                TableRowsBuilt { meta, rows }
+            })
+            .collect()
+    })?;
+    Ok((tables, checksum.finish()))
 }
 
 /// The checksum of a unit's plan: every table, column and value. Tables are hashed apart and
@@ -115,17 +119,19 @@ impl Iterator for KeyedRows {
 }
 
 /// The checksum of a unit's rows, computed by generating and discarding them: the same as
-/// [`apply::build`](crate::run::build::build) gives, without holding a million rows.
-pub(crate) fn checksum(unit: &Unit, context: &Context) -> String {
+/// [`build`] gives, without holding a million rows.
+pub(crate) fn checksum(unit: &Unit, context: &Context) -> Result<String, Error> {
     let context = Arc::new(context.clone());
     let mut checksum = Checksum::default();
-    for table in context.sync_scope_unit(unit.name, unit.build).tables {
-        let meta = table.meta;
-        for row in KeyedRows::new(unit.name, &context, table) {
-            checksum.add(meta, &row);
+    panics::guard(unit.name, || {
+        for table in context.sync_scope_unit(unit.name, unit.build).tables {
+            let meta = table.meta;
+            for row in KeyedRows::new(unit.name, &context, table) {
+                checksum.add(meta, &row);
+            }
         }
-    }
-    checksum.finish()
+    })?;
+    Ok(checksum.finish())
 }
 
 #[cfg(test)]
@@ -165,15 +171,15 @@ mod tests {
             build,
         };
         let context = Context::default();
-        let (tables, built) = crate::run::build::build(&UNIT, &context);
+        let (tables, built) = super::build(&UNIT, &context).unwrap();
         assert_eq!(tables[0].rows.len(), 3);
-        assert_eq!(checksum(&UNIT, &context), built);
+        assert_eq!(checksum(&UNIT, &context).unwrap(), built);
         let other = Context {
             random_seed: 1,
             ..Context::default()
         };
         assert_eq!(
-            checksum(&UNIT, &other),
+            checksum(&UNIT, &other).unwrap(),
             built,
             "these rows do not read the random seed"
         );

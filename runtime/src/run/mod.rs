@@ -30,6 +30,7 @@ mod build;
 pub mod cleanup;
 pub mod digest;
 mod keys;
+mod panics;
 mod progress;
 pub mod report;
 mod row_error;
@@ -37,6 +38,7 @@ mod stream;
 
 pub(crate) use build::checksum;
 pub use build::{TableRowsBuilt, build};
+pub(crate) use panics::install_hook as install_panic_hook;
 pub use report::{Blocker, CleanupReport, Outcome, Removed, TableReport, UnitReport};
 
 use std::collections::{BTreeSet, HashMap};
@@ -448,25 +450,23 @@ pub async fn status(
         .await
         .map_err(|e| Error::database("connecting", &e))?;
     let applied = ledger::entries(&mut conn).await?;
-    let mut statuses: Vec<UnitStatus> = registry
-        .units()
-        .map(|unit| {
-            let entry = applied.get(unit.name).cloned();
-            let state = match &entry {
-                Some(e) if checksum(unit, &options.context) == e.checksum => UnitState::Applied,
-                Some(_) => UnitState::Changed,
-                None if unit.allows(&options.environment) => UnitState::Pending,
-                None => UnitState::NotInEnvironment,
-            };
-            UnitStatus {
-                unit: unit.name.to_owned(),
-                kind: unit.kind,
-                state,
-                applied: entry,
-                drift: None,
-            }
-        })
-        .collect();
+    let mut statuses = Vec::new();
+    for unit in registry.units() {
+        let entry = applied.get(unit.name).cloned();
+        let state = match &entry {
+            Some(e) if checksum(unit, &options.context)? == e.checksum => UnitState::Applied,
+            Some(_) => UnitState::Changed,
+            None if unit.allows(&options.environment) => UnitState::Pending,
+            None => UnitState::NotInEnvironment,
+        };
+        statuses.push(UnitStatus {
+            unit: unit.name.to_owned(),
+            kind: unit.kind,
+            state,
+            applied: entry,
+            drift: None,
+        });
+    }
     // Units with loops: compared with the digests of their rows kept in the ledger (or, in a
     // ledger older than digests, counted).
     let streamed: Vec<&'static Unit> = registry

@@ -158,7 +158,7 @@ impl Fixture {
         }
         for unit in units {
             hasher.update(unit.name.as_bytes());
-            hasher.update(run::checksum(unit, &self.options.context).as_bytes());
+            hasher.update(run::checksum(unit, &self.options.context)?.as_bytes());
         }
         let hash = format!("{:x}", hasher.finalize());
         Ok(format!("{TEMPLATE_PREFIX}{}", &hash[..20]))
