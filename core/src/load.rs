@@ -40,23 +40,10 @@ impl Schema {
     /// migration, in path order, without the snapshot. The macros check seeds against it once
     /// they have reported the refusal, so that the one error stands alone.
     pub fn load_lenient(dir: &Path) -> Schema {
-        let mut files = Vec::new();
-        let mut pending = vec![dir.to_owned()];
-        while let Some(dir) = pending.pop() {
-            for path in std::fs::read_dir(&dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-            {
-                if path.is_dir() {
-                    pending.push(path);
-                } else if looks_like_up_migration(&path) {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
+        let files: Vec<PathBuf> = layout::files_under(dir)
+            .into_iter()
+            .filter(|path| looks_like_up_migration(path))
+            .collect();
         let mut pending: Vec<(PathBuf, String)> = files
             .into_iter()
             .filter_map(|path| Some((std::fs::read_to_string(&path).ok()?, path)))

@@ -64,25 +64,13 @@ type FolderStamp = Vec<(PathBuf, Option<Stamp>)>;
 
 /// Every file under `dir` with its stamp, in a stable order.
 fn folder_stamp(dir: &Path) -> FolderStamp {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for path in std::fs::read_dir(&dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-        {
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let stamp = stamp(&path);
-                files.push((path, stamp));
-            }
-        }
-    }
-    files.sort();
-    files
+    seedbed_core::layout::files_under(dir)
+        .into_iter()
+        .map(|path| {
+            let stamp = stamp(&path);
+            (path, stamp)
+        })
+        .collect()
 }
 
 /// Schemas already replayed in this compiler process, by migrations folder: every `seed!` of a

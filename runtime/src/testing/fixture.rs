@@ -138,16 +138,17 @@ impl Fixture {
         TestDatabase::create_from(&admin_url, Some(&template)).await
     }
 
+    /// The units the fixture applies: those named (with what they depend on), else every unit
+    /// of its environment.
+    fn selected(&self) -> Result<Vec<&'static crate::plan::Unit>, Error> {
+        let names = (!self.units.is_empty()).then_some(self.units.as_slice());
+        Registry::discover()?.select(names, &self.options.environment)
+    }
+
     /// `seedbed_tpl_` and a hash of the migrations, the units and their checksums: the name
     /// of the template database [`Fixture::database`] copies. Needs no database.
     pub fn template_name(&self) -> Result<String, Error> {
-        let registry = Registry::discover()?;
-        let names = if self.units.is_empty() {
-            None
-        } else {
-            Some(self.units.as_slice())
-        };
-        let units = registry.select(names, &self.options.environment)?;
+        let units = self.selected()?;
         let mut hasher = Sha256::new();
         // A new seedbed (its ledger tables, its way of writing rows) builds new templates.
         hasher.update(crate::engine::postgres::ledger::TOOL_VERSION.as_bytes());
@@ -192,13 +193,7 @@ impl Fixture {
             crate::engine::postgres::connect::connect(&with_database(admin_url, &building)).await?;
         let applied = async {
             self.migrations.apply(&pool).await?;
-            let registry = Registry::discover()?;
-            let names = if self.units.is_empty() {
-                None
-            } else {
-                Some(self.units.as_slice())
-            };
-            let units = registry.select(names, &self.options.environment)?;
+            let units = self.selected()?;
             run::apply(&pool, &units, &self.options).await
         }
         .await;
