@@ -766,7 +766,8 @@ pub mod select;
 pub mod testing;
 
 // The PostgreSQL modules under their public names.
-pub use engine::postgres::{catalog, connect as database, ledger, local_cluster, snapshot, sql};
+pub use engine::catalog;
+pub use engine::postgres::{connect as database, ledger, local_cluster, snapshot, sql};
 
 /// Re-exported so that a seeds crate needs no other dependency for dates, keys and fake data.
 pub use {chrono, chrono_tz, fake, rand, uuid};

@@ -24,6 +24,15 @@ fn no_crate_of_the_workspace_has_an_import_cycle() {
 }
 
 #[test]
+fn super_in_a_files_test_module_names_the_file() {
+    let code = "use super::x;\nmod tests {\n    use super::*;\n    fn f() { super::y(); }\n}\n";
+    assert_eq!(
+        inline_supers(code, "run::build"),
+        "use super::x;\nmod tests {\n    use crate::run::build::*;\n    fn f() { crate::run::build::y(); }\n}\n"
+    );
+}
+
+#[test]
 fn the_checker_finds_a_cycle() {
     let graph: Graph = [
         ("a", &["b"][..]),
@@ -60,7 +69,7 @@ fn module_graph(src: &Path) -> Graph {
         if module.is_empty() {
             continue;
         }
-        let code = code_of(&std::fs::read_to_string(file).unwrap());
+        let code = inline_supers(&code_of(&std::fs::read_to_string(file).unwrap()), &module);
         let mut named = BTreeSet::new();
         for path in paths_in(&code) {
             let absolute = absolute(&module, &path);
@@ -103,6 +112,50 @@ fn code_of(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The code with `super::` inside an inline `mod name { ... }` (a file's tests) written as the
+/// file's own module path, which is what it names.
+fn inline_supers(code: &str, module: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("mod ") {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        let name_end = tail[4..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(tail.len(), |n| n + 4);
+        let opens = tail[name_end..].trim_start().starts_with('{') && name_end > 4;
+        let boundary = head
+            .chars()
+            .last()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        if !(opens && boundary) {
+            out.push_str(&tail[..4]);
+            rest = &tail[4..];
+            continue;
+        }
+        let open = name_end + tail[name_end..].find('{').unwrap_or(0);
+        let mut depth = 0;
+        let mut close = tail.len();
+        for (i, c) in tail[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = open + i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push_str(&tail[..close].replace("super::", &format!("crate::{module}::")));
+        rest = &tail[close..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `pub use module::Name;` and `pub use module::{A, B};` of the crate root: name → module.

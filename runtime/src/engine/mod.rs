@@ -1,5 +1,143 @@
-//! The database engines seedbed writes to. PostgreSQL is the one there is; what is specific to
-//! it (its catalog, the ledger's SQL, connecting, the throwaway local cluster) lives under
-//! `postgres/`.
+//! The seam between seedbed's policy and a database engine.
+//!
+//! `run/` decides (which units are skipped, updated or restored, what a cleanup truncates,
+//! deletes or refuses, which guard holds) and calls the operations below; an engine carries
+//! them out in its own SQL. PostgreSQL (`postgres/`) is the engine there is; `memory` is an
+//! engine in a few hash maps, for testing the policy without a server.
 
+pub mod catalog;
+#[cfg(test)]
+pub(crate) mod memory;
 pub mod postgres;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::Error;
+use crate::plan::Unit;
+use crate::plan::context::Context;
+use crate::run::build::TableRowsBuilt;
+use crate::run::report::TableReport;
+use catalog::{Catalog, ForeignKey};
+use postgres::ledger::{Entry, Record, TableDigest};
+
+/// Which rows recorded in the ledger an operation is about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Recorded<'a> {
+    /// Every row these units recorded: what a cleanup removes.
+    Units(&'a [String]),
+    /// The rows `unit` recorded under a generation before `generation`: what an update of its
+    /// definition removes.
+    Stale { unit: &'a str, generation: i64 },
+}
+
+/// The rows of a unit with loops that the database holds now, against what the ledger kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// Rows gone since the unit was written.
+    pub missing: u64,
+    /// Tables whose rows are all there but not as written (edited by hand).
+    pub edited: Vec<String>,
+}
+
+impl Comparison {
+    /// Nothing missing, nothing edited.
+    pub fn is_clean(&self) -> bool {
+        self.missing == 0 && self.edited.is_empty()
+    }
+}
+
+/// A connection to a database, holding the seed-run lock (taken by whoever made the engine),
+/// outside any unit's transaction.
+pub(crate) trait Engine {
+    /// A transaction of this engine.
+    type Tx<'a>: Transaction
+    where
+        Self: 'a;
+
+    /// Whether a commit here lasts: `false` inside an outer transaction that will be rolled
+    /// back (a dry run, the drift check of `--status`).
+    fn commits(&self) -> bool;
+    /// The live tables, keys and foreign keys, read once.
+    async fn catalog(&mut self) -> Result<Arc<Catalog>, Error>;
+    /// Creates the ledger, or brings an older one up to date; a damaged one is an error.
+    async fn ensure_ledger(&mut self) -> Result<(), Error>;
+    /// Whether there is a ledger; a damaged one is an error.
+    async fn ledger_exists(&mut self) -> Result<bool, Error>;
+    /// Every applied unit, by name.
+    async fn entries(&mut self) -> Result<HashMap<String, Entry>, Error>;
+    /// The environment the database is stamped with.
+    async fn stamp(&mut self) -> Result<Option<String>, Error>;
+    /// Stamps the database with `environment`.
+    async fn set_stamp(&mut self, environment: &str) -> Result<(), Error>;
+    /// The rows of a unit with loops now, against what `entry` recorded of them.
+    async fn compare(&mut self, entry: &Entry) -> Result<Comparison, Error>;
+    /// A transaction for cleanup.
+    async fn begin(&mut self) -> Result<Self::Tx<'_>, Error>;
+    /// A transaction for writing `unit`, deferrable constraints deferred to its commit.
+    async fn begin_unit(&mut self, unit: &'static str) -> Result<Self::Tx<'_>, Error>;
+}
+
+/// One transaction: what it changes is there after [`Transaction::commit`], and gone after
+/// [`Transaction::rollback`] or when it is dropped.
+pub(crate) trait Transaction {
+    /// The tables holding rows of `which`.
+    async fn recorded_tables(&mut self, which: Recorded<'_>) -> Result<Vec<String>, Error>;
+    /// Locks `tables` against writes by others until the end of the transaction.
+    async fn lock_tables(&mut self, tables: &[&str]) -> Result<(), Error>;
+    /// Every row of `table`.
+    async fn count_rows(&mut self, table: &str) -> Result<i64, Error>;
+    /// Whether `table` holds no row.
+    async fn is_empty(&mut self, table: &str) -> Result<bool, Error>;
+    /// The rows of `table` that `unit` recorded and the table still holds.
+    async fn count_recorded(&mut self, table: &str, unit: &str) -> Result<i64, Error>;
+    /// Rows of `fk`'s table pointing at rows of `which` in its referenced table; with
+    /// `others_only`, not counting rows that the same units recorded themselves.
+    async fn count_referencing(
+        &mut self,
+        fk: &ForeignKey,
+        which: Recorded<'_>,
+        others_only: bool,
+    ) -> Result<i64, Error>;
+    /// Deletes the rows [`Transaction::count_referencing`] counts.
+    async fn delete_referencing(
+        &mut self,
+        fk: &ForeignKey,
+        which: Recorded<'_>,
+        others_only: bool,
+    ) -> Result<u64, Error>;
+    /// Deletes the rows of `table` that `which` are; the ledger still records them.
+    async fn delete_recorded(&mut self, table: &str, which: Recorded<'_>) -> Result<u64, Error>;
+    /// Empties `tables` at once.
+    async fn truncate(&mut self, tables: &[&str]) -> Result<(), Error>;
+    /// Forgets the rows of `which` in the ledger (and, for units, their entries).
+    async fn forget(&mut self, which: Recorded<'_>) -> Result<(), Error>;
+    /// Inserts or updates the built rows of `unit` and records their keys under `generation`;
+    /// per table, what was inserted, updated and left as it was.
+    async fn upsert(
+        &mut self,
+        unit: &'static Unit,
+        tables: Vec<TableRowsBuilt>,
+        generation: i64,
+    ) -> Result<BTreeMap<String, TableReport>, Error>;
+    /// Streams the rows `unit` generates under `context` into its tables (empty of them) and
+    /// records their keys under `generation`; per table what went in, and the checksum.
+    async fn bulk_load(
+        &mut self,
+        unit: &'static Unit,
+        context: &Context,
+        generation: i64,
+    ) -> Result<(Vec<TableReport>, String), Error>;
+    /// Digests of the rows `unit` recorded in `tables`, for [`Engine::compare`] later.
+    async fn digests(
+        &mut self,
+        unit: &str,
+        tables: &[&str],
+    ) -> Result<BTreeMap<String, TableDigest>, Error>;
+    /// Records (or replaces) a unit's ledger entry.
+    async fn record(&mut self, entry: &Record<'_>) -> Result<(), Error>;
+    /// Makes the transaction's changes last.
+    async fn commit(self) -> Result<(), Error>;
+    /// Undoes the transaction's changes.
+    async fn rollback(self) -> Result<(), Error>;
+}

@@ -4,12 +4,12 @@
 //! (whatever the foreign key's ON DELETE rule: a cascade or a SET NULL would change data seedbed
 //! did not write). If there are any it stops and removes nothing, unless asked to cascade.
 
-use sqlx::{Connection, PgConnection};
+use sqlx::PgConnection;
 
 use crate::Error;
-use crate::engine::postgres::catalog::Catalog;
-use crate::engine::postgres::ledger;
-use crate::engine::postgres::sql::ident;
+use crate::engine::catalog::Catalog;
+use crate::engine::postgres::PgEngine;
+use crate::engine::{Engine, Recorded, Transaction};
 use crate::run::report::{Blocker, CleanupReport, Removed};
 
 /// Removes the rows of `units` (dependents first, as given). With `cascade`, rows of other data
@@ -24,19 +24,26 @@ pub async fn cleanup(
     cascade: bool,
 ) -> Result<CleanupReport, Error> {
     let units: Vec<String> = units.iter().map(|u| u.to_string()).collect();
-    let catalog = Catalog::load(conn).await?;
-    let mut tx = conn
-        .begin()
-        .await
-        .map_err(|e| Error::database("starting the cleanup transaction", &e))?;
-    let tables = ledger::recorded_tables(&mut tx, &units, None).await?;
+    remove(&mut PgEngine::new(conn), &units, cascade).await
+}
+
+/// [`cleanup`] over any engine.
+pub(crate) async fn remove(
+    engine: &mut impl Engine,
+    units: &[String],
+    cascade: bool,
+) -> Result<CleanupReport, Error> {
+    let catalog = engine.catalog().await?;
+    let mut tx = engine.begin().await?;
+    let going = Recorded::Units(units);
+    let tables = tx.recorded_tables(going).await?;
 
     // Children first: once a unit's own child rows are gone, whatever still points at a table's
     // seeded rows is other data, and counting it is a look-up, not a scan of everything seeded.
     let mut report = CleanupReport::default();
     let mut blockers = Vec::new();
     let names: Vec<&str> = tables.iter().map(String::as_str).collect();
-    let truncated = truncate_whole_tables(&mut tx, &catalog, &names, &units).await?;
+    let truncated = truncate_whole_tables(&mut tx, &catalog, &names, units).await?;
     report.removed.extend(truncated.iter().cloned());
     // Tables whose seeded rows are gone: in the others (not reached yet through a deferrable
     // cycle, or kept because the cleanup is blocked) the units' own rows are not other data.
@@ -52,33 +59,14 @@ pub async fn cleanup(
         {
             let own_rows_remain =
                 names.contains(&fk.table.as_str()) && !emptied.contains(&fk.table.as_str());
-            let condition = pointing_at_seeded(&catalog, fk, own_rows_remain)?;
-            let sql = format!(
-                "SELECT count(*) FROM {} AS r WHERE {condition}",
-                ident(&fk.table)
-            );
-            let rows: i64 = sqlx::query_scalar(&sql)
-                .bind(&units)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| {
-                    Error::database(
-                        format!("counting rows of `{}` that point at seeded rows", fk.table),
-                        &e,
-                    )
-                })?;
+            let others_only = fk.table == fk.ref_table || own_rows_remain;
+            let rows = tx.count_referencing(fk, going, others_only).await?;
             if rows == 0 {
                 continue;
             }
-            if cascade && fk.on_delete != "c" {
-                let sql = format!("DELETE FROM {} AS r WHERE {condition}", ident(&fk.table));
-                sqlx::query(&sql)
-                    .bind(&units)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        Error::database(format!("removing rows of `{}` (cascade)", fk.table), &e)
-                    })?;
+            // A cascading key takes them along with the rows they point at.
+            if cascade && !fk.cascades() {
+                tx.delete_referencing(fk, going, others_only).await?;
             }
             blockers.push(Blocker {
                 table: fk.table.clone(),
@@ -91,21 +79,10 @@ pub async fn cleanup(
             // Nothing more goes; keep counting what blocks, for the error.
             continue;
         }
-        for unit in &units {
-            let mut rows = 0;
-            for sql in catalog.table(table)?.delete_recorded(table, "unit = $1") {
-                rows += sqlx::query(&sql)
-                    .bind(unit)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        Error::database(
-                            format!("removing rows of `{table}` inserted by `{unit}`"),
-                            &e,
-                        )
-                    })?
-                    .rows_affected();
-            }
+        for unit in units {
+            let rows = tx
+                .delete_recorded(table, Recorded::Units(std::slice::from_ref(unit)))
+                .await?;
             if rows > 0 {
                 report.removed.push(Removed {
                     unit: unit.clone(),
@@ -123,10 +100,17 @@ pub async fn cleanup(
         }
         report.cascaded = blockers;
     }
-    ledger::forget(&mut tx, &units).await?;
-    tx.commit()
-        .await
-        .map_err(|e| Error::database("committing the cleanup", &e))?;
+    tx.forget(going).await?;
+    tx.commit().await.map_err(|e| match e {
+        Error::Database {
+            sqlstate, message, ..
+        } => Error::Database {
+            context: "committing the cleanup".into(),
+            sqlstate,
+            message,
+        },
+        other => other,
+    })?;
     Ok(report)
 }
 
@@ -135,7 +119,7 @@ pub async fn cleanup(
 /// checks that make deleting a million rows take minutes. The tables are locked against writes
 /// first, so what was counted is what goes. Returns what was removed, per unit and table.
 async fn truncate_whole_tables(
-    conn: &mut PgConnection,
+    tx: &mut impl Transaction,
     catalog: &Catalog,
     tables: &[&str],
     units: &[String],
@@ -153,21 +137,13 @@ async fn truncate_whole_tables(
         .collect();
     referencing.sort_unstable();
     referencing.dedup();
-    let list: Vec<String> = referencing.iter().map(|t| ident(t)).collect();
-    let lock = format!("LOCK TABLE {} IN SHARE MODE", list.join(", "));
-    sqlx::query(&lock)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| Error::database("locking the tables to clean up", &e))?;
+    tx.lock_tables(&referencing).await?;
 
     let mut ours: Vec<Removed> = Vec::new();
     let mut whole: Vec<&str> = Vec::new();
     let mut empty: Vec<&str> = Vec::new();
     for table in &referencing {
-        let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {}", ident(table)))
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| Error::database(format!("counting the rows of `{table}`"), &e))?;
+        let total = tx.count_rows(table).await?;
         if total == 0 {
             empty.push(table);
             continue;
@@ -175,22 +151,10 @@ async fn truncate_whole_tables(
         if !tables.contains(table) {
             continue;
         }
-        let info = catalog.table(table)?;
-        let key: Vec<String> = info.primary_key.iter().map(|(c, _)| c.clone()).collect();
         let mut seeded = 0;
         let mut per_unit = Vec::new();
         for unit in units {
-            let sql = format!(
-                "SELECT count(*) FROM ({}) AS s",
-                info.seeded_columns(table, &key, "unit = $1")
-            );
-            let rows: i64 = sqlx::query_scalar(&sql)
-                .bind(unit)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(|e| {
-                    Error::database(format!("counting the seeded rows of `{table}`"), &e)
-                })?;
+            let rows = tx.count_recorded(table, unit).await?;
             seeded += rows;
             if rows > 0 {
                 per_unit.push(Removed {
@@ -241,12 +205,7 @@ async fn truncate_whole_tables(
             break;
         }
         for table in more {
-            let empty_now: bool =
-                sqlx::query_scalar(&format!("SELECT NOT EXISTS (SELECT FROM {})", ident(table)))
-                    .fetch_one(&mut *conn)
-                    .await
-                    .map_err(|e| Error::database(format!("counting the rows of `{table}`"), &e))?;
-            if !empty_now {
+            if !tx.is_empty(table).await? {
                 // Not locked above, and not empty: leave the row-by-row deletes to do it all.
                 return Ok(Vec::new());
             }
@@ -255,139 +214,7 @@ async fn truncate_whole_tables(
             }
         }
     }
-    let targets: Vec<String> = truncated.iter().map(|t| ident(t)).collect();
-    sqlx::query(&format!("TRUNCATE {}", targets.join(", ")))
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| Error::database("truncating tables that held only seeded rows", &e))?;
+    tx.truncate(&truncated).await?;
     ours.retain(|r| whole.contains(&r.table.as_str()));
     Ok(ours)
-}
-
-/// The condition on rows `r` of the foreign key's table: they point at a row that the units in
-/// `$1` seeded, and are not rows those units seeded themselves (in the same table, or in a table
-/// whose seeded rows are still there: `own_rows_remain`).
-fn pointing_at_seeded(
-    catalog: &Catalog,
-    fk: &crate::engine::postgres::catalog::ForeignKey,
-    own_rows_remain: bool,
-) -> Result<String, Error> {
-    let target = catalog.table(&fk.ref_table)?;
-    let columns: Vec<String> = fk
-        .columns
-        .iter()
-        .map(|c| format!("r.{}", ident(c)))
-        .collect();
-    let mut condition = format!(
-        "({}) IN ({})",
-        columns.join(", "),
-        target.seeded_columns(&fk.ref_table, &fk.ref_columns, "unit = ANY($1)")
-    );
-    let source = catalog.table(&fk.table)?;
-    if (fk.table == fk.ref_table || own_rows_remain) && !source.primary_key.is_empty() {
-        condition.push_str(&format!(
-            " AND NOT {}",
-            source.recorded(&fk.table, "r", "unit = ANY($1)")
-        ));
-    }
-    Ok(condition)
-}
-
-/// The rows of `unit` that its new `generation` no longer has: what an update removes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Stale<'a> {
-    pub unit: &'a str,
-    pub generation: i64,
-}
-
-impl Stale<'_> {
-    /// The ledger entries of the rows that go (`$1`, `$2` bound by [`Stale::bind`]).
-    const TARGET: &'static str = "unit = $1 AND generation < $2";
-    /// The ledger entries of rows that are not other data: the unit's own.
-    const OWN: &'static str = "unit = $1";
-
-    fn bind<'q, O>(
-        &self,
-        query: sqlx::query::QueryScalar<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
-    ) -> sqlx::query::QueryScalar<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>
-    where
-        O: Send + Unpin,
-    {
-        query.bind(self.unit.to_owned()).bind(self.generation)
-    }
-}
-
-/// Counts, per foreign key, the rows of other data (not recorded for the same units) that point
-/// at the rows that are `going`, in `tables`.
-pub(crate) async fn blockers(
-    conn: &mut PgConnection,
-    catalog: &Catalog,
-    tables: &[String],
-    going: Stale<'_>,
-) -> Result<Vec<Blocker>, Error> {
-    let mut found = Vec::new();
-    for fk in catalog
-        .foreign_keys
-        .iter()
-        .filter(|fk| tables.contains(&fk.ref_table))
-    {
-        let sql = format!(
-            "SELECT count(*) FROM {} AS r WHERE {}",
-            ident(&fk.table),
-            pointing(catalog, fk)?
-        );
-        let rows: i64 = going
-            .bind(sqlx::query_scalar(&sql))
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| {
-                Error::database(
-                    format!("counting rows of `{}` that point at seeded rows", fk.table),
-                    &e,
-                )
-            })?;
-        if rows > 0 {
-            found.push(Blocker {
-                table: fk.table.clone(),
-                constraint: fk.name.clone(),
-                references: fk.ref_table.clone(),
-                rows,
-            });
-        }
-    }
-    Ok(found)
-}
-
-/// The condition on rows `r` of the foreign key's table: they point at a row that is stale,
-/// and are not rows of the same units themselves.
-fn pointing(
-    catalog: &Catalog,
-    fk: &crate::engine::postgres::catalog::ForeignKey,
-) -> Result<String, Error> {
-    let target = catalog.table(&fk.ref_table)?;
-    let columns: Vec<String> = fk
-        .columns
-        .iter()
-        .map(|c| format!("r.{}", ident(c)))
-        .collect();
-    let referenced: Vec<String> = fk
-        .ref_columns
-        .iter()
-        .map(|c| format!("t.{}", ident(c)))
-        .collect();
-    let mut condition = format!(
-        "({}) IN (SELECT {} FROM {} AS t WHERE {})",
-        columns.join(", "),
-        referenced.join(", "),
-        ident(&fk.ref_table),
-        target.recorded(&fk.ref_table, "t", Stale::TARGET),
-    );
-    let source = catalog.table(&fk.table)?;
-    if !source.primary_key.is_empty() {
-        condition.push_str(&format!(
-            " AND NOT {}",
-            source.recorded(&fk.table, "r", Stale::OWN)
-        ));
-    }
-    Ok(condition)
 }

@@ -26,15 +26,15 @@
 //! ```
 
 pub mod apply;
-mod build;
+pub(crate) mod build;
 pub mod cleanup;
-pub mod digest;
-mod keys;
+mod guards;
 mod panics;
-mod progress;
+#[cfg(test)]
+mod policy_tests;
+pub(crate) mod progress;
 pub mod report;
-mod row_error;
-mod stream;
+pub(crate) mod row_error;
 
 pub(crate) use build::checksum;
 pub use build::{TableRowsBuilt, build};
@@ -45,6 +45,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use sqlx::{Connection, PgConnection, PgPool};
 
+use crate::engine::Engine;
+use crate::engine::postgres::PgEngine;
 use crate::engine::postgres::ledger::{self, Entry};
 use crate::migrations::{MigrationState, Migrations};
 use crate::plan::Unit;
@@ -219,11 +221,23 @@ async fn apply_locked(
     units: &[&'static Unit],
     options: &RunOptions,
 ) -> Result<Vec<UnitReport>, Error> {
-    ledger::ensure(conn).await?;
-    guard_environment(conn, options).await?;
-    let entries = ledger::entries(conn).await?;
+    apply_with(&mut PgEngine::new(conn), units, options).await
+}
+
+/// A run over any engine: the ledger, the environment guard (a first run stamps the database),
+/// then the units.
+pub(crate) async fn apply_with(
+    engine: &mut impl Engine,
+    units: &[&'static Unit],
+    options: &RunOptions,
+) -> Result<Vec<UnitReport>, Error> {
+    engine.ensure_ledger().await?;
+    if guards::environment(engine, options).await? {
+        engine.set_stamp(&options.environment).await?;
+    }
+    let entries = engine.entries().await?;
     apply::apply(
-        conn,
+        engine,
         units,
         &entries,
         &options.environment,
@@ -232,46 +246,14 @@ async fn apply_locked(
     .await
 }
 
-/// The database's stamp must match the run's environment; the first run stamps it.
-async fn guard_environment(conn: &mut PgConnection, options: &RunOptions) -> Result<(), Error> {
-    if check_environment(conn, options).await? {
-        ledger::set_stamp(conn, &options.environment).await?;
-    }
-    Ok(())
-}
-
 /// Decides the environment guard of a command that writes, writing nothing: `Ok(true)` when the
 /// database is to be stamped (a first run, or an allowed re-stamp), `Ok(false)` when its stamp is
-/// the run's. Leaving production takes [`RunOptions::production_override`] as well as
-/// [`RunOptions::allow_env_change`]. Callers decide it before their first write (migrations
-/// included) and again under the lock.
+/// the run's. See [`guards::environment`].
 pub async fn check_environment(
     conn: &mut PgConnection,
     options: &RunOptions,
 ) -> Result<bool, Error> {
-    let Some(stamped) = ledger::stamp(conn).await? else {
-        return Ok(true);
-    };
-    if stamped == options.environment {
-        return Ok(false);
-    }
-    if !options.allow_env_change {
-        return Err(Error::EnvironmentMismatch {
-            stamped,
-            requested: options.environment.clone(),
-        });
-    }
-    if stamped == "production" && !options.production_override {
-        return Err(Error::LeavingProduction {
-            requested: options.environment.clone(),
-        });
-    }
-    tracing::warn!(
-        "this database is stamped `{stamped}`, the run is `{}`: allowed by --allow-env-change; \
-         a seeding run re-stamps it",
-        options.environment
-    );
-    Ok(true)
+    guards::environment(&mut PgEngine::new(conn), options).await
 }
 
 /// Every guard of a command that seeds, decided before anything is written (by `--migrate`
@@ -291,13 +273,7 @@ pub async fn guard_destructive(
     command: &str,
     options: &RunOptions,
 ) -> Result<(), Error> {
-    let stamped = ledger::stamp(conn).await?;
-    if stamped.as_deref() == Some("production") && !options.production_override {
-        return Err(Error::ProductionRefused {
-            command: command.to_owned(),
-        });
-    }
-    Ok(())
+    guards::destructive(&mut PgEngine::new(conn), command, options).await
 }
 
 /// What a dry run would do: the whole apply in a transaction that is rolled back.
@@ -334,21 +310,34 @@ pub async fn cleanup(
     options: &RunOptions,
 ) -> Result<CleanupReport, Error> {
     let mut locked = LockedConnection::acquire(pool).await?;
-    let result = async {
-        let conn = locked.conn();
-        guard_destructive(conn, "clean up", options).await?;
-        check_environment(conn, options).await?;
-        if !ledger::exists(conn).await? {
-            return Ok(CleanupReport::default());
-        }
-        let applied = ledger::entries(conn).await?;
-        let order = cleanup_order(registry, names, &applied)?;
-        let order: Vec<&str> = order.iter().map(String::as_str).collect();
-        cleanup::cleanup(conn, &order, cascade).await
-    }
+    let result = cleanup_with(
+        &mut PgEngine::new(locked.conn()),
+        registry,
+        names,
+        cascade,
+        options,
+    )
     .await;
     locked.release().await;
     result
+}
+
+/// [`cleanup`] over any engine holding the lock: the guards, then the applied units in order.
+pub(crate) async fn cleanup_with(
+    engine: &mut impl Engine,
+    registry: &Registry,
+    names: Option<&[String]>,
+    cascade: bool,
+    options: &RunOptions,
+) -> Result<CleanupReport, Error> {
+    guards::destructive(engine, "clean up", options).await?;
+    guards::environment(engine, options).await?;
+    if !engine.ledger_exists().await? {
+        return Ok(CleanupReport::default());
+    }
+    let applied = engine.entries().await?;
+    let order = cleanup_order(registry, names, &applied)?;
+    cleanup::remove(engine, &order, cascade).await
 }
 
 /// Applied units to remove, dependents before what they depend on. Units in the ledger that
@@ -415,7 +404,7 @@ pub struct Drift {
     /// Rows whose columns were changed since (units without loops, compared row by row).
     pub changed: u64,
     /// Tables whose rows were changed since (units with loops, compared by digest per table,
-    /// see [`crate::run::digest`]).
+    /// see [`crate::engine::postgres::digest`]).
     pub edited_tables: Vec<String>,
 }
 
@@ -449,67 +438,8 @@ pub async fn status(
         .acquire()
         .await
         .map_err(|e| Error::database("connecting", &e))?;
-    let applied = ledger::entries(&mut conn).await?;
-    let mut statuses = Vec::new();
-    for unit in registry.units() {
-        let entry = applied.get(unit.name).cloned();
-        let state = match &entry {
-            Some(e) if checksum(unit, &options.context)? == e.checksum => UnitState::Applied,
-            Some(_) => UnitState::Changed,
-            None if unit.allows(&options.environment) => UnitState::Pending,
-            None => UnitState::NotInEnvironment,
-        };
-        statuses.push(UnitStatus {
-            unit: unit.name.to_owned(),
-            kind: unit.kind,
-            state,
-            applied: entry,
-            drift: None,
-        });
-    }
-    // Units with loops: compared with the digests of their rows kept in the ledger (or, in a
-    // ledger older than digests, counted).
-    let streamed: Vec<&'static Unit> = registry
-        .units()
-        .filter(|u| u.static_rows.is_none())
-        .filter(|u| {
-            statuses
-                .iter()
-                .any(|s| s.unit == u.name && s.state == UnitState::Applied)
-        })
-        .collect();
-    if !streamed.is_empty() {
-        let catalog = crate::engine::postgres::catalog::Catalog::load(&mut conn).await?;
-        for unit in streamed {
-            let Some(status) = statuses.iter_mut().find(|s| s.unit == unit.name) else {
-                continue;
-            };
-            let Some(entry) = &status.applied else {
-                continue;
-            };
-            let drift = match &entry.digests {
-                Some(kept) => {
-                    let found = digest::compare(&mut conn, &catalog, unit.name, kept).await?;
-                    Drift {
-                        missing: found.missing,
-                        changed: 0,
-                        edited_tables: found.edited,
-                    }
-                }
-                None => {
-                    let present = apply::rows_present(&mut conn, &catalog, unit.name).await?;
-                    Drift {
-                        missing: entry.rows.saturating_sub(present).max(0) as u64,
-                        ..Drift::default()
-                    }
-                }
-            };
-            if drift != Drift::default() {
-                status.state = UnitState::Drifted;
-            }
-            status.drift = Some(drift);
-        }
-    }
+    let (mut statuses, applied) =
+        unit_states(&mut PgEngine::new(&mut conn), registry, options).await?;
     let checked: std::collections::BTreeMap<&'static str, &'static Unit> = registry
         .units()
         .filter(|u| u.static_rows.is_some())
@@ -529,7 +459,7 @@ pub async fn status(
         .await
         .map_err(|e| Error::database("starting the drift check", &e))?;
     let reports = apply::apply(
-        &mut tx,
+        &mut PgEngine::new(&mut tx),
         &checked,
         &applied,
         &options.environment,
@@ -559,6 +489,50 @@ pub async fn status(
     Ok(statuses)
 }
 
+/// Every registered unit's state from its ledger entry and the checksum of what it builds now;
+/// the rows of applied units with loops compared with what the ledger kept of them. Returns
+/// the ledger's entries too.
+pub(crate) async fn unit_states(
+    engine: &mut impl Engine,
+    registry: &Registry,
+    options: &RunOptions,
+) -> Result<(Vec<UnitStatus>, HashMap<String, Entry>), Error> {
+    let applied = engine.entries().await?;
+    let mut statuses = Vec::new();
+    for unit in registry.units() {
+        let entry = applied.get(unit.name).cloned();
+        let state = match &entry {
+            Some(e) if checksum(unit, &options.context)? == e.checksum => UnitState::Applied,
+            Some(_) => UnitState::Changed,
+            None if unit.allows(&options.environment) => UnitState::Pending,
+            None => UnitState::NotInEnvironment,
+        };
+        let mut drift = None;
+        if let Some(entry) = &entry
+            && state == UnitState::Applied
+            && unit.static_rows.is_none()
+        {
+            let found = engine.compare(entry).await?;
+            drift = Some(Drift {
+                missing: found.missing,
+                changed: 0,
+                edited_tables: found.edited,
+            });
+        }
+        statuses.push(UnitStatus {
+            unit: unit.name.to_owned(),
+            kind: unit.kind,
+            state: match &drift {
+                Some(d) if *d != Drift::default() => UnitState::Drifted,
+                _ => state,
+            },
+            applied: entry,
+            drift,
+        });
+    }
+    Ok((statuses, applied))
+}
+
 /// Drops every table of the database's schema and the ledger, then migrates.
 pub async fn reset(
     pool: &PgPool,
@@ -575,16 +549,7 @@ pub async fn reset(
     let mut locked = LockedConnection::acquire(pool).await?;
     let result = async {
         let conn = locked.conn();
-        guard_destructive(conn, "reset the database", options).await?;
-        if ledger::stamp(conn)
-            .await?
-            .is_some_and(|s| s != "development")
-        {
-            return Err(Error::DevelopmentOnly {
-                command: "--reset".into(),
-                environment: "a non-development database".into(),
-            });
-        }
+        guards::reset(&mut PgEngine::new(conn), options).await?;
         sqlx::raw_sql(
             "DROP SCHEMA IF EXISTS seedbed CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;
              GRANT ALL ON SCHEMA public TO public;",

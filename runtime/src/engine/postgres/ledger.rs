@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::Error;
-use crate::engine::postgres::catalog::TableInfo;
+use crate::engine::catalog::TableInfo;
 use crate::engine::postgres::sql::{ident, literal};
 
 pub(crate) const SCHEMA_SQL: &str = "

@@ -1,9 +1,427 @@
-//! PostgreSQL: reading the catalog, the ledger's tables and statements, connecting, the
-//! throwaway local cluster, and the schema snapshot read from `pg_catalog`.
+//! PostgreSQL: the [`Engine`] over a connection, and beside it reading the catalog, the
+//! ledger's tables and statements, upserts, `COPY`, keys the database generates, digests,
+//! connecting, the throwaway local cluster, and the schema snapshot read from `pg_catalog`.
 
 pub mod catalog;
 pub mod connect;
+pub(crate) mod copy;
+pub mod digest;
+pub(crate) mod keys;
 pub mod ledger;
 pub mod local_cluster;
 pub mod snapshot;
 pub mod sql;
+pub(crate) mod upsert;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use sqlx::postgres::PgArguments;
+use sqlx::{Arguments, Connection, PgConnection};
+
+use crate::Error;
+use crate::engine::catalog::{Catalog, ForeignKey};
+use crate::engine::{Comparison, Engine, Recorded, Transaction};
+use crate::plan::Unit;
+use crate::plan::context::Context;
+use crate::run::build::TableRowsBuilt;
+use crate::run::report::TableReport;
+use keys::GeneratedKeys;
+use ledger::{Entry, Record, TableDigest};
+use sql::ident;
+
+/// PostgreSQL as seedbed's engine, over a connection that holds the seed-run lock.
+pub(crate) struct PgEngine<'c> {
+    conn: &'c mut PgConnection,
+    catalog: Option<Arc<Catalog>>,
+    /// Keys of generated-key tables, kept across the units of a run.
+    keys: GeneratedKeys,
+    commits: bool,
+}
+
+impl<'c> PgEngine<'c> {
+    pub(crate) fn new(conn: &'c mut PgConnection) -> PgEngine<'c> {
+        let commits = !conn.is_in_transaction();
+        PgEngine {
+            conn,
+            catalog: None,
+            keys: GeneratedKeys::default(),
+            commits,
+        }
+    }
+}
+
+impl Engine for PgEngine<'_> {
+    type Tx<'a>
+        = PgTransaction<'a>
+    where
+        Self: 'a;
+
+    fn commits(&self) -> bool {
+        self.commits
+    }
+
+    async fn catalog(&mut self) -> Result<Arc<Catalog>, Error> {
+        if let Some(catalog) = &self.catalog {
+            return Ok(Arc::clone(catalog));
+        }
+        let catalog = Arc::new(catalog::load(self.conn).await?);
+        self.catalog = Some(Arc::clone(&catalog));
+        Ok(catalog)
+    }
+
+    async fn ensure_ledger(&mut self) -> Result<(), Error> {
+        ledger::ensure(self.conn).await
+    }
+
+    async fn ledger_exists(&mut self) -> Result<bool, Error> {
+        ledger::exists(self.conn).await
+    }
+
+    async fn entries(&mut self) -> Result<HashMap<String, Entry>, Error> {
+        ledger::entries(self.conn).await
+    }
+
+    async fn stamp(&mut self) -> Result<Option<String>, Error> {
+        ledger::stamp(self.conn).await
+    }
+
+    async fn set_stamp(&mut self, environment: &str) -> Result<(), Error> {
+        ledger::set_stamp(self.conn, environment).await
+    }
+
+    async fn compare(&mut self, entry: &Entry) -> Result<Comparison, Error> {
+        let catalog = self.catalog().await?;
+        Ok(match &entry.digests {
+            Some(kept) => digest::compare(self.conn, &catalog, &entry.unit, kept).await?,
+            // A ledger older than digests: rows are counted.
+            None => {
+                let present = digest::rows_present(self.conn, &catalog, &entry.unit).await?;
+                Comparison {
+                    missing: entry.rows.saturating_sub(present).max(0) as u64,
+                    ..Comparison::default()
+                }
+            }
+        })
+    }
+
+    async fn begin(&mut self) -> Result<PgTransaction<'_>, Error> {
+        let catalog = self.catalog().await?;
+        let tx = self
+            .conn
+            .begin()
+            .await
+            .map_err(|e| Error::database("starting a transaction", &e))?;
+        Ok(PgTransaction {
+            tx,
+            catalog,
+            keys: &mut self.keys,
+        })
+    }
+
+    async fn begin_unit(&mut self, unit: &'static str) -> Result<PgTransaction<'_>, Error> {
+        let mut tx = self.begin().await?;
+        sqlx::query("SET CONSTRAINTS ALL DEFERRED")
+            .execute(&mut *tx.tx)
+            .await
+            .map_err(|e| Error::database("deferring constraints", &e))?;
+        // The keys of the unit's old rows are read before those rows and their entries go.
+        tx.keys.begin_unit(&mut tx.tx, unit).await?;
+        Ok(tx)
+    }
+}
+
+/// A transaction of [`PgEngine`].
+pub(crate) struct PgTransaction<'a> {
+    tx: sqlx::Transaction<'a, sqlx::Postgres>,
+    catalog: Arc<Catalog>,
+    keys: &'a mut GeneratedKeys,
+}
+
+impl PgTransaction<'_> {
+    /// The condition on rows `r` of `fk`'s table that [`Transaction::count_referencing`] counts.
+    fn referencing(
+        &self,
+        fk: &ForeignKey,
+        which: Recorded<'_>,
+        others_only: bool,
+    ) -> Result<String, Error> {
+        let target = self.catalog.table(&fk.ref_table)?;
+        let columns: Vec<String> = fk
+            .columns
+            .iter()
+            .map(|c| format!("r.{}", ident(c)))
+            .collect();
+        let (targets, own) = conditions(which);
+        let mut condition = match which {
+            // Through the ledger's keys into the referenced table's primary key index.
+            Recorded::Units(_) => format!(
+                "({}) IN ({})",
+                columns.join(", "),
+                target.seeded_columns(&fk.ref_table, &fk.ref_columns, targets)
+            ),
+            Recorded::Stale { .. } => {
+                let referenced: Vec<String> = fk
+                    .ref_columns
+                    .iter()
+                    .map(|c| format!("t.{}", ident(c)))
+                    .collect();
+                format!(
+                    "({}) IN (SELECT {} FROM {} AS t WHERE {})",
+                    columns.join(", "),
+                    referenced.join(", "),
+                    ident(&fk.ref_table),
+                    target.recorded(&fk.ref_table, "t", targets),
+                )
+            }
+        };
+        let source = self.catalog.table(&fk.table)?;
+        if others_only && !source.primary_key.is_empty() {
+            condition.push_str(&format!(
+                " AND NOT {}",
+                source.recorded(&fk.table, "r", own)
+            ));
+        }
+        Ok(condition)
+    }
+}
+
+/// The ledger conditions of `which`: the rows it is, and the rows of the same units.
+fn conditions(which: Recorded<'_>) -> (&'static str, &'static str) {
+    match which {
+        Recorded::Units(_) => ("unit = ANY($1)", "unit = ANY($1)"),
+        Recorded::Stale { .. } => ("unit = $1 AND generation < $2", "unit = $1"),
+    }
+}
+
+/// The parameters of [`conditions`].
+fn arguments(which: Recorded<'_>) -> Result<PgArguments, Error> {
+    let mut arguments = PgArguments::default();
+    let added = match which {
+        Recorded::Units(units) => arguments.add(units.to_vec()),
+        Recorded::Stale { unit, generation } => arguments
+            .add(unit.to_owned())
+            .and_then(|()| arguments.add(generation)),
+    };
+    added.map_err(|e| Error::database("binding the units", &sqlx::Error::Encode(e)))?;
+    Ok(arguments)
+}
+
+fn described(which: Recorded<'_>) -> String {
+    match which {
+        Recorded::Units(units) => units.join(", "),
+        Recorded::Stale { unit, .. } => format!("`{unit}`"),
+    }
+}
+
+impl Transaction for PgTransaction<'_> {
+    async fn recorded_tables(&mut self, which: Recorded<'_>) -> Result<Vec<String>, Error> {
+        match which {
+            Recorded::Units(units) => ledger::recorded_tables(&mut self.tx, units, None).await,
+            Recorded::Stale { unit, generation } => {
+                ledger::recorded_tables(&mut self.tx, &[unit.to_owned()], Some(generation)).await
+            }
+        }
+    }
+
+    async fn lock_tables(&mut self, tables: &[&str]) -> Result<(), Error> {
+        let list: Vec<String> = tables.iter().map(|t| ident(t)).collect();
+        sqlx::query(&format!("LOCK TABLE {} IN SHARE MODE", list.join(", ")))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| Error::database("locking the tables to clean up", &e))?;
+        Ok(())
+    }
+
+    async fn count_rows(&mut self, table: &str) -> Result<i64, Error> {
+        sqlx::query_scalar(&format!("SELECT count(*) FROM {}", ident(table)))
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| Error::database(format!("counting the rows of `{table}`"), &e))
+    }
+
+    async fn is_empty(&mut self, table: &str) -> Result<bool, Error> {
+        sqlx::query_scalar(&format!("SELECT NOT EXISTS (SELECT FROM {})", ident(table)))
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| Error::database(format!("counting the rows of `{table}`"), &e))
+    }
+
+    async fn count_recorded(&mut self, table: &str, unit: &str) -> Result<i64, Error> {
+        let info = self.catalog.table(table)?;
+        let key: Vec<String> = info.primary_key.iter().map(|(c, _)| c.clone()).collect();
+        let sql = format!(
+            "SELECT count(*) FROM ({}) AS s",
+            info.seeded_columns(table, &key, "unit = $1")
+        );
+        sqlx::query_scalar(&sql)
+            .bind(unit)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| Error::database(format!("counting the seeded rows of `{table}`"), &e))
+    }
+
+    async fn count_referencing(
+        &mut self,
+        fk: &ForeignKey,
+        which: Recorded<'_>,
+        others_only: bool,
+    ) -> Result<i64, Error> {
+        let sql = format!(
+            "SELECT count(*) FROM {} AS r WHERE {}",
+            ident(&fk.table),
+            self.referencing(fk, which, others_only)?
+        );
+        sqlx::query_scalar_with(&sql, arguments(which)?)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| {
+                Error::database(
+                    format!("counting rows of `{}` that point at seeded rows", fk.table),
+                    &e,
+                )
+            })
+    }
+
+    async fn delete_referencing(
+        &mut self,
+        fk: &ForeignKey,
+        which: Recorded<'_>,
+        others_only: bool,
+    ) -> Result<u64, Error> {
+        let sql = format!(
+            "DELETE FROM {} AS r WHERE {}",
+            ident(&fk.table),
+            self.referencing(fk, which, others_only)?
+        );
+        let done = sqlx::query_with(&sql, arguments(which)?)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| {
+                Error::database(format!("removing rows of `{}` (cascade)", fk.table), &e)
+            })?;
+        Ok(done.rows_affected())
+    }
+
+    async fn delete_recorded(&mut self, table: &str, which: Recorded<'_>) -> Result<u64, Error> {
+        let (targets, _) = conditions(which);
+        let mut deleted = 0;
+        for sql in self.catalog.table(table)?.delete_recorded(table, targets) {
+            deleted += sqlx::query_with(&sql, arguments(which)?)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| {
+                    let what = match which {
+                        Recorded::Units(_) => format!("inserted by {}", described(which)),
+                        Recorded::Stale { .. } => format!("no longer in {}", described(which)),
+                    };
+                    Error::database(format!("removing rows of `{table}` {what}"), &e)
+                })?
+                .rows_affected();
+        }
+        Ok(deleted)
+    }
+
+    async fn truncate(&mut self, tables: &[&str]) -> Result<(), Error> {
+        let targets: Vec<String> = tables.iter().map(|t| ident(t)).collect();
+        sqlx::query(&format!("TRUNCATE {}", targets.join(", ")))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| Error::database("truncating tables that held only seeded rows", &e))?;
+        Ok(())
+    }
+
+    async fn forget(&mut self, which: Recorded<'_>) -> Result<(), Error> {
+        match which {
+            Recorded::Units(units) => ledger::forget(&mut self.tx, units).await,
+            Recorded::Stale { unit, generation } => {
+                ledger::forget_older(&mut self.tx, unit, generation).await
+            }
+        }
+    }
+
+    async fn upsert(
+        &mut self,
+        unit: &'static Unit,
+        mut tables: Vec<TableRowsBuilt>,
+        generation: i64,
+    ) -> Result<BTreeMap<String, TableReport>, Error> {
+        // Every generated key first, so that references in any table find their rows.
+        let mut identities: HashMap<&'static str, Vec<String>> = HashMap::new();
+        for table in &mut tables {
+            self.keys.add_table(table.meta);
+            if let Some(ids) = self
+                .keys
+                .assign_all(&mut self.tx, table.meta, &mut table.rows)
+                .await?
+            {
+                identities.insert(table.meta.name, ids);
+            }
+        }
+        for table in &mut tables {
+            self.keys
+                .resolve_all(&mut self.tx, table.meta, &mut table.rows)
+                .await?;
+        }
+        let names: Vec<&str> = tables.iter().map(|t| t.meta.name).collect();
+        let mut reports = BTreeMap::new();
+        for name in self.catalog.insert_order(&names) {
+            let Some(table) = tables.iter().find(|t| t.meta.name == name) else {
+                continue;
+            };
+            let ids = identities.get(name).map(Vec::as_slice);
+            let report =
+                upsert::upsert_table(&mut self.tx, unit, &self.catalog, table, ids, generation)
+                    .await?;
+            reports.insert(name.to_owned(), report);
+        }
+        Ok(reports)
+    }
+
+    async fn bulk_load(
+        &mut self,
+        unit: &'static Unit,
+        context: &Context,
+        generation: i64,
+    ) -> Result<(Vec<TableReport>, String), Error> {
+        copy::copy_unit(
+            &mut self.tx,
+            unit,
+            &self.catalog,
+            generation,
+            context,
+            self.keys,
+        )
+        .await
+    }
+
+    async fn digests(
+        &mut self,
+        unit: &str,
+        tables: &[&str],
+    ) -> Result<BTreeMap<String, TableDigest>, Error> {
+        digest::take(&mut self.tx, &self.catalog, unit, tables.iter().copied()).await
+    }
+
+    async fn record(&mut self, entry: &Record<'_>) -> Result<(), Error> {
+        ledger::record(&mut self.tx, entry).await
+    }
+
+    async fn commit(self) -> Result<(), Error> {
+        self.tx
+            .commit()
+            .await
+            .map_err(|e| Error::database("committing", &e))?;
+        self.keys.end_unit();
+        Ok(())
+    }
+
+    async fn rollback(self) -> Result<(), Error> {
+        self.tx
+            .rollback()
+            .await
+            .map_err(|e| Error::database("rolling back", &e))?;
+        self.keys.end_unit();
+        Ok(())
+    }
+}

@@ -9,24 +9,11 @@ use std::collections::BTreeMap;
 use sqlx::PgConnection;
 
 use crate::Error;
-use crate::engine::postgres::catalog::Catalog;
+use crate::engine::Comparison;
+use crate::engine::catalog::Catalog;
+use crate::engine::postgres::ledger;
 pub use crate::engine::postgres::ledger::TableDigest;
 use crate::engine::postgres::sql::ident;
-
-/// Per table, what the database holds of a unit now against what the ledger kept.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Comparison {
-    /// Rows gone since the unit was written.
-    pub missing: u64,
-    /// Tables whose rows are all there but not as written (edited by hand).
-    pub edited: Vec<String>,
-}
-
-impl Comparison {
-    pub fn is_clean(&self) -> bool {
-        self.missing == 0 && self.edited.is_empty()
-    }
-}
 
 /// The digests of every table `tables` names, over the rows the ledger records for `unit`.
 pub async fn take(
@@ -107,4 +94,31 @@ async fn measure(
                 &e,
             )
         })
+}
+
+/// How many of the rows the ledger recorded for `unit` the database still holds (rows of
+/// generated key boxes counted by box).
+pub(crate) async fn rows_present(
+    conn: &mut PgConnection,
+    catalog: &Catalog,
+    unit: &str,
+) -> Result<i64, Error> {
+    let tables = ledger::recorded_tables(conn, &[unit.to_owned()], None).await?;
+    let mut present = 0;
+    for table in tables {
+        let Ok(info) = catalog.table(&table) else {
+            continue; // its table is gone: the rows with it
+        };
+        let key: Vec<String> = info.primary_key.iter().map(|(c, _)| c.clone()).collect();
+        let sql = format!(
+            "SELECT count(*) FROM ({}) AS s",
+            info.seeded_columns(&table, &key, "unit = $1")
+        );
+        present += sqlx::query_scalar::<_, i64>(&sql)
+            .bind(unit)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| Error::database(format!("counting the rows of unit `{unit}`"), &e))?;
+    }
+    Ok(present)
 }

@@ -17,13 +17,13 @@ use std::sync::Arc;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::engine::postgres::catalog::{Catalog, TableInfo};
+use crate::engine::catalog::{Catalog, TableInfo};
+use crate::engine::postgres::keys::GeneratedKeys;
 use crate::engine::postgres::ledger;
 use crate::engine::postgres::sql::ident;
 use crate::plan::context::Context;
 use crate::plan::{Row, TableMeta, TableRows, Unit, ordinal_key, ordinal_prefix};
 use crate::run::build::{Checksum, KeyedRows};
-use crate::run::keys::GeneratedKeys;
 use crate::run::progress::TableProgress;
 use crate::run::report::TableReport;
 use crate::{Error, Value};

@@ -1,0 +1,417 @@
+//! The policy of apply, cleanup, status and the guards, over the in-memory engine: no server.
+//!
+//! Schema: `venues (id)`, `events (id, venue_id → venues)`, `reviews (id, event_id → events
+//! ON DELETE CASCADE)` and `tickets (id)`. Unit `venues` seeds `scale("venues", 2)` venues,
+//! `events` one event at the first venue, `tickets` (with a loop) `scale("tickets", 3)` tickets.
+//! Reviews are other data, written by hand.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::engine::catalog::{Catalog, ForeignKey, TableInfo};
+use crate::engine::memory::Memory;
+use crate::plan::context::{Context, scale};
+use crate::plan::{ColumnMeta, Row, Seed, TableMeta, Unit, UnitKind};
+use crate::run::report::Outcome;
+use crate::run::{RunOptions, UnitState, apply_with, cleanup_with, guards, unit_states};
+use crate::select::registry::Registry;
+use crate::{Error, Value};
+
+static ID_NAME: [ColumnMeta; 2] = [ColumnMeta { name: "id" }, ColumnMeta { name: "name" }];
+static EVENT_COLUMNS: [ColumnMeta; 2] =
+    [ColumnMeta { name: "id" }, ColumnMeta { name: "venue_id" }];
+static VENUES_TABLE: TableMeta = TableMeta {
+    name: "venues",
+    columns: &ID_NAME,
+    primary_key: &[0],
+    generated_key: None,
+};
+static EVENTS_TABLE: TableMeta = TableMeta {
+    name: "events",
+    columns: &EVENT_COLUMNS,
+    primary_key: &[0],
+    generated_key: None,
+};
+static TICKETS_TABLE: TableMeta = TableMeta {
+    name: "tickets",
+    columns: &ID_NAME,
+    primary_key: &[0],
+    generated_key: None,
+};
+
+fn text(s: String) -> Value {
+    Value::Text(s.into())
+}
+
+fn rows(n: u64, row: impl Fn(u64) -> Vec<Value> + 'static) -> impl Iterator<Item = Row> {
+    (0..n).map(move |i| Row {
+        label: None,
+        columns: Cow::Borrowed(&[0, 1]),
+        values: row(i),
+    })
+}
+
+fn venues() -> Seed {
+    let n = scale("venues", 2);
+    Seed::new().table(
+        &VENUES_TABLE,
+        rows(n, |i| {
+            vec![text(format!("v{i}")), text(format!("Hall {i}"))]
+        }),
+    )
+}
+
+fn events() -> Seed {
+    Seed::new().table(
+        &EVENTS_TABLE,
+        rows(1, |_| vec![text("e0".into()), text("v0".into())]),
+    )
+}
+
+fn tickets() -> Seed {
+    let n = scale("tickets", 3);
+    Seed::new().table(
+        &TICKETS_TABLE,
+        rows(n, |i| {
+            vec![text(format!("t{i}")), text(format!("seat {i}"))]
+        }),
+    )
+}
+
+fn unit(name: &'static str, depends_on: &'static [&'static str], build: fn() -> Seed) -> Unit {
+    Unit {
+        name,
+        kind: UnitKind::Set,
+        description: "",
+        depends_on,
+        environments: &[],
+        explicit: false,
+        file: "",
+        line: 0,
+        schema_version: None,
+        static_rows: Some(1),
+        references: Vec::new,
+        build,
+    }
+}
+
+static VENUES: std::sync::LazyLock<Unit> = std::sync::LazyLock::new(|| unit("venues", &[], venues));
+static EVENTS: std::sync::LazyLock<Unit> =
+    std::sync::LazyLock::new(|| unit("events", &["venues"], events));
+static TICKETS: std::sync::LazyLock<Unit> = std::sync::LazyLock::new(|| Unit {
+    static_rows: None,
+    ..unit("tickets", &[], tickets)
+});
+
+fn catalog() -> Catalog {
+    let table = |columns: &[&str]| TableInfo {
+        columns: columns
+            .iter()
+            .map(|c| ((*c).to_owned(), "text".to_owned()))
+            .collect(),
+        primary_key: vec![("id".into(), "text".into())],
+        omitted: HashMap::new(),
+    };
+    let fk = |table: &str, column: &str, ref_table: &str, on_delete: &str| ForeignKey {
+        name: format!("{table}_{column}_fkey"),
+        table: table.into(),
+        columns: vec![column.into()],
+        ref_table: ref_table.into(),
+        ref_columns: vec!["id".into()],
+        on_delete: on_delete.into(),
+        deferrable: false,
+    };
+    Catalog::new(
+        [
+            ("venues".to_owned(), table(&["id", "name"])),
+            ("events".to_owned(), table(&["id", "venue_id"])),
+            ("reviews".to_owned(), table(&["id", "event_id"])),
+            ("tickets".to_owned(), table(&["id", "name"])),
+        ]
+        .into_iter()
+        .collect(),
+        vec![
+            fk("events", "venue_id", "venues", "a"),
+            fk("reviews", "event_id", "events", "c"),
+        ],
+    )
+}
+
+fn options(environment: &str, scales: &[(&str, u64)]) -> RunOptions {
+    let mut options = RunOptions::new(environment).unwrap();
+    options.context = Context {
+        scale: scales.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+        ..Context::default()
+    };
+    options
+}
+
+fn all() -> Vec<&'static Unit> {
+    vec![&*VENUES, &*EVENTS, &*TICKETS]
+}
+
+fn registry() -> Registry {
+    Registry::from_units(all()).unwrap()
+}
+
+fn outcomes(reports: &[crate::run::UnitReport]) -> Vec<(&str, Outcome)> {
+    reports
+        .iter()
+        .map(|r| (r.unit.as_str(), r.outcome))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_second_run_changes_nothing_and_rows_deleted_by_hand_come_back() -> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    let first = apply_with(&mut db, &all(), &dev).await?;
+    assert_eq!(
+        outcomes(&first),
+        [
+            ("venues", Outcome::Applied),
+            ("events", Outcome::Applied),
+            ("tickets", Outcome::Applied)
+        ]
+    );
+    assert_eq!(
+        db.column("venues", "id"),
+        [Some("v0".into()), Some("v1".into())]
+    );
+    let recorded = db.recorded_rows();
+
+    let again = apply_with(&mut db, &all(), &dev).await?;
+    assert!(again.iter().all(|r| r.outcome == Outcome::Unchanged));
+    assert_eq!(db.recorded_rows(), recorded);
+
+    db.delete_where("venues", "id", "v1");
+    db.delete_where("tickets", "id", "t2");
+    db.edit("events", "id", "e0", "venue_id", "v1");
+    let restored = apply_with(&mut db, &all(), &dev).await?;
+    assert_eq!(
+        outcomes(&restored),
+        [
+            ("venues", Outcome::Restored),
+            ("events", Outcome::Restored),
+            ("tickets", Outcome::Restored)
+        ]
+    );
+    assert_eq!(restored[0].tables[0].inserted, 1);
+    assert_eq!(restored[1].tables[0].updated, 1);
+    assert_eq!(db.column("events", "venue_id"), [Some("v0".into())]);
+    assert_eq!(db.column("tickets", "id").len(), 3);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_changed_definition_removes_its_stale_rows_unless_other_data_points_at_them()
+-> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    apply_with(
+        &mut db,
+        &[&*VENUES],
+        &options("development", &[("venues", 3)]),
+    )
+    .await?;
+    // Other data at the venue that the smaller definition drops.
+    db.insert("events", &[("id", "hand"), ("venue_id", "v2")]);
+    let smaller = options("development", &[("venues", 2)]);
+    let err = apply_with(&mut db, &[&*VENUES], &smaller)
+        .await
+        .unwrap_err();
+    let Error::ChangeBlocked { unit, blockers } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(unit, "venues");
+    assert_eq!(
+        (blockers[0].table.as_str(), blockers[0].rows),
+        ("events", 1)
+    );
+    assert_eq!(db.column("venues", "id").len(), 3, "nothing went");
+
+    db.delete_where("events", "id", "hand");
+    let reports = apply_with(&mut db, &[&*VENUES], &smaller).await?;
+    assert_eq!(reports[0].outcome, Outcome::Updated);
+    assert_eq!(reports[0].tables[0].deleted, 1);
+    assert_eq!(
+        db.column("venues", "id"),
+        [Some("v0".into()), Some("v1".into())]
+    );
+    let entries = crate::engine::Engine::entries(&mut db).await?;
+    assert_eq!(entries["venues"].generation, 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn cleanup_removes_exactly_the_seeded_rows_and_is_refused_while_other_data_points_at_them()
+-> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    apply_with(&mut db, &all(), &dev).await?;
+    db.insert("venues", &[("id", "mine"), ("name", "kept")]);
+    db.insert("events", &[("id", "other"), ("venue_id", "v1")]);
+    db.insert("reviews", &[("id", "r"), ("event_id", "e0")]);
+    let registry = registry();
+
+    let err = cleanup_with(&mut db, &registry, None, false, &dev)
+        .await
+        .unwrap_err();
+    let Error::CleanupBlocked { blockers } = &err else {
+        panic!("{err}");
+    };
+    let blocked: Vec<(&str, i64)> = blockers
+        .iter()
+        .map(|b| (b.table.as_str(), b.rows))
+        .collect();
+    assert_eq!(blocked, [("reviews", 1), ("events", 1)]);
+    assert_eq!(
+        db.column("venues", "id").len(),
+        3,
+        "a refused cleanup removes nothing"
+    );
+    assert_eq!(db.column("tickets", "id").len(), 3);
+
+    let report = cleanup_with(&mut db, &registry, None, true, &dev).await?;
+    assert_eq!(report.cascaded.len(), 2);
+    assert_eq!(db.column("venues", "id"), [Some("mine".into())]);
+    assert!(db.column("events", "id").is_empty());
+    assert!(
+        db.column("reviews", "id").is_empty(),
+        "taken along by its cascading key"
+    );
+    assert!(db.column("tickets", "id").is_empty(), "emptied whole");
+    assert_eq!(db.recorded_rows(), 0);
+    assert!(crate::engine::Engine::entries(&mut db).await?.is_empty());
+
+    let again = cleanup_with(&mut db, &registry, None, false, &dev).await?;
+    assert!(again.removed.is_empty(), "a second cleanup finds nothing");
+    Ok(())
+}
+
+#[tokio::test]
+async fn cleanup_of_one_unit_takes_its_dependents_first() -> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    apply_with(&mut db, &all(), &dev).await?;
+    let report = cleanup_with(&mut db, &registry(), Some(&["venues".into()]), false, &dev).await?;
+    let units: Vec<&str> = report.removed.iter().map(|r| r.unit.as_str()).collect();
+    assert_eq!(units, ["events", "venues"]);
+    assert!(db.column("venues", "id").is_empty());
+    assert_eq!(db.column("tickets", "id").len(), 3, "not a dependent: kept");
+    let states = unit_states(&mut db, &registry(), &dev).await?.0;
+    let state = |u: &str| states.iter().find(|s| s.unit == u).map(|s| s.state);
+    assert_eq!(state("venues"), Some(UnitState::Pending));
+    assert_eq!(state("tickets"), Some(UnitState::Applied));
+    Ok(())
+}
+
+#[tokio::test]
+async fn status_tells_applied_changed_drifted_and_pending_apart() -> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    apply_with(&mut db, &[&*VENUES, &*TICKETS], &dev).await?;
+    db.delete_where("tickets", "id", "t0");
+    let registry = registry();
+    let states = |statuses: &[crate::run::UnitStatus]| -> Vec<(String, UnitState)> {
+        statuses.iter().map(|s| (s.unit.clone(), s.state)).collect()
+    };
+    let (now, _) = unit_states(&mut db, &registry, &dev).await?;
+    assert_eq!(
+        states(&now),
+        [
+            ("events".into(), UnitState::Pending),
+            ("tickets".into(), UnitState::Drifted),
+            ("venues".into(), UnitState::Applied),
+        ]
+    );
+    let tickets = now.iter().find(|s| s.unit == "tickets").unwrap();
+    assert_eq!(tickets.drift.as_ref().map(|d| d.missing), Some(1));
+
+    let (changed, _) = unit_states(
+        &mut db,
+        &registry,
+        &options("development", &[("venues", 5)]),
+    )
+    .await?;
+    assert_eq!(states(&changed)[2], ("venues".into(), UnitState::Changed));
+    let (production, _) = unit_states(&mut db, &registry, &options("production", &[])).await?;
+    assert_eq!(
+        states(&production)[0],
+        ("events".into(), UnitState::NotInEnvironment)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let staging = options("staging", &[]);
+    apply_with(&mut db, &[], &staging).await?;
+    assert_eq!(
+        crate::engine::Engine::stamp(&mut db).await?.as_deref(),
+        Some("staging")
+    );
+
+    let dev = options("development", &[]);
+    let err = apply_with(&mut db, &all(), &dev).await.unwrap_err();
+    assert!(matches!(err, Error::EnvironmentMismatch { .. }), "{err}");
+    assert!(
+        db.column("venues", "id").is_empty(),
+        "refused before any write"
+    );
+    let err = cleanup_with(&mut db, &registry(), None, false, &dev)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::EnvironmentMismatch { .. }), "{err}");
+
+    let mut moved = options("production", &[]);
+    moved.allow_env_change = true;
+    apply_with(&mut db, &[], &moved).await?;
+    assert_eq!(
+        crate::engine::Engine::stamp(&mut db).await?.as_deref(),
+        Some("production")
+    );
+
+    let mut leave = options("development", &[]);
+    leave.allow_env_change = true;
+    let err = apply_with(&mut db, &all(), &leave).await.unwrap_err();
+    assert!(matches!(err, Error::LeavingProduction { .. }), "{err}");
+    let prod = options("production", &[]);
+    let err = cleanup_with(&mut db, &registry(), None, false, &prod)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ProductionRefused { .. }), "{err}");
+    let err = guards::reset(&mut db, &leave).await.unwrap_err();
+    assert!(matches!(err, Error::ProductionRefused { .. }), "{err}");
+
+    leave.production_override = true;
+    apply_with(&mut db, &[&*VENUES], &leave).await?;
+    assert_eq!(db.column("venues", "id").len(), 2);
+    assert!(guards::reset(&mut db, &options("test", &[])).await.is_err());
+    guards::reset(&mut db, &options("development", &[])).await
+}
+
+#[tokio::test]
+async fn a_unit_that_breaks_a_foreign_key_is_rolled_back_and_stops_the_run() -> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    // `events` needs the venue `v0`, which `venues` with scale 0 does not seed.
+    let err = apply_with(
+        &mut db,
+        &[&*VENUES, &*EVENTS, &*TICKETS],
+        &options("development", &[("venues", 0)]),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("events_venue_id_fkey"), "{err}");
+    assert!(db.column("events", "id").is_empty());
+    assert!(
+        db.column("tickets", "id").is_empty(),
+        "the run stopped at the failing unit"
+    );
+    let entries = crate::engine::Engine::entries(&mut db).await?;
+    assert!(entries.contains_key("venues") && !entries.contains_key("events"));
+    apply_with(&mut db, &all(), &dev).await?;
+    assert_eq!(db.column("events", "id"), [Some("e0".into())]);
+    Ok(())
+}
