@@ -1,7 +1,8 @@
 //! What seedbed's compile-time and run-time sides must agree on: the schema model that SQL
 //! migrations build (replayed from their DDL), the migration layouts seedbed reads, and the
-//! "did you mean" suggestions both sides give.
+//! "did you mean" suggestions both sides give, row identity and the environments.
 
+pub mod environment;
 pub mod identity;
 pub mod layout;
 mod load;

@@ -3,6 +3,8 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
+use seedbed_core::environment;
+
 use crate::check;
 use crate::diag::Errors;
 use crate::expand::{self, UnitInfo};
@@ -86,28 +88,25 @@ fn already_expanded(input: &TokenStream) -> Option<TokenStream> {
     }
 }
 
-/// The environments a unit may run in.
-const ENVIRONMENTS: &[&str] = &["development", "test", "staging", "production"];
-
 /// Checks `depends_on` and `env` of a unit; returns the environments as text.
 pub fn unit_options(name: &str, options: &UnitOptions, errors: &mut Errors) -> Vec<String> {
     source::check_dependencies(name, &options.depends_on, errors);
     let mut env = Vec::new();
     for ident in &options.env {
         let text = ident.to_string();
-        if ENVIRONMENTS.contains(&text.as_str()) {
+        if environment::is_known(&text) {
             env.push(text);
         } else {
             errors.at(
                 ident.span(),
                 format!(
                     "unknown environment `{text}`: expected one of {}{}",
-                    ENVIRONMENTS
+                    environment::NAMES
                         .iter()
                         .map(|e| format!("`{e}`"))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    crate::diag::suggestion(&text, ENVIRONMENTS.iter().copied()),
+                    crate::diag::suggestion(&text, environment::NAMES.iter().copied()),
                 ),
             );
         }

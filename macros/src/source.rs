@@ -78,6 +78,13 @@ fn folder_stamp(dir: &Path) -> FolderStamp {
 /// would cost seconds per call. A folder whose files changed is replayed again.
 static SCHEMAS: Mutex<Vec<Replayed>> = Mutex::new(Vec::new());
 
+#[cfg(test)]
+thread_local! {
+    /// The schema of this thread's expansion tests, given inline instead of read from a folder.
+    pub(crate) static INLINE_SCHEMA: std::cell::RefCell<Option<Arc<Schema>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 struct Replayed {
     dir: PathBuf,
     files: FolderStamp,
@@ -90,6 +97,10 @@ struct Replayed {
 /// the error beside what could be read of the folder ([`Schema::load_lenient`]), and the later
 /// ones check against that and report nothing more about it.
 pub fn schema(span: Span) -> syn::Result<(Arc<Schema>, Option<syn::Error>)> {
+    #[cfg(test)]
+    if let Some(schema) = INLINE_SCHEMA.with_borrow(Clone::clone) {
+        return Ok((schema, None));
+    }
     let dir = migrations_dir().map_err(|e| syn::Error::new(span, e))?;
     let files = folder_stamp(&dir);
     let mut cache = SCHEMAS.lock().unwrap_or_else(PoisonError::into_inner);

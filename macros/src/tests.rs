@@ -1,24 +1,98 @@
-//! Expansion tests: `seed::expand` and `scenario::expand` on token streams, checked against
-//! the Festival Scout migrations (found by walking up from this crate's manifest), asserting the
-//! shape of the generated code and the messages of mistakes. The compiler's view of the same
-//! (spans, rustc's own errors) is in `runtime/tests/ui`.
+//! Expansion tests: `seed::expand` and `scenario::expand` on token streams, checked against a
+//! small schema of their own ([`SCHEMA`], given inline), asserting the shape of the generated
+//! code and the messages of mistakes. The compiler's view of the same (spans, rustc's own
+//! errors) is in `runtime/tests/ui`.
+
+use std::path::Path;
+use std::sync::Arc;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{ExprStruct, File, Item, ItemFn, ItemMacro, ItemMod, Stmt};
 
 use crate::check::label_key;
+use seedbed_core::schema::Schema;
+
+/// The tables the expansions are checked against (a part of a festival app's schema).
+const SCHEMA: &str = "
+CREATE TYPE user_role AS ENUM ('user', 'organizer', 'admin');
+CREATE TABLE users (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    email text NOT NULL UNIQUE,
+    display_name varchar(100) NOT NULL,
+    password_hash text NOT NULL,
+    role user_role NOT NULL DEFAULT 'user'
+);
+CREATE TABLE organizers (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    owner_user_id uuid REFERENCES users (id) ON DELETE SET NULL,
+    name text NOT NULL,
+    slug varchar(120) NOT NULL UNIQUE
+);
+CREATE TABLE venues (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    name text NOT NULL,
+    slug varchar(120) NOT NULL,
+    city text NOT NULL,
+    country char(2) NOT NULL,
+    latitude numeric(9,6),
+    capacity integer,
+    CONSTRAINT venues_slug_key UNIQUE (slug),
+    CONSTRAINT venues_capacity_positive CHECK (capacity > 0)
+);
+CREATE TABLE teachers (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    name text NOT NULL
+);
+CREATE TABLE events (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    organizer_id uuid NOT NULL REFERENCES organizers (id),
+    venue_id uuid NOT NULL REFERENCES venues (id),
+    slug varchar(160) NOT NULL UNIQUE,
+    title text NOT NULL,
+    starts_at timestamptz NOT NULL,
+    ends_at timestamptz NOT NULL,
+    timezone text NOT NULL
+);
+CREATE TABLE reviews (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id uuid NOT NULL REFERENCES users (id),
+    event_id uuid NOT NULL REFERENCES events (id),
+    rating smallint NOT NULL,
+    CONSTRAINT reviews_rating_range CHECK (rating BETWEEN 1 AND 5)
+);
+CREATE TABLE event_teachers (
+    event_id uuid NOT NULL REFERENCES events (id),
+    teacher_id uuid NOT NULL REFERENCES teachers (id),
+    PRIMARY KEY (event_id, teacher_id)
+);
+CREATE TABLE user_teacher_follows (
+    user_id uuid NOT NULL REFERENCES users (id),
+    teacher_id uuid NOT NULL REFERENCES teachers (id),
+    PRIMARY KEY (user_id, teacher_id)
+);
+";
+
+/// Runs `expand` with [`SCHEMA`] as the schema the macros check against.
+fn inline<T>(expand: impl FnOnce() -> T) -> T {
+    let mut schema = Schema::default();
+    schema.apply_sql(Path::new("inline.sql"), SCHEMA);
+    assert!(schema.tainted.is_empty(), "{:?}", schema.tainted);
+    schema.version = Some(20260101000000);
+    crate::source::INLINE_SCHEMA.set(Some(Arc::new(schema)));
+    expand()
+}
 
 fn parse(out: TokenStream) -> File {
     syn::parse2(out.clone()).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
 fn seed(input: TokenStream) -> File {
-    parse(crate::seed::expand(input))
+    parse(inline(|| crate::seed::expand(input)))
 }
 
 fn scenario(attr: TokenStream, item: TokenStream) -> File {
-    parse(crate::scenario::expand(attr, item))
+    parse(inline(|| crate::scenario::expand(attr, item)))
 }
 
 /// Tokens as text without spaces, for comparisons that do not care about layout.

@@ -1272,6 +1272,21 @@ async fn seed_code_that_panics_is_an_error_naming_the_unit() -> Result<()> {
     .await?;
     assert_eq!(doomed, 0);
     assert_eq!(ledger_units(pool).await?, ["t_venues"]);
+    // A failed run still says what it committed before the failure.
+    let registry = Registry::discover()?;
+    let units = registry.select(Some(&names(&["t_panics"])), "development")?;
+    let outcome = run::apply_reporting(pool, &units, &boom).await;
+    assert!(
+        matches!(outcome.error, Some(Error::SeedPanicked { .. })),
+        "{:?}",
+        outcome.error
+    );
+    let committed: Vec<(&str, Outcome)> = outcome
+        .reports
+        .iter()
+        .map(|r| (r.unit.as_str(), r.outcome))
+        .collect();
+    assert_eq!(committed, [("t_venues", Outcome::Unchanged)]);
     // The connection and the lock were left usable: the same units apply once the code is fixed.
     let fixed = options("development", &[]);
     apply(pool, &["t_panics", "t_panics_streamed"], &fixed).await?;

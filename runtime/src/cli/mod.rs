@@ -380,7 +380,7 @@ fn init_logging() {
 fn environment(flag: Option<&str>) -> String {
     flag.map(str::to_owned)
         .or_else(|| std::env::var("APP_ENV").ok().filter(|e| !e.is_empty()))
-        .unwrap_or_else(|| "development".to_owned())
+        .unwrap_or_else(|| seedbed_core::environment::DEVELOPMENT.to_owned())
 }
 
 /// Does what `cli` asks, printing results on stdout; the error is for the caller to print.
@@ -470,7 +470,15 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     let reports = if seed.dry_run {
         run::dry_run(&pool, &units, &options).await?
     } else {
-        run::apply(&pool, &units, &options).await?
+        let outcome = run::apply_reporting(&pool, &units, &options).await;
+        if let Some(error) = outcome.error {
+            // What was committed stays: say so before the error.
+            for report in &outcome.reports {
+                println!("{}", output::summary(report));
+            }
+            return Err(error);
+        }
+        outcome.reports
     };
     let millis = connected.elapsed().as_secs_f64() * 1000.0;
     let output = output::ApplyOutput {

@@ -124,11 +124,7 @@ fn first_sentence(description: &str) -> String {
 }
 
 fn short_environment(environment: &str) -> &str {
-    match environment {
-        "development" => "dev",
-        "production" => "prod",
-        other => other,
-    }
+    seedbed_core::environment::short(environment)
 }
 
 /// Writes the unit graph (`--graph`), an edge from each dependency to the units that need it.

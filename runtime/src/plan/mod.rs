@@ -92,7 +92,7 @@ impl Unit {
 }
 
 /// Environments a unit runs in when it declares none.
-pub const DEFAULT_ENVIRONMENTS: &[&str] = &["development", "test"];
+pub const DEFAULT_ENVIRONMENTS: &[&str] = seedbed_core::environment::DEFAULT;
 
 /// The shape of a table as the macros saw it in the migrations.
 #[derive(Debug)]

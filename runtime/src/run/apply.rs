@@ -15,6 +15,7 @@ use crate::engine::postgres::ledger::{Entry, Record, TableDigest};
 use crate::engine::{Engine, Recorded, Transaction};
 use crate::plan::Unit;
 use crate::plan::context::Context;
+use crate::run::RunOutcome;
 use crate::run::build::{self, KeyedRows, build};
 use crate::run::panics;
 use crate::run::report::{Blocker, Outcome, TableReport, UnitReport};
@@ -68,15 +69,15 @@ async fn commit_unit(tx: impl Transaction, unit: &str, recorded: bool) -> Result
     result
 }
 
-/// Applies `units` in order. Call with the run's lock held and the ledger created; `ledger` is
-/// what it held when the lock was taken.
+/// Applies `units` in order, up to the first that fails. Call with the run's lock held and the
+/// ledger created; `ledger` is what it held when the lock was taken.
 pub(crate) async fn apply(
     engine: &mut impl Engine,
     units: &[&'static Unit],
     ledger: &HashMap<String, Entry>,
     environment: &str,
     context: &Context,
-) -> Result<Vec<UnitReport>, Error> {
+) -> RunOutcome {
     let mut reports = Vec::with_capacity(units.len());
     for unit in units {
         let previous = ledger.get(unit.name);
@@ -88,9 +89,20 @@ pub(crate) async fn apply(
                 apply_static(engine, unit, previous, run).await
             }
         };
-        reports.push(panics::guard_async(unit.name, work).await?);
+        match panics::guard_async(unit.name, work).await {
+            Ok(report) => reports.push(report),
+            Err(error) => {
+                return RunOutcome {
+                    reports,
+                    error: Some(error),
+                };
+            }
+        }
     }
-    Ok(reports)
+    RunOutcome {
+        reports,
+        error: None,
+    }
 }
 
 /// How a unit's rows are to be written, given its ledger entry and the checksum of what its

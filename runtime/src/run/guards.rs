@@ -1,6 +1,8 @@
 //! The guards: decided from the database's environment stamp before anything is written, and
 //! again under the lock.
 
+use seedbed_core::environment::{DEVELOPMENT, PRODUCTION};
+
 use crate::Error;
 use crate::engine::Engine;
 use crate::run::RunOptions;
@@ -25,7 +27,7 @@ pub(crate) async fn environment(
             requested: options.environment.clone(),
         });
     }
-    if stamped == "production" && !options.production_override {
+    if stamped == PRODUCTION && !options.production_override {
         return Err(Error::LeavingProduction {
             requested: options.environment.clone(),
         });
@@ -45,7 +47,7 @@ pub(crate) async fn destructive(
     options: &RunOptions,
 ) -> Result<(), Error> {
     let stamped = engine.stamp().await?;
-    if stamped.as_deref() == Some("production") && !options.production_override {
+    if stamped.as_deref() == Some(PRODUCTION) && !options.production_override {
         return Err(Error::ProductionRefused {
             command: command.to_owned(),
         });
@@ -56,14 +58,14 @@ pub(crate) async fn destructive(
 /// `--reset` drops everything: only in a development run, on a database stamped development
 /// (or not stamped), and never on production.
 pub(crate) async fn reset(engine: &mut impl Engine, options: &RunOptions) -> Result<(), Error> {
-    if options.environment != "development" {
+    if options.environment != DEVELOPMENT {
         return Err(Error::DevelopmentOnly {
             command: "--reset".into(),
             environment: options.environment.clone(),
         });
     }
     destructive(engine, "reset the database", options).await?;
-    if engine.stamp().await?.is_some_and(|s| s != "development") {
+    if engine.stamp().await?.is_some_and(|s| s != DEVELOPMENT) {
         return Err(Error::DevelopmentOnly {
             command: "--reset".into(),
             environment: "a non-development database".into(),

@@ -55,10 +55,36 @@ use crate::select::registry::Registry;
 use crate::{Error, UnitKind};
 
 /// The environments seedbed knows, in the order of increasing care.
-pub const ENVIRONMENTS: &[&str] = &["development", "test", "staging", "production"];
+pub const ENVIRONMENTS: &[&str] = seedbed_core::environment::NAMES;
 
 /// The advisory lock key of seed runs ("seedbed" in ASCII).
 const LOCK_KEY: i64 = 0x0073_6565_6462_6564;
+
+/// What a run did: the reports of the units it committed, in order, and the error that stopped
+/// it, if one did (the units before it stay applied).
+#[derive(Debug, Default)]
+pub struct RunOutcome {
+    pub reports: Vec<UnitReport>,
+    pub error: Option<Error>,
+}
+
+impl RunOutcome {
+    /// A run stopped before its first unit.
+    pub fn failed(error: Error) -> RunOutcome {
+        RunOutcome {
+            reports: Vec::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The reports, or the error that stopped the run.
+    pub fn into_result(self) -> Result<Vec<UnitReport>, Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(self.reports),
+        }
+    }
+}
 
 /// How a run is to behave: what `seed-runner`'s flags set.
 ///
@@ -204,24 +230,29 @@ pub async fn check_migrations(
 /// [`RunOptions::allow_env_change`]) and stamps a new one. Each unit commits with its ledger
 /// entry; a unit that fails is rolled back and stops the run, and the units before it stay
 /// applied. Unchanged units are skipped. Pending migrations are not checked here: call
-/// [`check_migrations`] first.
+/// [`check_migrations`] first. [`apply_reporting`] also gives, when a unit fails, the reports of
+/// the units committed before it.
 pub async fn apply(
     pool: &PgPool,
     units: &[&'static Unit],
     options: &RunOptions,
 ) -> Result<Vec<UnitReport>, Error> {
-    let mut locked = LockedConnection::acquire(pool).await?;
-    let result = apply_locked(locked.conn(), units, options).await;
-    locked.release().await;
-    result
+    apply_reporting(pool, units, options).await.into_result()
 }
 
-async fn apply_locked(
-    conn: &mut PgConnection,
+/// [`apply`], keeping the reports of the units committed before a failure beside the error.
+pub async fn apply_reporting(
+    pool: &PgPool,
     units: &[&'static Unit],
     options: &RunOptions,
-) -> Result<Vec<UnitReport>, Error> {
-    apply_with(&mut PgEngine::new(conn), units, options).await
+) -> RunOutcome {
+    let mut locked = match LockedConnection::acquire(pool).await {
+        Ok(locked) => locked,
+        Err(e) => return RunOutcome::failed(e),
+    };
+    let outcome = apply_with(&mut PgEngine::new(locked.conn()), units, options).await;
+    locked.release().await;
+    outcome
 }
 
 /// A run over any engine: the ledger, the environment guard (a first run stamps the database),
@@ -230,12 +261,18 @@ pub(crate) async fn apply_with(
     engine: &mut impl Engine,
     units: &[&'static Unit],
     options: &RunOptions,
-) -> Result<Vec<UnitReport>, Error> {
-    engine.ensure_ledger().await?;
-    if guards::environment(engine, options).await? {
-        engine.set_stamp(&options.environment).await?;
-    }
-    let entries = engine.entries().await?;
+) -> RunOutcome {
+    let ready = async {
+        engine.ensure_ledger().await?;
+        if guards::environment(engine, options).await? {
+            engine.set_stamp(&options.environment).await?;
+        }
+        engine.entries().await
+    };
+    let entries = match ready.await {
+        Ok(entries) => entries,
+        Err(e) => return RunOutcome::failed(e),
+    };
     apply::apply(
         engine,
         units,
@@ -289,7 +326,9 @@ pub async fn dry_run(
             .begin()
             .await
             .map_err(|e| Error::database("starting the dry run", &e))?;
-        let reports = apply_locked(&mut tx, units, options).await;
+        let reports = apply_with(&mut PgEngine::new(&mut tx), units, options)
+            .await
+            .into_result();
         tx.rollback()
             .await
             .map_err(|e| Error::database("rolling back the dry run", &e))?;
@@ -469,7 +508,7 @@ pub async fn status(
     tx.rollback()
         .await
         .map_err(|e| Error::database("rolling back the drift check", &e))?;
-    let reports = reports.unwrap_or_else(|e| {
+    let reports = reports.into_result().unwrap_or_else(|e| {
         tracing::warn!("could not check the units' rows for drift: {e}");
         Vec::new()
     });
@@ -539,12 +578,6 @@ pub async fn reset(
     migrations: &Migrations,
     options: &RunOptions,
 ) -> Result<(), Error> {
-    if options.environment != "development" {
-        return Err(Error::DevelopmentOnly {
-            command: "--reset".into(),
-            environment: options.environment.clone(),
-        });
-    }
     // Under the seed-run lock, so that no run writes while the schema goes and comes back.
     let mut locked = LockedConnection::acquire(pool).await?;
     let result = async {

@@ -154,6 +154,14 @@ fn registry() -> Registry {
     Registry::from_units(all()).unwrap()
 }
 
+async fn run(
+    db: &mut Memory,
+    units: &[&'static Unit],
+    options: &RunOptions,
+) -> Result<Vec<crate::run::UnitReport>, Error> {
+    apply_with(db, units, options).await.into_result()
+}
+
 fn outcomes(reports: &[crate::run::UnitReport]) -> Vec<(&str, Outcome)> {
     reports
         .iter()
@@ -165,7 +173,7 @@ fn outcomes(reports: &[crate::run::UnitReport]) -> Vec<(&str, Outcome)> {
 async fn a_second_run_changes_nothing_and_rows_deleted_by_hand_come_back() -> Result<(), Error> {
     let mut db = Memory::new(catalog());
     let dev = options("development", &[]);
-    let first = apply_with(&mut db, &all(), &dev).await?;
+    let first = run(&mut db, &all(), &dev).await?;
     assert_eq!(
         outcomes(&first),
         [
@@ -180,14 +188,14 @@ async fn a_second_run_changes_nothing_and_rows_deleted_by_hand_come_back() -> Re
     );
     let recorded = db.recorded_rows();
 
-    let again = apply_with(&mut db, &all(), &dev).await?;
+    let again = run(&mut db, &all(), &dev).await?;
     assert!(again.iter().all(|r| r.outcome == Outcome::Unchanged));
     assert_eq!(db.recorded_rows(), recorded);
 
     db.delete_where("venues", "id", "v1");
     db.delete_where("tickets", "id", "t2");
     db.edit("events", "id", "e0", "venue_id", "v1");
-    let restored = apply_with(&mut db, &all(), &dev).await?;
+    let restored = run(&mut db, &all(), &dev).await?;
     assert_eq!(
         outcomes(&restored),
         [
@@ -207,7 +215,7 @@ async fn a_second_run_changes_nothing_and_rows_deleted_by_hand_come_back() -> Re
 async fn a_changed_definition_removes_its_stale_rows_unless_other_data_points_at_them()
 -> Result<(), Error> {
     let mut db = Memory::new(catalog());
-    apply_with(
+    run(
         &mut db,
         &[&*VENUES],
         &options("development", &[("venues", 3)]),
@@ -216,9 +224,7 @@ async fn a_changed_definition_removes_its_stale_rows_unless_other_data_points_at
     // Other data at the venue that the smaller definition drops.
     db.insert("events", &[("id", "hand"), ("venue_id", "v2")]);
     let smaller = options("development", &[("venues", 2)]);
-    let err = apply_with(&mut db, &[&*VENUES], &smaller)
-        .await
-        .unwrap_err();
+    let err = run(&mut db, &[&*VENUES], &smaller).await.unwrap_err();
     let Error::ChangeBlocked { unit, blockers } = &err else {
         panic!("{err}");
     };
@@ -230,7 +236,7 @@ async fn a_changed_definition_removes_its_stale_rows_unless_other_data_points_at
     assert_eq!(db.column("venues", "id").len(), 3, "nothing went");
 
     db.delete_where("events", "id", "hand");
-    let reports = apply_with(&mut db, &[&*VENUES], &smaller).await?;
+    let reports = run(&mut db, &[&*VENUES], &smaller).await?;
     assert_eq!(reports[0].outcome, Outcome::Updated);
     assert_eq!(reports[0].tables[0].deleted, 1);
     assert_eq!(
@@ -247,7 +253,7 @@ async fn cleanup_removes_exactly_the_seeded_rows_and_is_refused_while_other_data
 -> Result<(), Error> {
     let mut db = Memory::new(catalog());
     let dev = options("development", &[]);
-    apply_with(&mut db, &all(), &dev).await?;
+    run(&mut db, &all(), &dev).await?;
     db.insert("venues", &[("id", "mine"), ("name", "kept")]);
     db.insert("events", &[("id", "other"), ("venue_id", "v1")]);
     db.insert("reviews", &[("id", "r"), ("event_id", "e0")]);
@@ -292,7 +298,7 @@ async fn cleanup_removes_exactly_the_seeded_rows_and_is_refused_while_other_data
 async fn cleanup_of_one_unit_takes_its_dependents_first() -> Result<(), Error> {
     let mut db = Memory::new(catalog());
     let dev = options("development", &[]);
-    apply_with(&mut db, &all(), &dev).await?;
+    run(&mut db, &all(), &dev).await?;
     let report = cleanup_with(&mut db, &registry(), Some(&["venues".into()]), false, &dev).await?;
     let units: Vec<&str> = report.removed.iter().map(|r| r.unit.as_str()).collect();
     assert_eq!(units, ["events", "venues"]);
@@ -309,7 +315,7 @@ async fn cleanup_of_one_unit_takes_its_dependents_first() -> Result<(), Error> {
 async fn status_tells_applied_changed_drifted_and_pending_apart() -> Result<(), Error> {
     let mut db = Memory::new(catalog());
     let dev = options("development", &[]);
-    apply_with(&mut db, &[&*VENUES, &*TICKETS], &dev).await?;
+    run(&mut db, &[&*VENUES, &*TICKETS], &dev).await?;
     db.delete_where("tickets", "id", "t0");
     let registry = registry();
     let states = |statuses: &[crate::run::UnitStatus]| -> Vec<(String, UnitState)> {
@@ -346,14 +352,14 @@ async fn status_tells_applied_changed_drifted_and_pending_apart() -> Result<(), 
 async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Error> {
     let mut db = Memory::new(catalog());
     let staging = options("staging", &[]);
-    apply_with(&mut db, &[], &staging).await?;
+    run(&mut db, &[], &staging).await?;
     assert_eq!(
         crate::engine::Engine::stamp(&mut db).await?.as_deref(),
         Some("staging")
     );
 
     let dev = options("development", &[]);
-    let err = apply_with(&mut db, &all(), &dev).await.unwrap_err();
+    let err = run(&mut db, &all(), &dev).await.unwrap_err();
     assert!(matches!(err, Error::EnvironmentMismatch { .. }), "{err}");
     assert!(
         db.column("venues", "id").is_empty(),
@@ -366,7 +372,7 @@ async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Erro
 
     let mut moved = options("production", &[]);
     moved.allow_env_change = true;
-    apply_with(&mut db, &[], &moved).await?;
+    run(&mut db, &[], &moved).await?;
     assert_eq!(
         crate::engine::Engine::stamp(&mut db).await?.as_deref(),
         Some("production")
@@ -374,7 +380,7 @@ async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Erro
 
     let mut leave = options("development", &[]);
     leave.allow_env_change = true;
-    let err = apply_with(&mut db, &all(), &leave).await.unwrap_err();
+    let err = run(&mut db, &all(), &leave).await.unwrap_err();
     assert!(matches!(err, Error::LeavingProduction { .. }), "{err}");
     let prod = options("production", &[]);
     let err = cleanup_with(&mut db, &registry(), None, false, &prod)
@@ -385,7 +391,7 @@ async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Erro
     assert!(matches!(err, Error::ProductionRefused { .. }), "{err}");
 
     leave.production_override = true;
-    apply_with(&mut db, &[&*VENUES], &leave).await?;
+    run(&mut db, &[&*VENUES], &leave).await?;
     assert_eq!(db.column("venues", "id").len(), 2);
     assert!(guards::reset(&mut db, &options("test", &[])).await.is_err());
     guards::reset(&mut db, &options("development", &[])).await
@@ -396,13 +402,19 @@ async fn a_unit_that_breaks_a_foreign_key_is_rolled_back_and_stops_the_run() -> 
     let mut db = Memory::new(catalog());
     let dev = options("development", &[]);
     // `events` needs the venue `v0`, which `venues` with scale 0 does not seed.
-    let err = apply_with(
+    let outcome = apply_with(
         &mut db,
         &[&*VENUES, &*EVENTS, &*TICKETS],
         &options("development", &[("venues", 0)]),
     )
-    .await
-    .unwrap_err();
+    .await;
+    let committed: Vec<&str> = outcome.reports.iter().map(|r| r.unit.as_str()).collect();
+    assert_eq!(
+        committed,
+        ["venues"],
+        "the failed run still says what it committed"
+    );
+    let err = outcome.error.expect("events cannot commit");
     assert!(err.to_string().contains("events_venue_id_fkey"), "{err}");
     assert!(db.column("events", "id").is_empty());
     assert!(
@@ -411,7 +423,7 @@ async fn a_unit_that_breaks_a_foreign_key_is_rolled_back_and_stops_the_run() -> 
     );
     let entries = crate::engine::Engine::entries(&mut db).await?;
     assert!(entries.contains_key("venues") && !entries.contains_key("events"));
-    apply_with(&mut db, &all(), &dev).await?;
+    run(&mut db, &all(), &dev).await?;
     assert_eq!(db.column("events", "id"), [Some("e0".into())]);
     Ok(())
 }

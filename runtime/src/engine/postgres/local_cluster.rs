@@ -355,10 +355,7 @@ impl LocalCluster {
                     )
                 })?;
             }
-            eprintln!(
-                "seedbed: creating a local PostgreSQL cluster in {}",
-                cluster.dir.display()
-            );
+            tracing::info!(dir = %cluster.dir.display(), "creating a local PostgreSQL cluster");
             let password = cluster.write_password()?;
             let mut pwfile = OsString::from("--pwfile=");
             pwfile.push(&password);
