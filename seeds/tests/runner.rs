@@ -1263,7 +1263,9 @@ async fn seed_code_that_panics_is_an_error_naming_the_unit() -> Result<()> {
             "{err}"
         );
     }
-    // Nothing of either unit is there; the dependency they share was committed before them.
+    // Nothing of either unit is there. `t_panics` panics while the run is planned, before
+    // anything is written; `t_panics_streamed` while its rows stream, after the dependency
+    // they share was committed.
     let doomed: i64 = sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM venues WHERE slug = 'runner-doomed')
               + (SELECT count(*) FROM events WHERE slug::text LIKE 'runner-doomed-%')",
@@ -1274,7 +1276,7 @@ async fn seed_code_that_panics_is_an_error_naming_the_unit() -> Result<()> {
     assert_eq!(ledger_units(pool).await?, ["t_venues"]);
     // A failed run still says what it committed before the failure.
     let registry = Registry::discover()?;
-    let units = registry.select(Some(&names(&["t_panics"])), "development")?;
+    let units = registry.select(Some(&names(&["t_panics_streamed"])), "development")?;
     let outcome = run::apply_reporting(pool, &units, &boom).await;
     assert!(
         matches!(outcome.error, Some(Error::SeedPanicked { .. })),

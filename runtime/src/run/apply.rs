@@ -7,17 +7,18 @@
 //! drift (rows deleted or edited by hand since): when there is none it is rolled back and
 //! reported unchanged.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::Error;
-use crate::engine::postgres::ledger::{Entry, Record, TableDigest};
+use crate::engine::postgres::ledger::{Record, TableDigest};
 use crate::engine::{Engine, Recorded, Transaction};
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::RunOutcome;
-use crate::run::build::{self, KeyedRows, build};
+use crate::run::build::KeyedRows;
 use crate::run::panics;
+use crate::run::plan::{Action, Decision, UnitPlan};
 use crate::run::report::{Blocker, Outcome, TableReport, UnitReport};
 use crate::run::row_error::{bad_value_row, label_of, names_row, quoted_value};
 
@@ -69,27 +70,25 @@ async fn commit_unit(tx: impl Transaction, unit: &str, recorded: bool) -> Result
     result
 }
 
-/// Applies `units` in order, up to the first that fails. Call with the run's lock held and the
-/// ledger created; `ledger` is what it held when the lock was taken.
+/// Carries out the plan of `units`, in order, up to the first that fails. Call with the run's
+/// lock held and the ledger created.
 pub(crate) async fn apply(
     engine: &mut impl Engine,
-    units: &[&'static Unit],
-    ledger: &HashMap<String, Entry>,
+    units: Vec<UnitPlan>,
     environment: &str,
     context: &Context,
 ) -> RunOutcome {
     let mut reports = Vec::with_capacity(units.len());
-    for unit in units {
-        let previous = ledger.get(unit.name);
-        let run = (environment, context);
+    for plan in units {
+        let name = plan.unit.name;
         let work = async {
-            if unit.static_rows.is_none() {
-                apply_streamed(engine, unit, previous, run).await
+            if plan.rows.is_some() {
+                apply_static(engine, plan, (environment, context)).await
             } else {
-                apply_static(engine, unit, previous, run).await
+                apply_streamed(engine, plan, (environment, context)).await
             }
         };
-        match panics::guard_async(unit.name, work).await {
+        match panics::guard_async(name, work).await {
             Ok(report) => reports.push(report),
             Err(error) => {
                 return RunOutcome {
@@ -105,77 +104,37 @@ pub(crate) async fn apply(
     }
 }
 
-/// How a unit's rows are to be written, given its ledger entry and the checksum of what its
-/// definition builds now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Decision {
-    /// The generation its rows are written under.
-    pub generation: i64,
-    /// The definition is the one applied: writing only restores drift.
-    pub unchanged: bool,
-    /// What the unit's report says if anything is written.
-    pub outcome: Outcome,
-}
-
-impl Decision {
-    pub(crate) fn new(previous: Option<&Entry>, checksum: &str) -> Decision {
-        match previous {
-            None => Decision {
-                generation: 1,
-                unchanged: false,
-                outcome: Outcome::Applied,
-            },
-            Some(p) if p.checksum == checksum => Decision {
-                generation: p.generation,
-                unchanged: true,
-                outcome: Outcome::Restored,
-            },
-            Some(p) => Decision {
-                generation: p.generation + 1,
-                unchanged: false,
-                outcome: Outcome::Updated,
-            },
-        }
-    }
-
-    /// The rows of older generations: there are some only when the definition changed.
-    fn stale<'a>(&self, unit: &'a str, previous: Option<&Entry>) -> Option<Recorded<'a>> {
-        (previous.is_some() && !self.unchanged).then_some(Recorded::Stale {
-            unit,
-            generation: self.generation,
-        })
-    }
-}
-
-/// A unit without loops: its rows built in memory and upserted. An unchanged definition is
-/// still written, under its own generation: rows deleted or edited by hand since (drift) come
-/// back, and when none did the transaction is rolled back and the unit reported unchanged.
+/// A unit without loops: its built rows upserted. An unchanged definition is still written,
+/// under its own generation: rows deleted or edited by hand since (drift) come back, and when
+/// none did the transaction is rolled back and the unit reported unchanged.
 async fn apply_static(
     engine: &mut impl Engine,
-    unit: &'static Unit,
-    previous: Option<&Entry>,
+    plan: UnitPlan,
     (environment, context): (&str, &Context),
 ) -> Result<UnitReport, Error> {
     let started = Instant::now();
-    let (tables, checksum) = build(unit, context)?;
-    let decision = Decision::new(previous, &checksum);
+    let UnitPlan {
+        unit,
+        decision,
+        checksum,
+        rows,
+        ..
+    } = plan;
     let catalog = engine.catalog().await?;
-    for table in &tables {
-        if catalog.table(table.meta.name)?.primary_key.is_empty() {
-            return Err(Error::NoPrimaryKey {
-                unit: unit.name.into(),
-                table: table.meta.name.into(),
-            });
-        }
-    }
     let recorded = engine.commits();
     let mut tx = engine.begin_unit(unit.name).await?;
-    let mut table_reports = tx.upsert(unit, tables, decision.generation).await?;
-    if let Some(stale) = decision.stale(unit.name, previous) {
+    let mut table_reports = tx
+        .upsert(unit, rows.unwrap_or_default(), decision.generation)
+        .await?;
+    if decision.action == Action::Update {
+        let stale = Recorded::Stale {
+            unit: unit.name,
+            generation: decision.generation,
+        };
         remove_stale(&mut tx, &catalog, stale, &mut table_reports).await?;
     }
     let drifted = table_reports.values().any(|t| t.inserted + t.updated > 0);
-    if decision.unchanged && !drifted {
+    if decision.action == Action::Verify && !drifted {
         tx.rollback().await?;
         return Ok(UnitReport {
             unit: unit.name.into(),
@@ -186,7 +145,7 @@ async fn apply_static(
     }
     let report = UnitReport {
         unit: unit.name.into(),
-        outcome: decision.outcome,
+        outcome: decision.outcome(),
         tables: table_reports.into_values().collect(),
         millis: 0.0,
     };
@@ -214,18 +173,18 @@ async fn apply_static(
 /// to do; rows deleted or edited by hand (drift) have it written again.
 async fn apply_streamed(
     engine: &mut impl Engine,
-    unit: &'static Unit,
-    previous: Option<&Entry>,
+    plan: UnitPlan,
     (environment, context): (&str, &Context),
 ) -> Result<UnitReport, Error> {
     let started = Instant::now();
-    let checksum = match previous {
-        Some(_) => build::checksum(unit, context)?,
-        None => String::new(),
-    };
-    let mut decision = Decision::new(previous, &checksum);
-    if let Some(previous) = previous
-        && decision.unchanged
+    let UnitPlan {
+        unit,
+        previous,
+        mut decision,
+        ..
+    } = plan;
+    if let Some(previous) = &previous
+        && decision.action == Action::Verify
     {
         if engine.compare(previous).await?.is_clean() {
             return Ok(UnitReport {
@@ -265,7 +224,7 @@ async fn apply_streamed(
     let digests = tx.digests(unit.name, &loaded).await?;
     let report = UnitReport {
         unit: unit.name.into(),
-        outcome: decision.outcome,
+        outcome: decision.outcome(),
         tables,
         millis: 0.0,
     };

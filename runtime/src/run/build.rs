@@ -134,6 +134,19 @@ pub(crate) fn checksum(unit: &Unit, context: &Context) -> Result<String, Error> 
     Ok(checksum.finish())
 }
 
+/// The tables a unit writes, without building its rows.
+pub(crate) fn tables_of(unit: &Unit, context: &Context) -> Result<Vec<&'static TableMeta>, Error> {
+    let context = Arc::new(context.clone());
+    panics::guard(unit.name, || {
+        context
+            .sync_scope_unit(unit.name, unit.build)
+            .tables
+            .iter()
+            .map(|t| t.meta)
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,7 @@ pub(crate) mod build;
 pub mod cleanup;
 mod guards;
 mod panics;
+pub mod plan;
 #[cfg(test)]
 mod policy_tests;
 pub(crate) mod progress;
@@ -53,6 +54,7 @@ use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::select::registry::Registry;
 use crate::{Error, UnitKind};
+use plan::{Action, UnitPlan};
 
 /// The environments seedbed knows, in the order of increasing care.
 pub const ENVIRONMENTS: &[&str] = seedbed_core::environment::NAMES;
@@ -267,20 +269,17 @@ pub(crate) async fn apply_with(
         if guards::environment(engine, options).await? {
             engine.set_stamp(&options.environment).await?;
         }
-        engine.entries().await
+        let entries = engine.entries().await?;
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let catalog = engine.catalog().await?;
+        plan::plan(units, &entries, &options.context, &catalog)
     };
-    let entries = match ready.await {
-        Ok(entries) => entries,
-        Err(e) => return RunOutcome::failed(e),
-    };
-    apply::apply(
-        engine,
-        units,
-        &entries,
-        &options.environment,
-        &options.context,
-    )
-    .await
+    match ready.await {
+        Ok(planned) => apply::apply(engine, planned, &options.environment, &options.context).await,
+        Err(e) => RunOutcome::failed(e),
+    }
 }
 
 /// Decides the environment guard of a command that writes, writing nothing: `Ok(true)` when the
@@ -477,30 +476,27 @@ pub async fn status(
         .acquire()
         .await
         .map_err(|e| Error::database("connecting", &e))?;
-    let (mut statuses, applied) =
+    let (mut statuses, verify) =
         unit_states(&mut PgEngine::new(&mut conn), registry, options).await?;
-    let checked: std::collections::BTreeMap<&'static str, &'static Unit> = registry
-        .units()
-        .filter(|u| u.static_rows.is_some())
-        .filter(|u| {
-            statuses
-                .iter()
-                .any(|s| s.unit == u.name && s.state == UnitState::Applied)
-        })
-        .map(|u| (u.name, u))
-        .collect();
-    let checked = crate::select::order::dependency_order(&checked)?;
-    if checked.is_empty() {
+    if verify.is_empty() {
         return Ok(statuses);
     }
+    // Dependencies first, as a run writes them.
+    let mut verify: std::collections::BTreeMap<&'static str, UnitPlan> =
+        verify.into_iter().map(|p| (p.unit.name, p)).collect();
+    let units: std::collections::BTreeMap<&'static str, &'static Unit> =
+        verify.values().map(|p| (p.unit.name, p.unit)).collect();
+    let checked: Vec<UnitPlan> = crate::select::order::dependency_order(&units)?
+        .into_iter()
+        .filter_map(|u| verify.remove(u.name))
+        .collect();
     let mut tx = conn
         .begin()
         .await
         .map_err(|e| Error::database("starting the drift check", &e))?;
     let reports = apply::apply(
         &mut PgEngine::new(&mut tx),
-        &checked,
-        &applied,
+        checked,
         &options.environment,
         &options.context,
     )
@@ -535,28 +531,33 @@ pub(crate) async fn unit_states(
     engine: &mut impl Engine,
     registry: &Registry,
     options: &RunOptions,
-) -> Result<(Vec<UnitStatus>, HashMap<String, Entry>), Error> {
+) -> Result<(Vec<UnitStatus>, Vec<UnitPlan>), Error> {
     let applied = engine.entries().await?;
     let mut statuses = Vec::new();
+    let mut verify = Vec::new();
     for unit in registry.units() {
-        let entry = applied.get(unit.name).cloned();
-        let state = match &entry {
-            Some(e) if checksum(unit, &options.context)? == e.checksum => UnitState::Applied,
-            Some(_) => UnitState::Changed,
-            None if unit.allows(&options.environment) => UnitState::Pending,
-            None => UnitState::NotInEnvironment,
+        let entry = applied.get(unit.name);
+        let plan = plan::plan_unit(unit, entry, &options.context, None)?;
+        let state = match plan.decision.action {
+            Action::Verify => UnitState::Applied,
+            Action::Update => UnitState::Changed,
+            Action::Apply if unit.allows(&options.environment) => UnitState::Pending,
+            Action::Apply => UnitState::NotInEnvironment,
         };
         let mut drift = None;
-        if let Some(entry) = &entry
+        if let Some(entry) = entry
             && state == UnitState::Applied
-            && unit.static_rows.is_none()
         {
-            let found = engine.compare(entry).await?;
-            drift = Some(Drift {
-                missing: found.missing,
-                changed: 0,
-                edited_tables: found.edited,
-            });
+            if plan.rows.is_some() {
+                verify.push(plan);
+            } else {
+                let found = engine.compare(entry).await?;
+                drift = Some(Drift {
+                    missing: found.missing,
+                    changed: 0,
+                    edited_tables: found.edited,
+                });
+            }
         }
         statuses.push(UnitStatus {
             unit: unit.name.to_owned(),
@@ -565,11 +566,11 @@ pub(crate) async fn unit_states(
                 Some(d) if *d != Drift::default() => UnitState::Drifted,
                 _ => state,
             },
-            applied: entry,
+            applied: entry.cloned(),
             drift,
         });
     }
-    Ok((statuses, applied))
+    Ok((statuses, verify))
 }
 
 /// Drops every table of the database's schema and the ledger, then migrates.

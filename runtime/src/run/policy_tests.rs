@@ -32,6 +32,12 @@ static EVENTS_TABLE: TableMeta = TableMeta {
     primary_key: &[0],
     generated_key: None,
 };
+static NOTES_TABLE: TableMeta = TableMeta {
+    name: "notes",
+    columns: &ID_NAME,
+    primary_key: &[],
+    generated_key: None,
+};
 static TICKETS_TABLE: TableMeta = TableMeta {
     name: "tickets",
     columns: &ID_NAME,
@@ -78,6 +84,13 @@ fn tickets() -> Seed {
     )
 }
 
+fn notes() -> Seed {
+    Seed::new().table(
+        &NOTES_TABLE,
+        rows(1, |_| vec![text("n0".into()), text("a note".into())]),
+    )
+}
+
 fn unit(name: &'static str, depends_on: &'static [&'static str], build: fn() -> Seed) -> Unit {
     Unit {
         name,
@@ -98,6 +111,7 @@ fn unit(name: &'static str, depends_on: &'static [&'static str], build: fn() -> 
 static VENUES: std::sync::LazyLock<Unit> = std::sync::LazyLock::new(|| unit("venues", &[], venues));
 static EVENTS: std::sync::LazyLock<Unit> =
     std::sync::LazyLock::new(|| unit("events", &["venues"], events));
+static NOTES: std::sync::LazyLock<Unit> = std::sync::LazyLock::new(|| unit("notes", &[], notes));
 static TICKETS: std::sync::LazyLock<Unit> = std::sync::LazyLock::new(|| Unit {
     static_rows: None,
     ..unit("tickets", &[], tickets)
@@ -127,6 +141,13 @@ fn catalog() -> Catalog {
             ("events".to_owned(), table(&["id", "venue_id"])),
             ("reviews".to_owned(), table(&["id", "event_id"])),
             ("tickets".to_owned(), table(&["id", "name"])),
+            (
+                "notes".to_owned(),
+                TableInfo {
+                    primary_key: Vec::new(),
+                    ..table(&["id", "name"])
+                },
+            ),
         ]
         .into_iter()
         .collect(),
@@ -425,5 +446,24 @@ async fn a_unit_that_breaks_a_foreign_key_is_rolled_back_and_stops_the_run() -> 
     assert!(entries.contains_key("venues") && !entries.contains_key("events"));
     run(&mut db, &all(), &dev).await?;
     assert_eq!(db.column("events", "id"), [Some("e0".into())]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_run_with_a_unit_the_database_cannot_take_is_refused_before_any_write()
+-> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let outcome = apply_with(&mut db, &[&*VENUES, &*NOTES], &options("development", &[])).await;
+    assert!(outcome.reports.is_empty());
+    let err = outcome.error.expect("notes has no primary key");
+    assert!(
+        matches!(&err, Error::NoPrimaryKey { unit, table } if unit == "notes" && table == "notes"),
+        "{err}"
+    );
+    assert!(
+        db.column("venues", "id").is_empty(),
+        "planned first: nothing written"
+    );
+    assert_eq!(db.recorded_rows(), 0);
     Ok(())
 }
