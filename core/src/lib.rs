@@ -5,6 +5,8 @@
 pub mod environment;
 pub mod identity;
 pub mod layout;
+mod scaffold;
+pub use scaffold::new_migration;
 mod load;
 pub mod schema;
 pub mod snapshot;

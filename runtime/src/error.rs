@@ -532,6 +532,9 @@ pub enum Error {
     /// by `seedbed::migrations!()`).
     #[error("this binary does not know its migrations folder: pass --folder PATH")]
     NoMigrationsFolder,
+    /// `migrate new` refused the name, or could not write the files.
+    #[error("cannot create the migration: {message}")]
+    NewMigration { message: String },
 }
 
 /// Whether a migration was being applied or reverted.

@@ -246,6 +246,16 @@ pub enum MigrateAction {
     Apply,
     /// List migrations: applied, pending, changed
     Status,
+    /// Write the next migration into the migrations folder, in its layout (sqlx: a timestamped
+    /// .up.sql/.down.sql pair), and print the paths; the next `cargo build` checks the seeds
+    /// against it
+    New {
+        /// The migration's name: lowercase letters, digits and `_` (add_user_preferences)
+        name: String,
+        /// The migrations folder (default: the one this binary was built from)
+        #[arg(long, value_name = "PATH")]
+        folder: Option<std::path::PathBuf>,
+    },
     /// Revert the last migration, or every one above --to VERSION (0: all)
     Revert {
         /// Revert every applied migration above this version (0: all of them)
@@ -420,6 +430,19 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     }
     if let Some(Command::Cluster { action }) = command {
         return cluster(action.unwrap_or(ClusterAction::Status));
+    }
+    if let Some(Command::Migrate {
+        action: Some(MigrateAction::New { name, folder }),
+    }) = command
+    {
+        let folder = match folder {
+            Some(folder) => folder,
+            None => migrations.folder().ok_or(Error::NoMigrationsFolder)?.into(),
+        };
+        let now = Utc::now().format("%Y%m%d%H%M%S").to_string();
+        let written = seedbed_core::new_migration(&folder, &name, &now)
+            .map_err(|message| Error::NewMigration { message })?;
+        return output::print_new_migration(&written, json);
     }
     if let Some(Command::Migrate { action }) = command {
         let (pool, _) = connect(global.database_url.as_deref()).await?;
@@ -598,6 +621,8 @@ async fn migrate(
             let statuses = migrations.status(pool).await?;
             output::print_migration_status(&statuses, json)
         }
+        // Handled before connecting.
+        MigrateAction::New { .. } => Ok(()),
         MigrateAction::Revert { to } => {
             let mut conn = pool
                 .acquire()

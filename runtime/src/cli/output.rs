@@ -396,6 +396,18 @@ pub fn print_migration_runs(runs: &[MigrationRun], verb: &str, json: bool) -> Re
     Ok(())
 }
 
+/// Prints the files `migrate new` wrote, and what to do next.
+pub fn print_new_migration(paths: &[std::path::PathBuf], json: bool) -> Result<(), Error> {
+    if json {
+        return print_json(paths);
+    }
+    for path in paths {
+        out!("created {}", path.display());
+    }
+    out!("write the SQL, then `cargo build`: the seeds are checked against it");
+    Ok(())
+}
+
 /// Prints `migrate status`: one line per migration with its state, or JSON.
 pub fn print_migration_status(statuses: &[MigrationStatus], json: bool) -> Result<(), Error> {
     if json {
