@@ -193,7 +193,7 @@ pub struct MigrationRun {
 }
 
 /// One line of [`Migrations::status`].
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MigrationStatus {
     /// The migration's version.
     pub version: i64,
@@ -203,6 +203,9 @@ pub struct MigrationStatus {
     pub reversible: bool,
     /// Where it stands.
     pub state: MigrationState,
+    /// How long applying it took, where the tool records it (sqlx does; diesel and refinery
+    /// do not).
+    pub execution_ms: Option<f64>,
 }
 
 /// Where a migration stands in the database.
@@ -250,6 +253,7 @@ struct AppliedRow {
     installed_on: DateTime<Utc>,
     success: bool,
     checksum: Vec<u8>,
+    execution_ms: Option<f64>,
 }
 
 impl Migrations {
@@ -412,6 +416,7 @@ impl Migrations {
                 description: m.description.to_owned(),
                 reversible: m.down.is_some(),
                 state,
+                execution_ms: applied.get(&m.version).and_then(|row| row.execution_ms),
             });
         }
         let known: HashSet<i64> = sorted.iter().map(|m| m.version).collect();
@@ -429,6 +434,7 @@ impl Migrations {
                         installed_on: row.installed_on,
                     }
                 },
+                execution_ms: row.execution_ms,
             });
         }
         lines.sort_by_key(|l| l.version);
@@ -623,9 +629,9 @@ async fn applied_rows(
     if !exists {
         return Ok(Vec::new());
     }
-    type Row = (i64, String, DateTime<Utc>, bool, Vec<u8>);
+    type Row = (i64, String, DateTime<Utc>, bool, Vec<u8>, i64);
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT version, description, installed_on, success, checksum \
+        "SELECT version, description, installed_on, success, checksum, execution_time \
          FROM _sqlx_migrations ORDER BY version",
     )
     .fetch_all(&mut *conn)
@@ -634,12 +640,13 @@ async fn applied_rows(
     Ok(rows
         .into_iter()
         .map(
-            |(version, description, installed_on, success, checksum)| AppliedRow {
+            |(version, description, installed_on, success, checksum, nanos)| AppliedRow {
                 version,
                 description,
                 installed_on,
                 success,
                 checksum,
+                execution_ms: Some(nanos as f64 / 1e6),
             },
         )
         .collect())

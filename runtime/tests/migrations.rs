@@ -118,6 +118,11 @@ async fn status_shows_applied_and_pending() -> anyhow::Result<()> {
         );
         ensure!(status[1].state == MigrationState::Pending, "{status:?}");
         ensure!(status[0].reversible && status[1].reversible);
+        // sqlx records how long a migration took; a pending one has no time.
+        ensure!(
+            status[0].execution_ms.is_some_and(|ms| ms >= 0.0) && status[1].execution_ms.is_none(),
+            "{status:?}"
+        );
         ensure!(ALL.pending(&pool).await? == [V2]);
 
         ensure!(versions(&ALL.apply(&pool).await?) == [V2]);

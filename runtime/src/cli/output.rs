@@ -425,7 +425,11 @@ pub fn print_migration_status(statuses: &[MigrationStatus], json: bool) -> Resul
             MigrationState::Failed { .. } => "failed half-way".to_owned(),
             MigrationState::Missing { .. } => "applied, unknown to this build".to_owned(),
         };
-        out!("{} {:<40} {state}", s.version, s.description);
+        let took = s
+            .execution_ms
+            .map(|ms| format!(" in {ms:.1} ms"))
+            .unwrap_or_default();
+        out!("{} {:<40} {state}{took}", s.version, s.description);
     }
     Ok(())
 }

@@ -53,6 +53,7 @@ pub(super) async fn applied(
                 installed_on: run_on.and_utc(),
                 success: true,
                 checksum: Vec::new(),
+                execution_ms: None,
             }
         })
         .collect())

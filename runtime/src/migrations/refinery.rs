@@ -65,6 +65,7 @@ pub(super) async fn applied(conn: &mut PgConnection) -> Result<Vec<AppliedRow>, 
                 .map_or(DateTime::UNIX_EPOCH, |t| t.to_utc()),
             success: true,
             checksum: checksum.unwrap_or_default().into_bytes(),
+            execution_ms: None,
         })
         .collect())
 }
