@@ -2,6 +2,7 @@
 //! migrations build (replayed from their DDL), the migration layouts seedbed reads, and the
 //! "did you mean" suggestions both sides give, row identity and the environments.
 
+pub mod diff;
 pub mod environment;
 pub mod identity;
 pub mod layout;

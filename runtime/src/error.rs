@@ -532,6 +532,12 @@ pub enum Error {
     /// by `seedbed::migrations!()`).
     #[error("this binary does not know its migrations folder: pass --folder PATH")]
     NoMigrationsFolder,
+    /// `schema diff` found the live database different from the migrations.
+    #[error(
+        "the database differs from the migrations the seeds were compiled against ({count} \
+         difference(s), listed above): a migration is pending, or the database was changed by hand"
+    )]
+    SchemaDiffers { count: usize },
     /// `migrate new` refused the name, or could not write the files.
     #[error("cannot create the migration: {message}")]
     NewMigration { message: String },

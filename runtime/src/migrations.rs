@@ -58,6 +58,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use seedbed_core::schema::Schema;
 use sqlx::migrate::{Migrate, MigrateError, Migration, MigrationType, Migrator};
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres};
@@ -313,6 +314,19 @@ impl Migrations {
     /// The migration with this version.
     pub fn get(&self, version: i64) -> Option<&'static EmbeddedMigration> {
         self.list.iter().find(|m| m.version == version)
+    }
+
+    /// The schema model of these migrations, replayed as the macros replay the folder: what the
+    /// seeds of this binary were checked against (tables the replay cannot follow are marked
+    /// tainted; the macros take those from the folder's snapshot).
+    pub fn model(&self) -> Result<Schema, Error> {
+        let mut schema = Schema::default();
+        for m in self.sorted()? {
+            let file = std::path::PathBuf::from(format!("{}_{}", m.version_text, m.description));
+            schema.apply_sql(&file, m.up);
+            schema.version = Some(m.version);
+        }
+        Ok(schema)
     }
 
     /// The migrations sorted by version; an error for a duplicate version.

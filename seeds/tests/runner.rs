@@ -491,10 +491,10 @@ fn run(url: Option<&str>, args: &[&str]) -> Result<Run> {
     Ok(output.into())
 }
 
-type Json = seedbed::__private::serde_json::Value;
+type Json = serde_json::Value;
 
 fn json(text: &str) -> Result<Json> {
-    seedbed::__private::serde_json::from_str(text).with_context(|| format!("not JSON: {text}"))
+    serde_json::from_str(text).with_context(|| format!("not JSON: {text}"))
 }
 
 /// The rows a unit builds today, per table (what `seed-runner` applies for it).

@@ -87,3 +87,54 @@ async fn snapshot_written_checked_and_refused() -> anyhow::Result<()> {
     db.drop().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn schema_prints_the_model_and_diff_finds_every_hand_edit() -> anyhow::Result<()> {
+    let db = TestDatabase::create().await?;
+    let text = |out: &Output| String::from_utf8_lossy(&out.stdout).into_owned();
+
+    // The model needs no database.
+    let shown = seed_runner("postgres://nobody@127.0.0.1:1/none", &["schema"]);
+    assert!(shown.status.success());
+    let shown = text(&shown);
+    assert!(shown.contains("table venues\n"), "{shown}");
+    assert!(shown.contains("  primary key (id)"), "{shown}");
+    assert!(
+        shown.contains("enum user_role: user, organizer, admin"),
+        "{shown}"
+    );
+
+    // Behind its migrations, the database differs (every table missing).
+    let behind = seed_runner(&db.url, &["schema", "diff"]);
+    assert_eq!(behind.status.code(), Some(1));
+    assert!(text(&behind).contains("table `venues` is in the migrations but not in the database"));
+
+    assert!(seed_runner(&db.url, &["migrate"]).status.success());
+    let same = seed_runner(&db.url, &["schema", "diff"]);
+    assert!(same.status.success(), "{}", text(&same));
+    assert!(text(&same).contains("the database matches"));
+
+    let pool = db.connect().await?;
+    sqlx::raw_sql(
+        "ALTER TABLE venues ADD COLUMN vip boolean;
+         ALTER TABLE events ALTER COLUMN capacity TYPE bigint;
+         ALTER TABLE venues DROP CONSTRAINT venues_slug_key;",
+    )
+    .execute(&pool)
+    .await?;
+    pool.close().await;
+    let edited = seed_runner(&db.url, &["schema", "diff", "--json"]);
+    assert_eq!(edited.status.code(), Some(1));
+    let found: Vec<String> = serde_json::from_str(&text(&edited))?;
+    assert_eq!(
+        found,
+        [
+            "column `events.capacity`: integer in the migrations, bigint in the database",
+            "column `venues.vip` (boolean) is in the database but not in the migrations",
+            "table `venues`: unique (slug) is in the migrations but not in the database",
+        ]
+    );
+    assert!(String::from_utf8_lossy(&edited.stderr).contains("3 difference(s)"));
+    db.drop().await?;
+    Ok(())
+}

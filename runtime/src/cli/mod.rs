@@ -201,8 +201,9 @@ pub enum Command {
     },
     /// The schema the seeds are checked against
     Schema {
+        /// What to do; `None` prints the schema.
         #[command(subcommand)]
-        action: SchemaAction,
+        action: Option<SchemaAction>,
     },
     /// The local throwaway PostgreSQL cluster (used when no database URL is given)
     Cluster {
@@ -215,6 +216,12 @@ pub enum Command {
 /// The actions of `seed-runner schema`.
 #[derive(Debug, Subcommand)]
 pub enum SchemaAction {
+    /// Print the schema model the seeds were compiled against: tables, columns, types, keys,
+    /// references, enums (the default; no database needed)
+    Show,
+    /// Compare it with the live database and list every difference (a column added by hand, a
+    /// type changed, a key dropped); exit 1 when there is one
+    Diff,
     /// Read the migrated database's schema into the migrations folder's snapshot
     /// (seedbed-snapshot.json), which the macros use for tables whose DDL they cannot follow;
     /// commit it
@@ -415,7 +422,30 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     let json = global.json;
 
     if let Some(Command::Schema {
-        action: SchemaAction::Snapshot { check, folder },
+        action: None | Some(SchemaAction::Show),
+    }) = command
+    {
+        return output::print_schema(&migrations.model()?, json);
+    }
+    if let Some(Command::Schema {
+        action: Some(SchemaAction::Diff),
+    }) = command
+    {
+        let (pool, _) = connect(global.database_url.as_deref()).await?;
+        let mut conn = pool
+            .acquire()
+            .await
+            .map_err(|e| Error::database("connecting", &e))?;
+        let live = crate::engine::postgres::snapshot::read(&mut conn).await?;
+        let found = seedbed_core::diff::differences(&migrations.model()?, &live);
+        output::print_differences(&found, json)?;
+        return match found.len() {
+            0 => Ok(()),
+            count => Err(Error::SchemaDiffers { count }),
+        };
+    }
+    if let Some(Command::Schema {
+        action: Some(SchemaAction::Snapshot { check, folder }),
     }) = command
     {
         let folder = match folder {

@@ -396,6 +396,73 @@ pub fn print_migration_runs(runs: &[MigrationRun], verb: &str, json: bool) -> Re
     Ok(())
 }
 
+/// Prints the schema model (`seed-runner schema`): per table its columns, keys and references,
+/// then the enums; or the model as JSON.
+pub fn print_schema(schema: &seedbed_core::schema::Schema, json: bool) -> Result<(), Error> {
+    if json {
+        return print_json(schema);
+    }
+    for (name, table) in &schema.tables {
+        let note = match (schema.tainted.get(name), &table.partition_of) {
+            (Some(e), _) => format!(" (not followed by the replay: {})", e.message),
+            (None, Some(parent)) => format!(" (partition of {parent})"),
+            (None, None) => String::new(),
+        };
+        out!("table {name}{note}");
+        let width = table
+            .columns
+            .iter()
+            .map(|c| c.name.len())
+            .max()
+            .unwrap_or(0);
+        for c in &table.columns {
+            let mut traits = vec![c.ty.sql_name()];
+            if !c.nullable {
+                traits.push("NOT NULL".into());
+            }
+            if let Some(default) = &c.default {
+                traits.push(format!("default {default}"));
+            }
+            if c.generated && c.default.is_none() {
+                traits.push("generated".into());
+            }
+            out!("  {:<width$}  {}", c.name, traits.join("  "));
+        }
+        if !table.primary_key.is_empty() {
+            out!("  primary key ({})", table.primary_key.join(", "));
+        }
+        for unique in &table.unique {
+            out!("  unique ({})", unique.join(", "));
+        }
+        for fk in &table.foreign_keys {
+            out!(
+                "  references ({}) → {} ({})",
+                fk.columns.join(", "),
+                fk.ref_table,
+                fk.ref_columns.join(", ")
+            );
+        }
+    }
+    for (name, labels) in &schema.enums {
+        out!("enum {name}: {}", labels.join(", "));
+    }
+    Ok(())
+}
+
+/// Prints what `schema diff` found, one line each (or JSON).
+pub fn print_differences(found: &[String], json: bool) -> Result<(), Error> {
+    if json {
+        return print_json(found);
+    }
+    for difference in found {
+        out!("{difference}");
+    }
+    if found.is_empty() {
+        out!("the database matches the migrations the seeds were compiled against");
+    }
+    Ok(())
+}
+
 /// Prints the files `migrate new` wrote, and what to do next.
 pub fn print_new_migration(paths: &[std::path::PathBuf], json: bool) -> Result<(), Error> {
     if json {
