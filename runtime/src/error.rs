@@ -532,6 +532,15 @@ pub enum Error {
     /// by `seedbed::migrations!()`).
     #[error("this binary does not know its migrations folder: pass --folder PATH")]
     NoMigrationsFolder,
+    /// A database stamped production is backed up before it is migrated.
+    #[error(
+        "this database is stamped production: it is backed up with pg_dump before it is \
+         migrated; pass --backup-dir PATH (or --no-backup to migrate without a backup)"
+    )]
+    BackupRequired,
+    /// The backup before migrating production failed: nothing was migrated.
+    #[error("the backup before migrating failed, so nothing was migrated: {reason}")]
+    BackupFailed { reason: String },
     /// `schema diff` found the live database different from the migrations.
     #[error(
         "the database differs from the migrations the seeds were compiled against ({count} \

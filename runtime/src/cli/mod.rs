@@ -110,6 +110,14 @@ pub struct GlobalArgs {
     /// Allow a destructive command on a database stamped production
     #[arg(long = "i-know-this-is-production", global = true)]
     pub production_override: bool,
+
+    /// Where the pg_dump taken before migrating a database stamped production goes
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "no_backup")]
+    pub backup_dir: Option<std::path::PathBuf>,
+
+    /// Migrate a database stamped production without taking a backup first
+    #[arg(long, global = true)]
+    pub no_backup: bool,
 }
 
 /// The seeding actions (`--list`, `--status`, `--cleanup`, ...; at most one) and their options.
@@ -475,12 +483,17 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
         return output::print_new_migration(&written, json);
     }
     if let Some(Command::Migrate { action }) = command {
-        let (pool, _) = connect(global.database_url.as_deref()).await?;
+        let (pool, resolved) = connect(global.database_url.as_deref()).await?;
+        let backup = Backup {
+            dir: global.backup_dir.as_deref(),
+            skip: global.no_backup,
+            url: &resolved.url,
+        };
         return migrate(
             &pool,
             &migrations,
             action.unwrap_or(MigrateAction::Apply),
-            &options,
+            (&options, backup),
             json,
         )
         .await;
@@ -500,7 +513,7 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     }
     check_scales(&registry, &options.context.scale, seed.allow_large_scale)?;
     let only = seed.only.as_deref();
-    let (pool, _) = connect(global.database_url.as_deref()).await?;
+    let (pool, resolved) = connect(global.database_url.as_deref()).await?;
     let connected = std::time::Instant::now();
     if seed.status {
         let statuses = run::status(&pool, &registry, &options).await?;
@@ -516,6 +529,14 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
         // Every guard first: `--migrate` must not write to a database the run then refuses.
         if !seed.dry_run {
             run::check_guards(&pool, &options).await?;
+        }
+        if options.migrate && !migrations.pending(&pool).await?.is_empty() {
+            let backup = Backup {
+                dir: global.backup_dir.as_deref(),
+                skip: global.no_backup,
+                url: &resolved.url,
+            };
+            backup.before_migrating(&pool).await?;
         }
         run::check_migrations(&pool, &migrations, options.migrate).await?;
     }
@@ -634,16 +655,54 @@ async fn connect(flag: Option<&str>) -> Result<(PgPool, ResolvedDatabase), Error
     Ok((pool, resolved))
 }
 
+/// What `--backup-dir` and `--no-backup` ask for a database stamped production.
+struct Backup<'a> {
+    dir: Option<&'a std::path::Path>,
+    skip: bool,
+    url: &'a str,
+}
+
+impl Backup<'_> {
+    /// On a database stamped production: a pg_dump into the backup folder (or the refusal to
+    /// migrate without one), and how to restore it. Other databases are not backed up.
+    async fn before_migrating(&self, pool: &PgPool) -> Result<(), Error> {
+        let mut conn = pool
+            .acquire()
+            .await
+            .map_err(|e| Error::database("connecting", &e))?;
+        let stamp = crate::engine::postgres::ledger::stamp(&mut conn).await?;
+        if stamp.as_deref() != Some(seedbed_core::environment::PRODUCTION) {
+            return Ok(());
+        }
+        if self.skip {
+            tracing::warn!("migrating a production database without a backup (--no-backup)");
+            return Ok(());
+        }
+        let dir = self.dir.ok_or(Error::BackupRequired)?;
+        let time = Utc::now().format("%Y%m%d-%H%M%S").to_string();
+        let file = crate::engine::postgres::backup::dump(self.url, dir, &time)?;
+        tracing::info!(
+            "backed up to {}; restore with: {}",
+            file.display(),
+            crate::engine::postgres::backup::restore_command(self.url, &file)
+        );
+        Ok(())
+    }
+}
+
 async fn migrate(
     pool: &PgPool,
     migrations: &Migrations,
     action: MigrateAction,
-    options: &RunOptions,
+    (options, backup): (&RunOptions, Backup<'_>),
     json: bool,
 ) -> Result<(), Error> {
     match action {
         MigrateAction::Apply => {
             run::check_guards(pool, options).await?;
+            if !migrations.pending(pool).await?.is_empty() {
+                backup.before_migrating(pool).await?;
+            }
             let runs = migrations.apply(pool).await?;
             output::print_migration_runs(&runs, "applied", json)
         }

@@ -2,6 +2,7 @@
 //! ledger's tables and statements, upserts, `COPY`, keys the database generates, digests,
 //! connecting, the throwaway local cluster, and the schema snapshot read from `pg_catalog`.
 
+pub mod backup;
 pub mod catalog;
 pub mod connect;
 pub(crate) mod copy;

@@ -1,0 +1,108 @@
+//! `seed-runner migrate` on a database stamped production: a pg_dump first (refused without a
+//! backup folder, nothing migrated when the dump fails), `--no-backup` to go without.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use seedbed::testing::TestDatabase;
+
+fn seed_runner(url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seed-runner"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .env("DATABASE_URL", url)
+        .env_remove("SEEDBED_ENV")
+        .env_remove("APP_ENV")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn pending(url: &str) -> usize {
+    let out = seed_runner(url, &["--env", "production", "migrate", "status"]);
+    ok(&out);
+    String::from_utf8_lossy(&out.stdout)
+        .matches(" pending")
+        .count()
+}
+
+#[tokio::test]
+async fn production_is_backed_up_before_it_is_migrated() -> anyhow::Result<()> {
+    let db = TestDatabase::create().await?;
+    let url = db.url.clone();
+    let backups: PathBuf =
+        std::env::temp_dir().join(format!("seedbed-backups-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&backups);
+
+    ok(&seed_runner(&url, &["migrate"]));
+    ok(&seed_runner(&url, &["--env", "production"]));
+    let revert = [
+        "--env",
+        "production",
+        "migrate",
+        "revert",
+        "--i-know-this-is-production",
+    ];
+    ok(&seed_runner(&url, &revert));
+    assert_eq!(pending(&url), 1);
+
+    // Without a backup folder, or with one that cannot be written, nothing is migrated.
+    let refused = seed_runner(&url, &["--env", "production", "migrate"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--backup-dir PATH"));
+    let unwritable = seed_runner(
+        &url,
+        &[
+            "--env",
+            "production",
+            "migrate",
+            "--backup-dir",
+            "/proc/seedbed-nope",
+        ],
+    );
+    assert_eq!(unwritable.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unwritable.stderr).contains("nothing was migrated"));
+    assert_eq!(pending(&url), 1);
+
+    let dir = backups.to_str().unwrap();
+    let backed_up = seed_runner(
+        &url,
+        &["--env", "production", "migrate", "--backup-dir", dir],
+    );
+    ok(&backed_up);
+    assert_eq!(pending(&url), 0);
+    let dumps: Vec<PathBuf> = std::fs::read_dir(&backups)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(dumps.len(), 1);
+    // A custom-format dump starts with PGDMP; the message says how to restore it.
+    assert_eq!(&std::fs::read(&dumps[0])?[..5], b"PGDMP");
+    let stderr = String::from_utf8_lossy(&backed_up.stderr);
+    assert!(
+        stderr.contains("pg_restore --clean --if-exists"),
+        "{stderr}"
+    );
+
+    ok(&seed_runner(&url, &revert));
+    let skipped = seed_runner(&url, &["--env", "production", "migrate", "--no-backup"]);
+    ok(&skipped);
+    assert!(String::from_utf8_lossy(&skipped.stderr).contains("without a backup"));
+    assert_eq!(std::fs::read_dir(&backups)?.count(), 1, "no second dump");
+
+    // A database not stamped production is migrated without a backup.
+    let other = TestDatabase::create().await?;
+    ok(&seed_runner(&other.url, &["migrate"]));
+    other.drop().await?;
+    std::fs::remove_dir_all(&backups)?;
+    db.drop().await?;
+    Ok(())
+}
