@@ -541,6 +541,9 @@ pub enum Error {
     /// The backup before migrating production failed: nothing was migrated.
     #[error("the backup before migrating failed, so nothing was migrated: {reason}")]
     BackupFailed { reason: String },
+    /// `doctor` found checks that do not hold.
+    #[error("{failed} check(s) do not hold (see above)")]
+    DoctorFound { failed: usize },
     /// `schema diff` found the live database different from the migrations.
     #[error(
         "the database differs from the migrations the seeds were compiled against ({count} \

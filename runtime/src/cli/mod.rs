@@ -45,6 +45,7 @@
 //! # Ok::<(), clap::Error>(())
 //! ```
 
+pub mod doctor;
 pub mod output;
 
 use std::collections::BTreeMap;
@@ -213,6 +214,10 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<SchemaAction>,
     },
+    /// Check everything a run needs, one line each with a fix: the URL and where it came from,
+    /// connecting, the server, migrations, the ledger, the environment stamp, the role's
+    /// privileges, the schema against the migrations; exit 1 unless all hold
+    Doctor,
     /// The local throwaway PostgreSQL cluster (used when no database URL is given)
     Cluster {
         /// What to do; `None` shows its status.
@@ -465,6 +470,14 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
         }
         let (pool, _) = connect(global.database_url.as_deref()).await?;
         return write_snapshot(&pool, &migrations, &folder).await;
+    }
+    if let Some(Command::Doctor) = command {
+        let checks = doctor::examine(global.database_url.as_deref(), &migrations, &options).await;
+        output::print_doctor(&checks, json)?;
+        return match checks.iter().filter(|c| !c.ok).count() {
+            0 => Ok(()),
+            failed => Err(Error::DoctorFound { failed }),
+        };
     }
     if let Some(Command::Cluster { action }) = command {
         return cluster(action.unwrap_or(ClusterAction::Status));

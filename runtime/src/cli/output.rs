@@ -449,6 +449,21 @@ pub fn print_schema(schema: &seedbed_core::schema::Schema, json: bool) -> Result
     Ok(())
 }
 
+/// Prints the doctor's checks: `ok` or `FAIL`, what was checked and found, and the fix.
+pub fn print_doctor(checks: &[super::doctor::Check], json: bool) -> Result<(), Error> {
+    if json {
+        return print_json(checks);
+    }
+    for c in checks {
+        let mark = if c.ok { "ok  " } else { "FAIL" };
+        out!("{mark}  {:<13} {}", c.check, c.detail);
+        if let Some(fix) = &c.fix {
+            out!("      {:<13} fix: {fix}", "");
+        }
+    }
+    Ok(())
+}
+
 /// Prints what `schema diff` found, one line each (or JSON).
 pub fn print_differences(found: &[String], json: bool) -> Result<(), Error> {
     if json {
