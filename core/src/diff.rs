@@ -100,6 +100,21 @@ fn table_differences(compiled: &Table, live: &Table, found: &mut Vec<String>) {
             "table `{table}`: foreign key {fk} is in the database but not in the migrations"
         ));
     }
+    for name in compiled.indexes.keys() {
+        if !live.indexes.contains_key(name) {
+            found.push(format!(
+                "table `{table}`: index `{name}` is in the migrations but not in the database"
+            ));
+        }
+    }
+    for (name, columns) in &live.indexes {
+        if !compiled.indexes.contains_key(name) {
+            found.push(format!(
+                "table `{table}`: index `{name}` ({}) is in the database but not in the migrations",
+                columns.join(", ")
+            ));
+        }
+    }
     if compiled.partition_of != live.partition_of {
         let says = |p: &Option<String>| {
             p.as_deref()
@@ -220,7 +235,9 @@ mod tests {
     const BASE: &str = "CREATE TYPE mood AS ENUM ('calm', 'wild');
         CREATE TABLE venues (id uuid PRIMARY KEY, name text NOT NULL, slug text UNIQUE);
         CREATE TABLE events (id uuid PRIMARY KEY, venue_id uuid REFERENCES venues (id),
-                             capacity integer CHECK (capacity > 0), mood mood);";
+                             capacity integer CHECK (capacity > 0), mood mood);
+        CREATE INDEX ON events (mood);
+        CREATE INDEX events_capacity_idx ON events (capacity) WHERE capacity > 100;";
 
     #[test]
     fn the_same_schema_has_no_difference() {
@@ -234,6 +251,8 @@ mod tests {
     fn every_kind_of_hand_edit_is_named() {
         let edited = format!(
             "{BASE}
+            DROP INDEX events_mood_idx;
+            CREATE INDEX by_hand ON venues (lower(name));
             ALTER TABLE venues ADD COLUMN notes text;
             ALTER TABLE venues ALTER COLUMN name DROP NOT NULL;
             ALTER TABLE events ALTER COLUMN capacity TYPE bigint;
@@ -248,10 +267,12 @@ mod tests {
             [
                 "column `events.capacity`: integer in the migrations, bigint in the database",
                 "table `events`: foreign key (venue_id) → venues (id) is in the migrations but not in the database",
+                "table `events`: index `events_mood_idx` is in the migrations but not in the database",
                 "table `scratch` is in the database but not in the migrations",
                 "column `venues.name`: NOT NULL in the migrations, nullable in the database",
                 "column `venues.notes` (text) is in the database but not in the migrations",
                 "table `venues`: unique (slug) is in the migrations but not in the database",
+                "table `venues`: index `by_hand` (lower) is in the database but not in the migrations",
                 "enum `mood`: the migrations say (calm, wild), the database (calm, wild, sleepy)",
             ]
         );

@@ -99,6 +99,11 @@ pub struct Table {
     pub other_constraints: BTreeSet<String>,
     /// The partitioned table this one is a partition of: rows are seeded into the parent.
     pub partition_of: Option<String>,
+    /// Its other indexes (not unique on plain columns for all rows: those are rules, in
+    /// `unique`), by name, with their columns (an expression as its function's name or
+    /// `expr`, as PostgreSQL names it). They constrain nothing; `schema diff` compares them.
+    #[serde(default)]
+    pub indexes: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -375,6 +380,7 @@ impl Table {
             checks: Vec::new(),
             other_constraints: BTreeSet::new(),
             partition_of: None,
+            indexes: BTreeMap::new(),
         }
     }
 

@@ -118,7 +118,8 @@ async fn schema_prints_the_model_and_diff_finds_every_hand_edit() -> anyhow::Res
     sqlx::raw_sql(
         "ALTER TABLE venues ADD COLUMN vip boolean;
          ALTER TABLE events ALTER COLUMN capacity TYPE bigint;
-         ALTER TABLE venues DROP CONSTRAINT venues_slug_key;",
+         ALTER TABLE venues DROP CONSTRAINT venues_slug_key;
+         DROP INDEX dance_styles_parent_style_id_idx;",
     )
     .execute(&pool)
     .await?;
@@ -129,12 +130,13 @@ async fn schema_prints_the_model_and_diff_finds_every_hand_edit() -> anyhow::Res
     assert_eq!(
         found,
         [
+            "table `dance_styles`: index `dance_styles_parent_style_id_idx` is in the migrations but not in the database",
             "column `events.capacity`: integer in the migrations, bigint in the database",
             "column `venues.vip` (boolean) is in the database but not in the migrations",
             "table `venues`: unique (slug) is in the migrations but not in the database",
         ]
     );
-    assert!(String::from_utf8_lossy(&edited.stderr).contains("3 difference(s)"));
+    assert!(String::from_utf8_lossy(&edited.stderr).contains("4 difference(s)"));
     db.drop().await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Replays a migration's statements into the [`Schema`].
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use sqlparser::ast::{
@@ -375,8 +376,53 @@ impl Schema {
     fn index_exists(&self, name: &str) -> bool {
         self.unique_indexes.contains_key(name)
             || self.tables.values().any(|t| {
-                t.primary_key_name.as_deref() == Some(name) || t.unique_names.contains_key(name)
+                t.primary_key_name.as_deref() == Some(name)
+                    || t.unique_names.contains_key(name)
+                    || t.indexes.contains_key(name)
             })
+    }
+
+    /// Every index name taken: unique indexes, key constraints' and other indexes.
+    fn index_names(&self) -> BTreeSet<String> {
+        let mut names: BTreeSet<String> = self.unique_indexes.keys().cloned().collect();
+        for t in self.tables.values() {
+            names.extend(t.primary_key_name.iter().cloned());
+            names.extend(t.unique_names.keys().cloned());
+            names.extend(t.indexes.keys().cloned());
+        }
+        names
+    }
+
+    /// An index that is no uniqueness rule: kept by name with its columns (an expression named
+    /// as PostgreSQL's `FigureIndexColname` names it, which its default index name uses).
+    fn create_other_index(&mut self, table: &str, index: &CreateIndex) -> Result<()> {
+        let columns: Vec<String> = index
+            .columns
+            .iter()
+            .map(|c| column_name(&c.column.expr).unwrap_or_else(|| "expr".to_owned()))
+            .collect();
+        let name = match &index.name {
+            Some(name) => sibling(table, &object_name(name)?),
+            None => {
+                let taken = self.index_names();
+                let taken = taken.iter().map(String::as_str).collect();
+                let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
+                sibling(
+                    table,
+                    &default_name(unqualified(table), &parts, "idx", &taken),
+                )
+            }
+        };
+        if self.index_exists(&name) {
+            if index.if_not_exists {
+                return Ok(());
+            }
+            return Err(format!("index `{name}` already exists"));
+        }
+        if let Some(t) = self.tables.get_mut(table) {
+            t.indexes.insert(name, columns);
+        }
+        Ok(())
     }
 
     fn create_index(&mut self, index: &CreateIndex) -> Result<()> {
@@ -389,7 +435,7 @@ impl Schema {
         // Only a unique index on plain columns for all rows is a uniqueness rule of the table.
         let columns = match super::names::plain_columns(&index.columns) {
             Some(columns) if index.unique && index.predicate.is_none() => columns,
-            _ => return Ok(()),
+            _ => return self.create_other_index(&table, index),
         };
         if let Some(missing) = columns.iter().find(|c| t.column(c).is_none()) {
             return Err(unknown_column(t, missing));
@@ -424,6 +470,12 @@ impl Schema {
         if let Some(index) = self.unique_indexes.remove(old) {
             self.unique_indexes.insert(new, index);
             return Ok(());
+        }
+        for t in self.tables.values_mut() {
+            if let Some(columns) = t.indexes.remove(old) {
+                t.indexes.insert(new, columns);
+                return Ok(());
+            }
         }
         let (old, new) = (unqualified(old), unqualified(&new));
         let owner = self.tables.values().find(|t| {
@@ -481,6 +533,9 @@ impl Schema {
     /// Drops unique indexes; other indexes are not in the model and change nothing.
     fn drop_indexes(&mut self, names: &[String], cascade: bool) -> Result<()> {
         for name in names {
+            for t in self.tables.values_mut() {
+                t.indexes.remove(name);
+            }
             let Some(index) = self.unique_indexes.get(name).cloned() else {
                 continue;
             };
@@ -775,4 +830,16 @@ pub(crate) fn abbreviate(sql: &str) -> String {
 /// Whether a default expression draws from a sequence, making the column generated.
 pub(crate) fn is_nextval(expr: &Expr) -> bool {
     matches!(expr, Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("nextval"))
+}
+
+/// The name PostgreSQL gives an index column's expression: a column's own name, a function's
+/// name, through casts and parentheses; `None` for anything else (named `expr`).
+fn column_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Identifier(name) => Some(ident(name)),
+        Expr::CompoundIdentifier(parts) => parts.last().map(ident),
+        Expr::Function(f) => f.name.0.last().and_then(|p| p.as_ident()).map(ident),
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => column_name(expr),
+        _ => None,
+    }
 }

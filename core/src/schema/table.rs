@@ -336,6 +336,7 @@ impl Schema {
         t.unique_names.retain(|_, key| !has(key));
         t.foreign_keys.retain(|fk| !has(&fk.columns));
         t.checks.retain(|check| !has(&check.columns));
+        t.indexes.retain(|_, columns| !has(columns));
         self.unique_indexes
             .retain(|_, index| !(index.table == table && has(&index.columns)));
         Ok(())

@@ -322,5 +322,35 @@ async fn read_constraints(conn: &mut PgConnection, schema: &mut Schema) -> Resul
                 .insert(name, UniqueIndex { table, columns });
         }
     }
+    // Every other index no constraint owns and no partitioned parent made; an expression
+    // column by its function's name (or `expr`), as PostgreSQL names indexes.
+    let others: Vec<(String, String, Vec<String>)> = sqlx::query_as(&format!(
+        "SELECT {}, {}, ARRAY(
+                    SELECT CASE WHEN k.n <> 0 THEN a.attname::text
+                                ELSE coalesce(substring(pg_get_indexdef(i.indexrelid, k.o::int, false)
+                                                        FROM '^([a-z_][a-z0-9_]*)\\('), 'expr') END
+                    FROM unnest(i.indkey) WITH ORDINALITY k(n, o)
+                    LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
+                    WHERE k.o <= i.indnkeyatts ORDER BY k.o)
+         FROM pg_index i
+         JOIN pg_class ic ON ic.oid = i.indexrelid
+         JOIN pg_class c ON c.oid = i.indrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE NOT (i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL)
+           AND NOT i.indisprimary
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
+           AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
+           AND {USER_SCHEMAS}",
+        name_of("n", "ic.relname"),
+        name_of("n", "c.relname")
+    ))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| Error::database("reading the indexes", &e))?;
+    for (name, table, columns) in others {
+        if let Some(t) = schema.tables.get_mut(&table) {
+            t.indexes.insert(name, columns);
+        }
+    }
     Ok(())
 }
