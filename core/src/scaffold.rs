@@ -45,6 +45,10 @@ pub fn new_migration(dir: &Path, name: &str, timestamp: &str) -> Result<Vec<Path
     }
     let last = existing.migrations.iter().map(|m| m.version).max();
     let stamp: i64 = timestamp.parse().map_err(|_| "timestamp out of range")?;
+    // Versions written with more digits than a timestamp (diesel's `2026-07-30-140000-0000`)
+    // are compared at their own width.
+    let width = last.map_or(14, |v| v.to_string().len()).max(14);
+    let stamp = stamp * 10_i64.pow((width - 14).min(4) as u32);
     let version = last.map_or(stamp, |last| stamp.max(last + 1));
     let up_sql = format!("-- {name}: the change\n");
     let down_sql = format!("-- {name}: undoing it\n");
@@ -72,16 +76,23 @@ pub fn new_migration(dir: &Path, name: &str, timestamp: &str) -> Result<Vec<Path
                     .and_then(Path::file_name)
                     .is_some_and(|f| f.to_string_lossy().contains('-'))
             });
-            let folder = if dashed && digits.len() == 14 {
-                format!(
+            let folder = match digits.len() {
+                14 if dashed => format!(
                     "{}-{}-{}-{}_{name}",
                     &digits[..4],
                     &digits[4..6],
                     &digits[6..8],
                     &digits[8..]
-                )
-            } else {
-                format!("{digits}_{name}")
+                ),
+                18 if dashed => format!(
+                    "{}-{}-{}-{}-{}_{name}",
+                    &digits[..4],
+                    &digits[4..6],
+                    &digits[6..8],
+                    &digits[8..14],
+                    &digits[14..]
+                ),
+                _ => format!("{digits}_{name}"),
             };
             let folder = dir.join(folder);
             vec![
@@ -173,6 +184,16 @@ mod tests {
         );
         let read = read_migrations(diesel.path()).unwrap();
         assert_eq!((read.layout, read.migrations.len()), (Layout::Diesel, 2));
+
+        // diesel's newer names carry a four-digit counter after the time.
+        let counted = folder(&["2026-07-30-140000-0000_a/up.sql"]);
+        let written = new_migration(counted.path(), "b", now).unwrap();
+        assert_eq!(
+            names(counted.path(), &written)[0],
+            "2026-12-02-143000-0000_b/up.sql"
+        );
+        let read = read_migrations(counted.path()).unwrap();
+        assert_eq!(read.migrations.last().unwrap().description, "b");
 
         let refinery = folder(&["V1__a.sql", "V2__b.sql"]);
         let written = new_migration(refinery.path(), "c", now).unwrap();
