@@ -59,6 +59,10 @@ async fn production_is_backed_up_before_it_is_migrated() -> anyhow::Result<()> {
     let refused = seed_runner(&url, &["--env", "production", "migrate"]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--backup-dir PATH"));
+    // Seeding with --migrate migrates too, so it is held to the same rule.
+    let seeding = seed_runner(&url, &["--env", "production", "--migrate"]);
+    assert_eq!(seeding.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&seeding.stderr).contains("--backup-dir PATH"));
     let unwritable = seed_runner(
         &url,
         &[
