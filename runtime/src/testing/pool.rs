@@ -1,0 +1,559 @@
+//! The server side of test databases: one background thread per process that owns every
+//! connection to the test server, keeps a few clones of each template ready, and hands them over.
+//!
+//! Test databases outlive no run: they are named after the process that made them, and that
+//! process holds an advisory lock for as long as it lives (its *owner lock*, on the *member
+//! session*), so any process can tell a database in use from one a killed run left behind. The
+//! names, with `p` the user's prefix ([`super::PREFIX_ENV`]):
+//!
+//! - `{p}seedbed_tpl_<hash>`: a template (migrations and units applied), kept across runs and
+//!   dropped once unused for a week;
+//! - `{p}seedbed_pool_<hash16>_<pid>_<n>`: a ready clone of a template, claimed by a test with
+//!   `ALTER DATABASE ... RENAME` (the server lets one session win), dropped at the end of the run;
+//! - `{p}seedbed_shared_<hash16>`: the one clone that read-only and rolled-back tests share,
+//!   dropped at the end of the run;
+//! - `{p}seedbed_test_<unix time>_<pid>_<n>`: a test's own database, dropped when the test passes,
+//!   kept for an hour when it fails (its comment says so), dropped by anyone once its process is
+//!   gone otherwise.
+//!
+//! Clones are made by the server (`CREATE DATABASE ... TEMPLATE`) while tests run, so a test's
+//! wait is a rename and a connection, not a copy.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection, PgConnection, PgPool};
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::Error;
+use crate::engine::postgres::connect::mask_password;
+use crate::testing::ADMIN_URL_ENV;
+
+/// How many ready clones of a template the pool keeps, unless `SEEDBED_TEST_POOL` says.
+const DEFAULT_POOL_SIZE: usize = 4;
+/// The environment variable setting the pool size (0 turns the pool off: every test waits for
+/// its own `CREATE DATABASE`).
+pub const POOL_SIZE_ENV: &str = "SEEDBED_TEST_POOL";
+/// The environment variable choosing how the server copies a template (PostgreSQL 15 and
+/// newer): `wal_log` (the server's default) or `file_copy`.
+pub const STRATEGY_ENV: &str = "SEEDBED_TEST_CLONE_STRATEGY";
+/// A failed test's database is kept this long for a look, then swept.
+const KEPT_FOR: Duration = Duration::from_secs(3600);
+/// Templates unused for this long are dropped (a test needing one builds it again).
+const TEMPLATE_STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
+/// The comment of a failed test's database.
+pub(crate) const KEPT_COMMENT: &str = "seedbed: kept, its test failed";
+/// The start of a template's comment, followed by the unix time of its last use.
+pub(crate) const TEMPLATE_COMMENT: &str = "seedbed fixture template, last used ";
+
+pub(crate) const TEMPLATE_KIND: &str = "seedbed_tpl_";
+pub(crate) const POOL_KIND: &str = "seedbed_pool_";
+pub(crate) const SHARED_KIND: &str = "seedbed_shared_";
+pub(crate) const TEST_KIND: &str = "seedbed_test_";
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub(crate) fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+}
+
+/// The advisory-lock classes of a prefix (two-key locks: class, then 0 or a process id). Each
+/// prefix has its own, so projects sharing a server do not wait on each other.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Locks {
+    /// Held shared by every live member session; exclusive only when none is left.
+    pub members: i32,
+    /// Held by each member session with its process id as second key.
+    pub owner: i32,
+    /// Held by the one janitor process of a run.
+    pub janitor: i32,
+}
+
+impl Locks {
+    pub fn of(prefix: &str) -> Locks {
+        let class = |what: &str| {
+            let digest = <sha2::Sha256 as sha2::Digest>::digest(format!("{what} {prefix}"));
+            // Positive, so it reads back the same from pg_locks.classid (an oid).
+            i32::from_le_bytes([digest[0], digest[1], digest[2], digest[3]]) & 0x7fff_ffff
+        };
+        Locks {
+            members: class("seedbed test members"),
+            owner: class("seedbed test owner"),
+            janitor: class("seedbed test janitor"),
+        }
+    }
+}
+
+/// Work for the background thread: a closure that makes the future there (a unit's rows are
+/// built in futures that stay on one thread).
+type Job = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()>>> + Send>;
+
+/// Runs the future `make` returns on the background thread, where every connection to a test
+/// server lives (a connection belongs to the runtime that opened it, and each test has a runtime
+/// of its own).
+pub(crate) async fn on_worker<T, F, Fut>(make: F) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, Error>> + 'static,
+{
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    submit(Box::new(move || {
+        Box::pin(async move {
+            let _ = tx.send(make().await);
+        })
+    }))?;
+    rx.await
+        .map_err(|_| worker_error("a test database task was cut short".to_owned()))?
+}
+
+/// Starts the future `make` returns on the background thread without waiting for it.
+pub(crate) fn spawn_on_worker<F, Fut>(make: F)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(), Error>> + 'static,
+{
+    let submitted = submit(Box::new(move || {
+        Box::pin(async move {
+            if let Err(e) = make().await {
+                tracing::warn!(%e, "a background test database task failed");
+            }
+        })
+    }));
+    if let Err(e) = submitted {
+        tracing::warn!(%e, "cannot start a background test database task");
+    }
+}
+
+/// [`on_worker`] from code that cannot await (a `Drop`): blocks until it is done.
+pub(crate) fn on_worker_blocking<T, F, Fut>(make: F) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, Error>> + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    submit(Box::new(move || {
+        Box::pin(async move {
+            let _ = tx.send(make().await);
+        })
+    }))?;
+    rx.recv_timeout(Duration::from_secs(30))
+        .map_err(|_| worker_error("the test database thread did not answer".to_owned()))?
+}
+
+fn worker_error(message: String) -> Error {
+    Error::Io {
+        context: "seedbed's test database thread".to_owned(),
+        error: std::io::Error::other(message),
+    }
+}
+
+fn submit(job: Job) -> Result<(), Error> {
+    static WORKER: OnceLock<Result<UnboundedSender<Job>, String>> = OnceLock::new();
+    let sender = WORKER
+        .get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Job>();
+            std::thread::Builder::new()
+                .name("seedbed-test-databases".to_owned())
+                .spawn(move || {
+                    let local = tokio::task::LocalSet::new();
+                    local.block_on(&runtime, async move {
+                        while let Some(job) = rx.recv().await {
+                            tokio::task::spawn_local(job());
+                        }
+                    });
+                })
+                .map_err(|e| e.to_string())?;
+            Ok(tx)
+        })
+        .as_ref()
+        .map_err(|e| worker_error(format!("cannot start: {e}")))?;
+    sender
+        .send(job)
+        .map_err(|_| worker_error("it has stopped".to_owned()))
+}
+
+/// One test server, as this process sees it. Only used on the worker thread.
+pub(crate) struct Server {
+    pub admin_url: String,
+    pub prefix: String,
+    /// Short-lived statements (claims, drops, comments) and clones.
+    pub admin: PgPool,
+    /// Whether `CREATE DATABASE` takes `STRATEGY` (PostgreSQL 15 and newer).
+    strategy: Option<&'static str>,
+    pool_size: usize,
+    /// Templates known to exist, with how many clones of each this process is making.
+    templates: Mutex<HashMap<String, usize>>,
+    /// Shared clones known to exist.
+    shared: Mutex<HashSet<String>>,
+    /// Holds the owner and member locks for the life of the process; never used again.
+    _member: PgConnection,
+}
+
+pub(crate) fn admin_error(admin_url: &str) -> impl Fn(sqlx::Error) -> Error + '_ {
+    move |e| {
+        Error::database(
+            format!(
+                "connecting to the test server {} (set {ADMIN_URL_ENV} to another one)",
+                mask_password(admin_url)
+            ),
+            &e,
+        )
+    }
+}
+
+/// The server of `admin_url`, joined on first use: connected, swept of what dead processes left,
+/// this process's locks taken, a janitor running. Call on the worker thread only.
+pub(crate) async fn server(admin_url: &str, prefix: &str) -> Result<Arc<Server>, Error> {
+    static SERVERS: tokio::sync::Mutex<Vec<Arc<Server>>> =
+        tokio::sync::Mutex::const_new(Vec::new());
+    let mut servers = SERVERS.lock().await;
+    if let Some(server) = servers
+        .iter()
+        .find(|s| s.admin_url == admin_url && s.prefix == prefix)
+    {
+        return Ok(Arc::clone(server));
+    }
+    let server = Arc::new(join(admin_url, prefix).await?);
+    servers.push(Arc::clone(&server));
+    Ok(server)
+}
+
+async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
+    let mut member = PgConnection::connect(admin_url)
+        .await
+        .map_err(admin_error(admin_url))?;
+    let locks = Locks::of(prefix);
+    // Nobody else alive: whatever a killed run left (ready clones too) goes now.
+    let alone: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, 0)")
+        .bind(locks.members)
+        .fetch_one(&mut member)
+        .await
+        .map_err(|e| Error::database("taking the test members lock", &e))?;
+    sweep(&mut member, prefix, alone).await;
+    let taken = async {
+        if alone {
+            sqlx::query("SELECT pg_advisory_unlock($1, 0)")
+                .bind(locks.members)
+                .execute(&mut member)
+                .await?;
+        }
+        sqlx::query("SELECT pg_advisory_lock_shared($1, 0), pg_advisory_lock($2, $3)")
+            .bind(locks.members)
+            .bind(locks.owner)
+            .bind(std::process::id() as i32)
+            .execute(&mut member)
+            .await
+    };
+    taken
+        .await
+        .map_err(|e| Error::database("taking this process's test database locks", &e))?;
+    let version: i32 = sqlx::query_scalar("SELECT current_setting('server_version_num')::int")
+        .fetch_one(&mut member)
+        .await
+        .map_err(|e| Error::database("reading the server's version", &e))?;
+    let strategy = (version >= 150_000)
+        .then(|| match std::env::var(STRATEGY_ENV).as_deref() {
+            Ok("file_copy" | "FILE_COPY") => Some("FILE_COPY"),
+            Ok("wal_log" | "WAL_LOG") => Some("WAL_LOG"),
+            _ => None,
+        })
+        .flatten();
+    let admin = PgPoolOptions::new()
+        .max_connections(4)
+        .min_connections(1)
+        .connect(admin_url)
+        .await
+        .map_err(admin_error(admin_url))?;
+    super::janitor::ensure_running(&mut member, admin_url, &locks).await;
+    let pool_size = std::env::var(POOL_SIZE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_POOL_SIZE);
+    Ok(Server {
+        admin_url: admin_url.to_owned(),
+        prefix: prefix.to_owned(),
+        admin,
+        strategy,
+        pool_size,
+        templates: Mutex::new(HashMap::new()),
+        shared: Mutex::new(HashSet::new()),
+        _member: member,
+    })
+}
+
+/// The sixteen hex digits that name a template's clones.
+fn short_hash(template: &str) -> &str {
+    let hash = template.rsplit('_').next().unwrap_or(template);
+    &hash[..hash.len().min(16)]
+}
+
+impl Server {
+    /// A new name for a test database of this process.
+    pub fn test_name(&self) -> String {
+        format!(
+            "{}{TEST_KIND}{}_{}_{}",
+            self.prefix,
+            unix_now(),
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        )
+    }
+
+    /// The start of the names of `template`'s ready clones.
+    fn ready_prefix(&self, template: &str) -> String {
+        format!("{}{POOL_KIND}{}_", self.prefix, short_hash(template))
+    }
+
+    fn clone_sql(&self, name: &str, template: &str) -> String {
+        match self.strategy {
+            Some(strategy) => {
+                format!("CREATE DATABASE {name} TEMPLATE {template} STRATEGY {strategy}")
+            }
+            None => format!("CREATE DATABASE {name} TEMPLATE {template}"),
+        }
+    }
+
+    pub async fn execute(&self, sql: &str) -> Result<(), Error> {
+        sqlx::query(sql)
+            .execute(&self.admin)
+            .await
+            .map(drop)
+            .map_err(|e| Error::database(sql, &e))
+    }
+
+    /// Whether `template` is known to exist (built or found by this process).
+    pub fn has_template(&self, template: &str) -> bool {
+        lock(&self.templates).contains_key(template)
+    }
+
+    pub fn add_template(&self, template: &str) {
+        lock(&self.templates)
+            .entry(template.to_owned())
+            .or_insert(0);
+    }
+
+    /// A database of `template`'s contents for one test, named `name`: a ready clone renamed,
+    /// or (when none is ready) a clone made now. Either way the pool is topped up behind it.
+    pub async fn claim(self: &Arc<Self>, template: &str, name: &str) -> Result<Claimed, Error> {
+        let ready: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, $1)
+             ORDER BY random() LIMIT 8",
+        )
+        .bind(self.ready_prefix(template))
+        .fetch_all(&self.admin)
+        .await
+        .map_err(|e| Error::database("looking for a ready test database", &e))?;
+        let mut claimed = Claimed::Made;
+        for candidate in ready {
+            // Only one session can rename it; the others find it gone and try the next.
+            let renamed = sqlx::query(&format!("ALTER DATABASE {candidate} RENAME TO {name}"))
+                .execute(&self.admin)
+                .await;
+            if renamed.is_ok() {
+                claimed = Claimed::Ready;
+                break;
+            }
+        }
+        if matches!(claimed, Claimed::Made) {
+            self.execute(&self.clone_sql(name, template)).await?;
+        }
+        self.refill(template);
+        Ok(claimed)
+    }
+
+    /// Tops up the ready clones of `template` in the background, one `CREATE DATABASE` at a time
+    /// per process (the server is busy enough with the tests).
+    pub fn refill(self: &Arc<Self>, template: &str) {
+        if self.pool_size == 0 {
+            return;
+        }
+        {
+            let mut templates = lock(&self.templates);
+            let filling = templates.entry(template.to_owned()).or_insert(0);
+            if *filling > 0 {
+                return;
+            }
+            *filling += 1;
+        }
+        let (server, template) = (Arc::clone(self), template.to_owned());
+        tokio::task::spawn_local(async move {
+            let pattern = server.ready_prefix(&template);
+            loop {
+                let ready: Result<i64, _> = sqlx::query_scalar(
+                    "SELECT count(*) FROM pg_database WHERE starts_with(datname, $1)",
+                )
+                .bind(&pattern)
+                .fetch_one(&server.admin)
+                .await;
+                if !ready.is_ok_and(|n| (n as usize) < server.pool_size) {
+                    break;
+                }
+                let name = format!(
+                    "{pattern}{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed)
+                );
+                if let Err(e) = server.execute(&server.clone_sql(&name, &template)).await {
+                    tracing::warn!(%e, "could not make a ready test database");
+                    break;
+                }
+            }
+            if let Some(filling) = lock(&server.templates).get_mut(&template) {
+                *filling -= 1;
+            }
+        });
+    }
+
+    /// The clone of `template` that read-only and rolled-back tests share, made once per run.
+    pub async fn shared(&self, template: &str) -> Result<String, Error> {
+        let name = format!("{}{SHARED_KIND}{}", self.prefix, short_hash(template));
+        if lock(&self.shared).contains(&name) {
+            return Ok(name);
+        }
+        let mut conn = self
+            .admin
+            .acquire()
+            .await
+            .map_err(admin_error(&self.admin_url))?;
+        let key = super::fixture::lock_key(&name);
+        let made = async {
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(key)
+                .execute(&mut *conn)
+                .await?;
+            let exists: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
+                    .bind(&name)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            if !exists {
+                sqlx::query(&self.clone_sql(&name, template))
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok::<_, sqlx::Error>(())
+        }
+        .await;
+        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(key)
+            .execute(&mut *conn)
+            .await;
+        made.map_err(|e| Error::database(format!("making the shared test database {name}"), &e))?;
+        lock(&self.shared).insert(name.clone());
+        Ok(name)
+    }
+}
+
+/// How a test got its database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Claimed {
+    /// A clone made ahead, renamed.
+    Ready,
+    /// None was ready: cloned while the test waited.
+    Made,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Best effort: drops what no live process uses. Test databases of processes that are gone
+/// (unless kept for a failed test, which go after [`KEPT_FOR`]), templates unused for
+/// [`TEMPLATE_STALE_AFTER`], and, when `nobody_alive` (the caller holds the members lock
+/// exclusively), every ready and shared clone.
+pub(crate) async fn sweep(admin: &mut PgConnection, prefix: &str, nobody_alive: bool) {
+    let locks = Locks::of(prefix);
+    let Ok(databases) = sqlx::query_as::<_, (String, Option<String>)>(
+        "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database
+         WHERE starts_with(datname, $1)",
+    )
+    .bind(format!("{prefix}seedbed_"))
+    .fetch_all(&mut *admin)
+    .await
+    else {
+        return;
+    };
+    let Ok(live) = sqlx::query_scalar::<_, i64>(
+        "SELECT objid::int8 FROM pg_locks
+         WHERE locktype = 'advisory' AND classid = $1::int4::oid AND objsubid = 2 AND granted",
+    )
+    .bind(locks.owner)
+    .fetch_all(&mut *admin)
+    .await
+    else {
+        return;
+    };
+    let now = unix_now();
+    // A time, not some other number (a process id): after 2001-09-09.
+    let older = |t: u64, age: Duration| t > 1_000_000_000 && now.saturating_sub(t) > age.as_secs();
+    for (name, comment) in databases {
+        let Some(rest) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        let stale = if rest.starts_with(POOL_KIND) || rest.starts_with(SHARED_KIND) {
+            nobody_alive
+        } else if let Some(template) = rest.strip_prefix(TEMPLATE_KIND) {
+            let last_used = comment
+                .as_deref()
+                .and_then(|c| c.strip_prefix(TEMPLATE_COMMENT))
+                .and_then(|t| t.trim().parse::<u64>().ok());
+            match last_used {
+                // Being built (under the template's lock, which drops a half-built one).
+                _ if template.ends_with("_building") => false,
+                // Made before templates recorded their use: the clock starts now (dropping it
+                // could pull it from under a test about to copy it).
+                None => {
+                    let _ = mark_template_used(admin, &name).await;
+                    false
+                }
+                Some(t) => older(t, TEMPLATE_STALE_AFTER),
+            }
+        } else if let Some(test) = rest.strip_prefix(TEST_KIND) {
+            let mut parts = test.split('_').map(|p| p.parse::<u64>().ok());
+            let (time, pid) = (parts.next().flatten(), parts.next().flatten());
+            if comment.as_deref() == Some(KEPT_COMMENT) {
+                time.is_some_and(|t| older(t, KEPT_FOR))
+            } else {
+                pid.is_some_and(|pid| !live.contains(&(pid as i64)))
+            }
+        } else {
+            false
+        };
+        let safe = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if stale && safe {
+            tracing::info!(%name, "dropping a test database no run uses");
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut *admin)
+                .await;
+        }
+    }
+}
+
+/// Records that `template` is being used now, so the sweep keeps it.
+pub(crate) async fn mark_template_used(
+    admin: &mut PgConnection,
+    template: &str,
+) -> Result<(), Error> {
+    sqlx::query(&format!(
+        "COMMENT ON DATABASE {template} IS '{TEMPLATE_COMMENT}{}'",
+        unix_now()
+    ))
+    .execute(admin)
+    .await
+    .map(drop)
+    .map_err(|e| Error::database(format!("marking the fixture template {template} used"), &e))
+}
