@@ -120,7 +120,9 @@ impl TestDatabase {
     pub async fn create_on(admin_url: &str) -> Result<Self, Error> {
         Self::on_server(admin_url, false, |server| async move {
             let name = server.test_name();
-            server.execute(&format!("CREATE DATABASE {name}")).await?;
+            server
+                .execute_slow(&format!("CREATE DATABASE {name}"))
+                .await?;
             Ok((name, Claimed::Made))
         })
         .await
@@ -193,7 +195,7 @@ impl TestDatabase {
         on_worker(move || async move {
             let server = pool::server(&admin_url, &user_prefix()).await?;
             server
-                .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute_slow(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .await
         })
         .await?;
@@ -212,7 +214,7 @@ impl TestDatabase {
         pool::spawn_on_worker(move || async move {
             let server = pool::server(&admin_url, &user_prefix()).await?;
             server
-                .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute_slow(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .await
         });
     }

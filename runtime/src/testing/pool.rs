@@ -10,6 +10,7 @@
 //!   dropped once unused for a week;
 //! - `{p}seedbed_pool_<hash16>_<pid>_<n>`: a ready clone of a template, claimed by a test with
 //!   `ALTER DATABASE ... RENAME` (the server lets one session win), dropped at the end of the run;
+//!   (made as `{p}seedbed_warm_...` and renamed once ready);
 //! - `{p}seedbed_shared_<hash16>`: the one clone that read-only and rolled-back tests share,
 //!   dropped at the end of the run;
 //! - `{p}seedbed_test_<unix time>_<pid>_<n>`: a test's own database, dropped when the test passes,
@@ -24,7 +25,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection, PgPool};
@@ -39,6 +40,10 @@ const DEFAULT_POOL_SIZE: usize = 4;
 /// The environment variable setting the pool size (0 turns the pool off: every test waits for
 /// its own `CREATE DATABASE`).
 pub const POOL_SIZE_ENV: &str = "SEEDBED_TEST_POOL";
+/// How long a test with no ready clone waits for one on its way before copying its own.
+const WAIT_FOR_READY: Duration = Duration::from_secs(2);
+/// How many clones of a template one process makes at once.
+const FILLERS: usize = 2;
 /// The environment variable choosing how the server copies a template (PostgreSQL 15 and
 /// newer): `wal_log` (the server's default) or `file_copy`.
 pub const STRATEGY_ENV: &str = "SEEDBED_TEST_CLONE_STRATEGY";
@@ -54,6 +59,8 @@ pub(crate) const TEMPLATE_COMMENT: &str = "seedbed fixture template, last used "
 pub(crate) const TEMPLATE_KIND: &str = "seedbed_tpl_";
 pub(crate) const POOL_KIND: &str = "seedbed_pool_";
 pub(crate) const SHARED_KIND: &str = "seedbed_shared_";
+/// A ready clone being made.
+pub(crate) const WARMING_KIND: &str = "seedbed_warm_";
 pub(crate) const TEST_KIND: &str = "seedbed_test_";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -190,13 +197,18 @@ fn submit(job: Job) -> Result<(), Error> {
 pub(crate) struct Server {
     pub admin_url: String,
     pub prefix: String,
-    /// Short-lived statements (claims, drops, comments) and clones.
+    /// Short statements a test waits for: claims, comments.
     pub admin: PgPool,
+    /// `CREATE DATABASE` and `DROP DATABASE`, which may take the server a while: on
+    /// connections of their own, so that a claim never queues behind them.
+    slow: PgPool,
     /// Whether `CREATE DATABASE` takes `STRATEGY` (PostgreSQL 15 and newer).
     strategy: Option<&'static str>,
     pool_size: usize,
     /// Templates known to exist, with how many clones of each this process is making.
     templates: Mutex<HashMap<String, usize>>,
+    /// Told whenever this process has made a ready clone.
+    made: tokio::sync::Notify,
     /// Shared clones known to exist.
     shared: Mutex<HashSet<String>>,
     /// Holds the owner and member locks for the life of the process; never used again.
@@ -273,10 +285,14 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         })
         .flatten();
     let admin = PgPoolOptions::new()
-        .max_connections(4)
+        .max_connections(2)
         .min_connections(1)
         .connect(admin_url)
         .await
+        .map_err(admin_error(admin_url))?;
+    let slow = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_lazy(admin_url)
         .map_err(admin_error(admin_url))?;
     super::janitor::ensure_running(&mut member, admin_url, &locks).await;
     let pool_size = std::env::var(POOL_SIZE_ENV)
@@ -287,9 +303,11 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         admin_url: admin_url.to_owned(),
         prefix: prefix.to_owned(),
         admin,
+        slow,
         strategy,
         pool_size,
         templates: Mutex::new(HashMap::new()),
+        made: tokio::sync::Notify::new(),
         shared: Mutex::new(HashSet::new()),
         _member: member,
     })
@@ -335,6 +353,15 @@ impl Server {
             .map_err(|e| Error::database(sql, &e))
     }
 
+    /// [`Server::execute`] for `CREATE DATABASE` and `DROP DATABASE`.
+    pub async fn execute_slow(&self, sql: &str) -> Result<(), Error> {
+        sqlx::query(sql)
+            .execute(&self.slow)
+            .await
+            .map(drop)
+            .map_err(|e| Error::database(sql, &e))
+    }
+
     /// Whether `template` is known to exist (built or found by this process).
     pub fn has_template(&self, template: &str) -> bool {
         lock(&self.templates).contains_key(template)
@@ -349,6 +376,28 @@ impl Server {
     /// A database of `template`'s contents for one test, named `name`: a ready clone renamed,
     /// or (when none is ready) a clone made now. Either way the pool is topped up behind it.
     pub async fn claim(self: &Arc<Self>, template: &str, name: &str) -> Result<Claimed, Error> {
+        let started = Instant::now();
+        self.refill(template);
+        let claimed = loop {
+            let made = self.made.notified();
+            if self.rename_a_ready_clone(template, name).await? {
+                break Claimed::Ready;
+            }
+            // None ready: a clone on its way (this process's, or another's) comes sooner than
+            // a copy started now, which would only slow the others down.
+            let on_its_way = lock(&self.templates).get(template).is_some_and(|n| *n > 0);
+            if !on_its_way || started.elapsed() > WAIT_FOR_READY {
+                self.execute_slow(&self.clone_sql(name, template)).await?;
+                break Claimed::Made;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(50), made).await;
+        };
+        self.refill(template);
+        Ok(claimed)
+    }
+
+    /// Renames one of `template`'s ready clones to `name`, if there is one.
+    async fn rename_a_ready_clone(&self, template: &str, name: &str) -> Result<bool, Error> {
         let ready: Vec<String> = sqlx::query_scalar(
             "SELECT datname FROM pg_database WHERE starts_with(datname, $1)
              ORDER BY random() LIMIT 8",
@@ -357,26 +406,20 @@ impl Server {
         .fetch_all(&self.admin)
         .await
         .map_err(|e| Error::database("looking for a ready test database", &e))?;
-        let mut claimed = Claimed::Made;
         for candidate in ready {
             // Only one session can rename it; the others find it gone and try the next.
             let renamed = sqlx::query(&format!("ALTER DATABASE {candidate} RENAME TO {name}"))
                 .execute(&self.admin)
                 .await;
             if renamed.is_ok() {
-                claimed = Claimed::Ready;
-                break;
+                return Ok(true);
             }
         }
-        if matches!(claimed, Claimed::Made) {
-            self.execute(&self.clone_sql(name, template)).await?;
-        }
-        self.refill(template);
-        Ok(claimed)
+        Ok(false)
     }
 
-    /// Tops up the ready clones of `template` in the background, one `CREATE DATABASE` at a time
-    /// per process (the server is busy enough with the tests).
+    /// Tops up the ready clones of `template` in the background, [`FILLERS`] `CREATE DATABASE`s
+    /// at a time per process (a copy waits on the disk more than on a core).
     pub fn refill(self: &Arc<Self>, template: &str) {
         if self.pool_size == 0 {
             return;
@@ -384,7 +427,7 @@ impl Server {
         {
             let mut templates = lock(&self.templates);
             let filling = templates.entry(template.to_owned()).or_insert(0);
-            if *filling > 0 {
+            if *filling >= FILLERS {
                 return;
             }
             *filling += 1;
@@ -402,20 +445,42 @@ impl Server {
                 if !ready.is_ok_and(|n| (n as usize) < server.pool_size) {
                     break;
                 }
-                let name = format!(
-                    "{pattern}{}_{}",
+                let suffix = format!(
+                    "{}_{}",
                     std::process::id(),
                     COUNTER.fetch_add(1, Ordering::Relaxed)
                 );
-                if let Err(e) = server.execute(&server.clone_sql(&name, &template)).await {
+                if let Err(e) = server.make_ready(&template, &suffix).await {
                     tracing::warn!(%e, "could not make a ready test database");
                     break;
                 }
+                server.made.notify_waiters();
             }
             if let Some(filling) = lock(&server.templates).get_mut(&template) {
                 *filling -= 1;
             }
         });
+    }
+
+    /// Makes one ready clone of `template`: copied under a name no claim looks at, connected to
+    /// once (the first session of a database builds its catalog cache file, which the test's
+    /// first connection then reads), and renamed into the pool.
+    async fn make_ready(&self, template: &str, suffix: &str) -> Result<(), Error> {
+        let warming = format!(
+            "{}{WARMING_KIND}{}_{suffix}",
+            self.prefix,
+            short_hash(template)
+        );
+        self.execute_slow(&self.clone_sql(&warming, template))
+            .await?;
+        if let Ok(conn) =
+            PgConnection::connect(&super::with_database(&self.admin_url, &warming)).await
+        {
+            let _ = conn.close().await;
+        }
+        let ready = format!("{}{suffix}", self.ready_prefix(template));
+        self.execute_slow(&format!("ALTER DATABASE {warming} RENAME TO {ready}"))
+            .await
     }
 
     /// The clone of `template` that read-only and rolled-back tests share, made once per run.
@@ -425,7 +490,7 @@ impl Server {
             return Ok(name);
         }
         let mut conn = self
-            .admin
+            .slow
             .acquire()
             .await
             .map_err(admin_error(&self.admin_url))?;
@@ -504,7 +569,10 @@ pub(crate) async fn sweep(admin: &mut PgConnection, prefix: &str, nobody_alive: 
         let Some(rest) = name.strip_prefix(prefix) else {
             continue;
         };
-        let stale = if rest.starts_with(POOL_KIND) || rest.starts_with(SHARED_KIND) {
+        let stale = if [POOL_KIND, SHARED_KIND, WARMING_KIND]
+            .iter()
+            .any(|kind| rest.starts_with(kind))
+        {
             nobody_alive
         } else if let Some(template) = rest.strip_prefix(TEMPLATE_KIND) {
             let last_used = comment
