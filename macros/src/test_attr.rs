@@ -132,7 +132,7 @@ impl Parse for Options {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown option `{name}` of `#[seedbed::test]`{}; the options are: {}",
+                            "unknown option `{name}` of `#[seedbed::test]`{} (the options: {})",
                             suggestion(&name, OPTIONS),
                             OPTIONS.join(", ")
                         ),
@@ -186,7 +186,9 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         .map(|arg| argument(arg, options.mode, &mut errors))
         .collect();
     if let Some(error) = errors.into_result() {
-        return error.to_compile_error();
+        // The function as written beside the error, so that what it uses is not unused.
+        let error = error.to_compile_error();
+        return quote!(#error #[allow(dead_code)] #func);
     }
     wrap(&func, &options, &arguments)
 }
