@@ -52,6 +52,15 @@ fn figures(waits: &mut [Duration]) -> String {
     )
 }
 
+/// `SEEDBED_TEST_DB_PREFIX` as seedbed puts it before names.
+fn name_prefix(prefix: &str) -> String {
+    if prefix.is_empty() || prefix.ends_with('_') {
+        prefix.to_lowercase()
+    } else {
+        format!("{}_", prefix.to_lowercase())
+    }
+}
+
 fn with_database(url: &str, database: &str) -> String {
     let (base, query) = url
         .split_once('?')
@@ -132,7 +141,7 @@ fn main() -> anyhow::Result<()> {
     // `#[sqlx::test]` reads DATABASE_URL, for a database where it keeps its books: give it one
     // of its own, in a run of this binary that has it.
     if std::env::var_os("DATABASE_URL").is_none() {
-        let books = format!("{prefix}sqlx_bench");
+        let books = format!("{}sqlx_bench", name_prefix(&prefix));
         let psql = |sql: String| {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
@@ -222,7 +231,7 @@ fn main() -> anyhow::Result<()> {
         let mut drops = Vec::new();
         runtime.block_on(async {
             for i in 0..10 {
-                let name = format!("{prefix}seedbed_bench_strategy_{i}");
+                let name = format!("{}seedbed_bench_strategy_{i}", name_prefix(&prefix));
                 let started = Instant::now();
                 sqlx::query(&format!(
                     "CREATE DATABASE {name} TEMPLATE {template} STRATEGY {strategy}"
@@ -324,5 +333,25 @@ fn main() -> anyhow::Result<()> {
         (WAITED.get(), false)
     });
     println!("#[sqlx::test]                {}", figures(&mut waits));
+
+    // Not a libtest binary, so no janitor: the pool and the shared clone go here (the
+    // template stays, as after `cargo test`).
+    std::thread::sleep(Duration::from_secs(1));
+    runtime.block_on(async {
+        let left: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, $1)
+             AND NOT starts_with(datname, $2)",
+        )
+        .bind(format!("{}seedbed_", name_prefix(&prefix)))
+        .bind(format!("{}seedbed_tpl_", name_prefix(&prefix)))
+        .fetch_all(&admin)
+        .await?;
+        for name in left {
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&admin)
+                .await?;
+        }
+        anyhow::Ok(())
+    })?;
     Ok(())
 }

@@ -4,7 +4,6 @@
 use seedbed::run::{self, RunOptions};
 use seedbed::select::Registry;
 
-
 #[seedbed::test]
 async fn seeds_the_blog_and_cleans_up_the_thread(pool: sqlx::PgPool) -> anyhow::Result<()> {
     let count = |sql: &'static str| {

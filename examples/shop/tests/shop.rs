@@ -10,7 +10,6 @@ use seedbed::run::{self, RunOptions};
 use seedbed::select::Registry;
 use sqlx::PgPool;
 
-
 /// Keys of the rows the ledger records with an identity: (unit, table, label or `#n`) to key.
 type Keys = BTreeMap<(String, String, String), String>;
 
@@ -148,8 +147,9 @@ async fn references_point_at_the_rows_seeded_for_them(pool: PgPool) -> anyhow::R
 }
 
 #[seedbed::test]
-async fn reapplying_keeps_every_key_and_a_changed_unit_keeps_those_of_its_rows(pool: PgPool)
--> anyhow::Result<()> {
+async fn reapplying_keeps_every_key_and_a_changed_unit_keeps_those_of_its_rows(
+    pool: PgPool,
+) -> anyhow::Result<()> {
     let before = ledger_keys(&pool).await?;
     assert_eq!(before.len(), 2 + 4 + 2 + 2 + 5);
 
@@ -260,7 +260,9 @@ async fn cleanup_removes_exactly_the_seeded_rows(pool: PgPool) -> anyhow::Result
 }
 
 #[seedbed::test]
-async fn a_reference_to_a_row_missing_from_the_ledger_is_an_error(pool: PgPool) -> anyhow::Result<()> {
+async fn a_reference_to_a_row_missing_from_the_ledger_is_an_error(
+    pool: PgPool,
+) -> anyhow::Result<()> {
     // The ledger forgets who Alice is; the scenario, applied again, cannot find her.
     sqlx::query(
         "UPDATE seedbed.ledger_rows SET label = NULL

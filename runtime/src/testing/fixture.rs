@@ -1,12 +1,12 @@
-//! Scenarios as test fixtures: a fresh database with chosen units applied, in a fraction of a
-//! second.
+//! Scenarios as test fixtures: a database with chosen units applied, handed over in
+//! milliseconds.
 //!
 //! The first test that asks for a given set of migrations and units builds a template database
-//! (migrate, then apply the units); every test then gets `CREATE DATABASE ... TEMPLATE` of it,
-//! a block-level copy (125 to 221 ms for the Festival Scout base and six scenarios) instead of a
-//! full migrate-and-seed. The template's name is a hash of seedbed's ledger, the migrations' SQL
-//! and the units' checksums, so changing any of them builds a new one; test processes running at
-//! once build it once, under an advisory lock.
+//! (migrate, then apply the units); every test then gets a copy of it (`CREATE DATABASE ...
+//! TEMPLATE`, made ahead of the test by the pool) instead of a full migrate-and-seed. The
+//! template's name is a hash of seedbed's ledger, the migrations' SQL and the units' checksums,
+//! so changing any of them builds a new one; test processes running at once build it once, under
+//! an advisory lock. `#[seedbed::test]` is the way to use it; this is the level below.
 //!
 //! The server is the one of [`TestDatabase::admin_url`] (`SEEDBED_TEST_ADMIN_URL`, by default
 //! `postgres://postgres@127.0.0.1:5432`); the role needs `CREATEDB`. Units run in the `test`
@@ -37,8 +37,8 @@
 //! ```
 //!
 //! The units must be registered in the test binary: an integration test of the seeds crate
-//! links it by naming anything of it (here `MIGRATIONS`); a test elsewhere adds
-//! `use my_seeds as _;`.
+//! links it by naming anything of it (here `MIGRATIONS`; `#[seedbed::test]` does it by itself);
+//! a test elsewhere adds `use my_seeds as _;`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};

@@ -1,20 +1,19 @@
-//! Helpers for tests that need a real PostgreSQL: a fresh database per test.
+//! Scenarios in tests: [`#[seedbed::test]`](macro@crate::test), and what it is made of.
 //!
 //! The server is given by `SEEDBED_TEST_ADMIN_URL` (a URL of a role allowed to create databases),
-//! by default `postgres://postgres@127.0.0.1:5432`. Each [`TestDatabase`] is a new, empty database
-//! named `seedbed_test_<unix time>_<pid>_<n>` (after the prefix in `SEEDBED_TEST_DB_PREFIX`, if
-//! set: `myapp_seedbed_test_...`); drop it at the end of the test with [`TestDatabase::drop`].
-//! A test that fails (panics, or returns early with `?`) never reaches that call: its database
-//! is kept for a look, and its name printed on stderr. Databases left behind are dropped by a
-//! later [`TestDatabase::create`] once they are more than an hour old, and fixture templates
-//! (`seedbed_tpl_*`) once unused for a week.
+//! by default `postgres://postgres@127.0.0.1:5432`. A [`Fixture`] (migrations, units, context)
+//! has a template database, built once; each test gets a [`TestDatabase`] of its own, a copy of
+//! it handed over from a few made ahead (see `pool.rs` for the names and the rules that keep the
+//! server clean), or shares one copy with the run's read-only tests. A test that passes has its
+//! database dropped; one that fails keeps it for an hour and says so. `SEEDBED_TEST_DB_PREFIX`
+//! puts a prefix of your own before every name (`myapp_seedbed_test_...`).
 //!
 //! ```no_run
 //! use seedbed::testing::TestDatabase;
 //!
 //! #[tokio::test]
 //! async fn inserts_a_venue() -> anyhow::Result<()> {
-//!     let db = TestDatabase::create().await?;
+//!     let db = TestDatabase::create().await?; // empty: no template
 //!     let pool = db.connect().await?;
 //!     sqlx::query("CREATE TABLE venues (name text)").execute(&pool).await?;
 //!     // ...
@@ -194,9 +193,7 @@ impl TestDatabase {
         let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
         on_worker(move || async move {
             let server = pool::server(&admin_url, &user_prefix()).await?;
-            server
-                .execute_slow(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await
+            server.drop_database(&name).await
         })
         .await?;
         self.dropped.store(true, Ordering::Relaxed);
@@ -213,9 +210,7 @@ impl TestDatabase {
         let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
         pool::spawn_on_worker(move || async move {
             let server = pool::server(&admin_url, &user_prefix()).await?;
-            server
-                .execute_slow(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await
+            server.drop_database(&name).await
         });
     }
 

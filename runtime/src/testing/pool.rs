@@ -202,6 +202,8 @@ pub(crate) struct Server {
     /// `CREATE DATABASE` and `DROP DATABASE`, which may take the server a while: on
     /// connections of their own, so that a claim never queues behind them.
     slow: PgPool,
+    /// `DROP DATABASE` of finished tests, which waits for their sessions to end.
+    drops: PgPool,
     /// Whether `CREATE DATABASE` takes `STRATEGY` (PostgreSQL 15 and newer).
     strategy: Option<&'static str>,
     pool_size: usize,
@@ -294,6 +296,10 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         .max_connections(4)
         .connect_lazy(admin_url)
         .map_err(admin_error(admin_url))?;
+    let drops = PgPoolOptions::new()
+        .max_connections(2)
+        .connect_lazy(admin_url)
+        .map_err(admin_error(admin_url))?;
     super::janitor::ensure_running(&mut member, admin_url, &locks).await;
     let pool_size = std::env::var(POOL_SIZE_ENV)
         .ok()
@@ -304,6 +310,7 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         prefix: prefix.to_owned(),
         admin,
         slow,
+        drops,
         strategy,
         pool_size,
         templates: Mutex::new(HashMap::new()),
@@ -336,6 +343,11 @@ impl Server {
         format!("{}{POOL_KIND}{}_", self.prefix, short_hash(template))
     }
 
+    /// The start of the names of `template`'s clones being made ready.
+    fn warming_prefix(&self, template: &str) -> String {
+        format!("{}{WARMING_KIND}{}_", self.prefix, short_hash(template))
+    }
+
     fn clone_sql(&self, name: &str, template: &str) -> String {
         match self.strategy {
             Some(strategy) => {
@@ -353,7 +365,17 @@ impl Server {
             .map_err(|e| Error::database(sql, &e))
     }
 
-    /// [`Server::execute`] for `CREATE DATABASE` and `DROP DATABASE`.
+    /// Drops a test's database.
+    pub async fn drop_database(&self, name: &str) -> Result<(), Error> {
+        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        sqlx::query(&sql)
+            .execute(&self.drops)
+            .await
+            .map(drop)
+            .map_err(|e| Error::database(sql, &e))
+    }
+
+    /// [`Server::execute`] for `CREATE DATABASE`.
     pub async fn execute_slow(&self, sql: &str) -> Result<(), Error> {
         sqlx::query(sql)
             .execute(&self.slow)
@@ -434,12 +456,17 @@ impl Server {
         }
         let (server, template) = (Arc::clone(self), template.to_owned());
         tokio::task::spawn_local(async move {
-            let pattern = server.ready_prefix(&template);
+            let (ready, warming) = (
+                server.ready_prefix(&template),
+                server.warming_prefix(&template),
+            );
             loop {
                 let ready: Result<i64, _> = sqlx::query_scalar(
-                    "SELECT count(*) FROM pg_database WHERE starts_with(datname, $1)",
+                    "SELECT count(*) FROM pg_database
+                     WHERE starts_with(datname, $1) OR starts_with(datname, $2)",
                 )
-                .bind(&pattern)
+                .bind(&ready)
+                .bind(&warming)
                 .fetch_one(&server.admin)
                 .await;
                 if !ready.is_ok_and(|n| (n as usize) < server.pool_size) {
@@ -454,7 +481,6 @@ impl Server {
                     tracing::warn!(%e, "could not make a ready test database");
                     break;
                 }
-                server.made.notify_waiters();
             }
             if let Some(filling) = lock(&server.templates).get_mut(&template) {
                 *filling -= 1;
@@ -464,13 +490,10 @@ impl Server {
 
     /// Makes one ready clone of `template`: copied under a name no claim looks at, connected to
     /// once (the first session of a database builds its catalog cache file, which the test's
-    /// first connection then reads), and renamed into the pool.
-    async fn make_ready(&self, template: &str, suffix: &str) -> Result<(), Error> {
-        let warming = format!(
-            "{}{WARMING_KIND}{}_{suffix}",
-            self.prefix,
-            short_hash(template)
-        );
+    /// first connection then reads), and renamed into the pool by a task of its own once that
+    /// session has ended, while the next copy starts.
+    async fn make_ready(self: &Arc<Self>, template: &str, suffix: &str) -> Result<(), Error> {
+        let warming = format!("{}{suffix}", self.warming_prefix(template));
         self.execute_slow(&self.clone_sql(&warming, template))
             .await?;
         if let Ok(conn) =
@@ -479,8 +502,33 @@ impl Server {
             let _ = conn.close().await;
         }
         let ready = format!("{}{suffix}", self.ready_prefix(template));
-        self.execute_slow(&format!("ALTER DATABASE {warming} RENAME TO {ready}"))
-            .await
+        let server = Arc::clone(self);
+        tokio::task::spawn_local(async move {
+            // The server waits in steps of 100 ms for the sessions of a database it renames to
+            // end (and a closed session takes a while to go on a busy machine): wait here in
+            // steps of 2 ms instead.
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                let gone: Result<bool, _> = sqlx::query_scalar(
+                    "SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE datname = $1)",
+                )
+                .bind(&warming)
+                .fetch_one(&server.admin)
+                .await;
+                if gone.unwrap_or(true) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            match server
+                .execute(&format!("ALTER DATABASE {warming} RENAME TO {ready}"))
+                .await
+            {
+                Ok(()) => server.made.notify_waiters(),
+                Err(e) => tracing::warn!(%e, "could not put a test database in the pool"),
+            }
+        });
+        Ok(())
     }
 
     /// The clone of `template` that read-only and rolled-back tests share, made once per run.
