@@ -231,7 +231,6 @@ impl Fixture {
         let _ = admin.close().await;
         built?;
         server.add_template(template);
-        server.refill(template);
         Ok(())
     }
 

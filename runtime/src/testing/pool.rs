@@ -36,14 +36,14 @@ use crate::engine::postgres::connect::mask_password;
 use crate::testing::ADMIN_URL_ENV;
 
 /// How many ready clones of a template the pool keeps, unless `SEEDBED_TEST_POOL` says.
-const DEFAULT_POOL_SIZE: usize = 4;
+const DEFAULT_POOL_SIZE: usize = 8;
 /// The environment variable setting the pool size (0 turns the pool off: every test waits for
 /// its own `CREATE DATABASE`).
 pub const POOL_SIZE_ENV: &str = "SEEDBED_TEST_POOL";
 /// How long a test with no ready clone waits for one on its way before copying its own.
 const WAIT_FOR_READY: Duration = Duration::from_secs(2);
 /// How many clones of a template one process makes at once.
-const FILLERS: usize = 2;
+const FILLERS: usize = 3;
 /// The environment variable choosing how the server copies a template (PostgreSQL 15 and
 /// newer): `wal_log` (the server's default) or `file_copy`.
 pub const STRATEGY_ENV: &str = "SEEDBED_TEST_CLONE_STRATEGY";
@@ -442,7 +442,7 @@ impl Server {
 
     /// Tops up the ready clones of `template` in the background, [`FILLERS`] `CREATE DATABASE`s
     /// at a time per process (a copy waits on the disk more than on a core).
-    pub fn refill(self: &Arc<Self>, template: &str) {
+    fn refill(self: &Arc<Self>, template: &str) {
         if self.pool_size == 0 {
             return;
         }
