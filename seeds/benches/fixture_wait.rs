@@ -265,8 +265,7 @@ fn main() -> anyhow::Result<()> {
             *out.lock().unwrap() = (started.elapsed(), db.was_ready());
             body(&pool, body_ms).await;
         });
-        let seen = *seen.lock().unwrap();
-        seen
+        *seen.lock().unwrap()
     });
     println!(
         "#[seedbed::test]             {}   ({ready} of {tests} handed a ready clone)",
