@@ -51,7 +51,8 @@ use crate::migrations::Migrations;
 use crate::plan::context::Context;
 use crate::run::{self, RunOptions};
 use crate::select::registry::Registry;
-use crate::testing::pool::{self, Server, TEMPLATE_KIND, admin_error};
+use crate::testing::names::{TEMPLATE_KIND, lock_key, mark_template_used};
+use crate::testing::pool::{self, Server, admin_error};
 use crate::testing::{TestDatabase, user_prefix, with_database};
 
 /// The prefix of template databases' names (after the one of
@@ -222,7 +223,7 @@ impl Fixture {
             .map_err(|e| Error::database("waiting for the fixture template lock", &e))?;
         let mut built = self.build_template(&mut admin, admin_url, template).await;
         if built.is_ok() {
-            built = pool::mark_template_used(&mut admin, template).await;
+            built = mark_template_used(&mut admin, template).await;
         }
         let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
             .bind(lock)
@@ -293,9 +294,4 @@ async fn execute(admin: &mut sqlx::PgConnection, sql: &str) -> Result<(), Error>
         .await
         .map(drop)
         .map_err(|e| Error::database(sql, &e))
-}
-
-pub(crate) fn lock_key(name: &str) -> i64 {
-    let digest = Sha256::digest(name.as_bytes());
-    i64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
 }

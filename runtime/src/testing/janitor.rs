@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::{Connection, PgConnection};
 
-use crate::testing::pool::{Locks, sweep};
+use crate::testing::names::{Locks, sweep};
 
 /// Set (to the admin URL) in the janitor's environment.
 pub const JANITOR_ENV: &str = "SEEDBED_TEST_JANITOR";

@@ -3,7 +3,7 @@
 //! The server is given by `SEEDBED_TEST_ADMIN_URL` (a URL of a role allowed to create databases),
 //! by default `postgres://postgres@127.0.0.1:5432`. A [`Fixture`] (migrations, units, context)
 //! has a template database, built once; each test gets a [`TestDatabase`] of its own, a copy of
-//! it handed over from a few made ahead (see `pool.rs` for the names and the rules that keep the
+//! it handed over from a few made ahead (see `names.rs` for the names and the rules that keep the
 //! server clean), or shares one copy with the run's read-only tests. A test that passes has its
 //! database dropped; one that fails keeps it for an hour and says so. `SEEDBED_TEST_DB_PREFIX`
 //! puts a prefix of your own before every name (`myapp_seedbed_test_...`).
@@ -26,6 +26,7 @@
 pub mod fixture;
 mod harness;
 mod janitor;
+mod names;
 mod pool;
 
 pub use fixture::Fixture;
@@ -46,14 +47,15 @@ use sqlx::postgres::PgPoolOptions;
 
 use crate::engine::postgres::connect::{mask_password, parse_url};
 use crate::error::Error;
-use crate::testing::pool::{Claimed, KEPT_COMMENT, on_worker, on_worker_blocking};
+use crate::testing::names::KEPT_COMMENT;
+use crate::testing::pool::{Claimed, on_worker, on_worker_blocking};
 
 /// The environment variable naming the server used by tests.
 pub const ADMIN_URL_ENV: &str = "SEEDBED_TEST_ADMIN_URL";
 /// The server used by tests when [`ADMIN_URL_ENV`] is not set.
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432";
 /// The prefix of every test database's name (after the one of [`PREFIX_ENV`]).
-pub const NAME_PREFIX: &str = pool::TEST_KIND;
+pub const NAME_PREFIX: &str = names::TEST_KIND;
 /// The environment variable holding a prefix of your own for test database names (letters,
 /// digits and `_`; at most 20).
 pub const PREFIX_ENV: &str = "SEEDBED_TEST_DB_PREFIX";
