@@ -1,4 +1,4 @@
-//! The macros of seedbed: `seed!`, `#[scenario]` and `migrations!`. Use them through the
+//! The macros of seedbed: `seed!`, `#[scenario]`, `migrations!` and `#[seedbed::test]`. Use them through the
 //! `seedbed` crate, which re-exports them and holds what their expansions need.
 
 mod check;
@@ -11,6 +11,7 @@ mod parse;
 mod scenario;
 mod seed;
 mod source;
+mod test_attr;
 mod zones;
 
 #[cfg(test)]
@@ -81,6 +82,38 @@ pub fn seed(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn scenario(attr: TokenStream, item: TokenStream) -> TokenStream {
     scenario::expand(attr.into(), item.into()).into()
+}
+
+/// A test with a database of its own: an `async fn` run on tokio, given a copy of a template
+/// built from the crate's migrations and the units named, dropped when the test passes and kept
+/// (and named) when it fails.
+///
+/// ```ignore
+/// #[seedbed::test(units = [power_user])]
+/// async fn power_user_follows_every_teacher(pool: sqlx::PgPool) -> anyhow::Result<()> {
+///     let follows: i64 = sqlx::query_scalar("SELECT count(*) FROM user_teacher_follows")
+///         .fetch_one(&pool)
+///         .await?;
+///     assert!(follows > 0);
+///     Ok(())
+/// }
+/// ```
+///
+/// The function takes `sqlx::PgPool`, `sqlx::PgConnection` or `&seedbed::testing::TestDatabase`
+/// (any number of them) and returns `()` or a `Result`. Options, all optional:
+///
+/// - `units = [a, b]`: the units applied (with what they depend on); every test unit if left out;
+/// - `clock = "2026-05-01"` (or an RFC 3339 time), `scale = [events = 10]`, `random_seed = 7`:
+///   the run's context;
+/// - `migrations = "db/migrations"` (a folder relative to the manifest) or
+///   `migrations = my_seeds::MIGRATIONS` (a value): by default the folder the seeds are checked
+///   against;
+/// - `read_only`: share one copy with the run's other read-only tests, every session refusing
+///   writes; `rollback`: share it through a `PgConnection` inside a transaction that is never
+///   committed.
+#[proc_macro_attribute]
+pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
+    test_attr::expand(attr.into(), item.into()).into()
 }
 
 /// Rust enums for the enum types of the migrations, for values given by expressions: an enum

@@ -207,6 +207,33 @@ pub fn tracked_files(files: &[PathBuf]) -> TokenStream {
     quote!(#(const _: &str = ::core::include_str!(#paths);)*)
 }
 
+/// The library of the calling crate's package, by its crate name: `[lib] name` of its
+/// `Cargo.toml`, else the package's name when it has a `src/lib.rs`.
+pub fn package_library() -> Option<String> {
+    let manifest = manifest_dir()?;
+    let toml = std::fs::read_to_string(manifest.join("Cargo.toml")).ok()?;
+    let mut section = "";
+    let mut lib_name = None;
+    let mut lib_section = false;
+    for line in toml.lines().map(str::trim) {
+        if line.starts_with('[') {
+            section = line;
+            lib_section |= line == "[lib]";
+        } else if section == "[lib]"
+            && let Some(value) = line.strip_prefix("name").map(str::trim_start)
+            && let Some(value) = value.strip_prefix('=')
+        {
+            lib_name = Some(value.trim().trim_matches('"').to_owned());
+        }
+    }
+    if lib_name.is_none() && !lib_section && !manifest.join("src/lib.rs").is_file() {
+        return None;
+    }
+    lib_name
+        .or_else(|| std::env::var("CARGO_PKG_NAME").ok())
+        .map(|name| name.replace('-', "_"))
+}
+
 /// A unit declared somewhere in the calling crate.
 #[derive(Clone)]
 pub struct DeclaredUnit {

@@ -534,3 +534,92 @@ fn a_scenario_with_arguments_is_an_error_and_is_not_registered() {
     assert!(macro_named(&file, "submit").is_empty());
     function(&file, "sized");
 }
+
+fn test_attr(attr: TokenStream, item: TokenStream) -> String {
+    text(crate::test_attr::expand(attr, item))
+}
+
+#[test]
+fn a_test_is_a_plain_test_calling_a_runner_built_in_every_build() {
+    let out = test_attr(
+        quote!(
+            units = [power_user],
+            clock = "2026-05-01",
+            scale = [events = 3],
+            read_only
+        ),
+        quote!(
+            #[ignore]
+            async fn t(pool: PgPool, db: &TestDatabase) -> anyhow::Result<()> {
+                Ok(())
+            }
+        ),
+    );
+    let test = out.find("#[::core::prelude::v1::test]").unwrap();
+    assert!(out[..test].contains("#[ignore]"), "{out}");
+    assert!(
+        out.contains("fnt()->anyhow::Result<()>{__seedbed_test_t()}"),
+        "{out}"
+    );
+    assert!(out.contains("#[allow(dead_code,non_snake_case)]"), "{out}");
+    assert!(out.contains(".units(&[\"power_user\"])"), "{out}");
+    // 2026-05-01T00:00:00Z, checked and converted at compile time.
+    assert!(out.contains("Some(1777593600i64)"), "{out}");
+    assert!(out.contains("&[(\"events\",3u64)]"), "{out}");
+    assert!(out.contains("Mode::ReadOnly"), "{out}");
+    assert!(out.contains("<PgPoolas::seedbed::testing::TestArgument>::take(&__seedbed_db)"));
+    assert!(out.contains("&*__seedbed_db"), "{out}");
+    assert!(out.contains("::seedbed::migrations!()"), "{out}");
+}
+
+#[test]
+fn misuse_of_the_test_attribute_is_an_error() {
+    let item = quote!(
+        async fn t(pool: PgPool) {}
+    );
+    for (attr, message) in [
+        (
+            quote!(read_only, rollback),
+            "`read_only` and `rollback` do not go together",
+        ),
+        (
+            quote!(random_seed = 1, random_seed = 2),
+            "`random_seed` given twice",
+        ),
+        (quote!(scale = [events = -1]), "invalid digit"),
+        (
+            quote!(rollback),
+            "a `rollback` test runs in one transaction",
+        ),
+        (quote!(clock = "yesterday"), "`yesterday` is not a date"),
+    ] {
+        let out = crate::test_attr::expand(attr, item.clone()).to_string();
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains(message), "{message}: {out}");
+    }
+    let generic = crate::test_attr::expand(
+        quote!(),
+        quote!(
+            async fn t<T>(x: T) {}
+        ),
+    )
+    .to_string();
+    assert!(generic.contains("takes no generic parameters"), "{generic}");
+}
+
+#[test]
+fn a_test_names_its_migrations_or_a_folder_of_them() {
+    let item = quote!(
+        async fn t(pool: PgPool) {}
+    );
+    let value = test_attr(quote!(migrations = my_seeds::MIGRATIONS), item.clone());
+    assert!(
+        value.contains("Fixture::new(my_seeds::MIGRATIONS)"),
+        "{value}"
+    );
+    let folder = test_attr(quote!(migrations = "db/migrations"), item);
+    assert!(
+        folder.contains("::seedbed::migrations!(\"db/migrations\")"),
+        "{folder}"
+    );
+}

@@ -729,8 +729,10 @@
 //! - [`run`]: a run against one database: the lock, the guards, then apply, status or cleanup.
 //! - [`cli`]: the `seed-runner` command line, one line of `main`:
 //!   `seedbed::cli::main(MIGRATIONS)`.
-//! - [`testing`]: fresh test databases, and scenarios as test fixtures copied from a template:
-//!   [`Fixture::database()`](testing::Fixture::database) returns a
+//! - [`testing`]: scenarios in tests. [`#[seedbed::test]`](macro@test) runs an `async fn` with
+//!   a database of its own, a copy of a template of the crate's migrations and the units named,
+//!   handed over from clones made ahead, dropped when the test passes and kept when it fails.
+//!   Underneath, [`Fixture::database()`](testing::Fixture::database) returns a
 //!   [`testing::TestDatabase`], which [connects](testing::TestDatabase::connect) (an
 //!   `sqlx::PgPool`), [names](testing::TestDatabase::name) its database, and is
 //!   [dropped](testing::TestDatabase::drop) at the end of the test.
@@ -740,7 +742,14 @@
 //!
 //! static MIGRATIONS: seedbed::migrations::Migrations = seedbed::migrations!();
 //!
-//! async fn venues_test() -> Result<(), seedbed::Error> {
+//! #[seedbed::test(units = [venues], clock = "2026-05-01")]
+//! async fn venues_are_there(pool: sqlx::PgPool) -> Result<(), sqlx::Error> {
+//!     let venues: i64 = sqlx::query_scalar("SELECT count(*) FROM venues").fetch_one(&pool).await?;
+//!     assert!(venues > 0);
+//!     Ok(())
+//! }
+//!
+//! async fn venues_by_hand() -> Result<(), seedbed::Error> {
 //!     let db: TestDatabase = Fixture::new(MIGRATIONS).units(&["venues"]).database().await?;
 //!     let pool: sqlx::PgPool = db.connect().await?;
 //!     // ... query the seeded database ...

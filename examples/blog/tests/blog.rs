@@ -3,14 +3,9 @@
 
 use seedbed::run::{self, RunOptions};
 use seedbed::select::Registry;
-use seedbed::testing::Fixture;
 
-use blog_seeds::MIGRATIONS;
-
-#[tokio::test]
-async fn seeds_the_blog_and_cleans_up_the_thread() -> anyhow::Result<()> {
-    let db = Fixture::new(MIGRATIONS).database().await?;
-    let pool = db.connect().await?;
+#[seedbed::test]
+async fn seeds_the_blog_and_cleans_up_the_thread(pool: sqlx::PgPool) -> anyhow::Result<()> {
     let count = |sql: &'static str| {
         let pool = pool.clone();
         async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await }
@@ -93,7 +88,5 @@ async fn seeds_the_blog_and_cleans_up_the_thread() -> anyhow::Result<()> {
         0
     );
 
-    pool.close().await;
-    db.drop().await?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! The shop example against fresh databases: keys the database generates are drawn for seeded
+//! The shop example, each test on a database of its own (`#[seedbed::test]`, every unit): keys the database generates are drawn for seeded
 //! rows, references resolve to them (within a unit, across units, static and streamed), they
 //! survive re-applies and changed definitions, and cleanup removes exactly the seeded rows.
 
@@ -8,11 +8,7 @@ use seedbed::Context;
 use seedbed::run::Outcome;
 use seedbed::run::{self, RunOptions};
 use seedbed::select::Registry;
-use seedbed::testing::Fixture;
-use seedbed::testing::TestDatabase;
 use sqlx::PgPool;
-
-use shop_seeds::MIGRATIONS;
 
 /// Keys of the rows the ledger records with an identity: (unit, table, label or `#n`) to key.
 type Keys = BTreeMap<(String, String, String), String>;
@@ -66,16 +62,8 @@ fn context(clock: &str, orders: u64) -> Context {
     }
 }
 
-async fn done(pool: PgPool, db: TestDatabase) -> anyhow::Result<()> {
-    pool.close().await;
-    db.drop().await?;
-    Ok(())
-}
-
-#[tokio::test]
-async fn references_point_at_the_rows_seeded_for_them() -> anyhow::Result<()> {
-    let db = Fixture::new(MIGRATIONS).database().await?;
-    let pool = db.connect().await?;
+#[seedbed::test]
+async fn references_point_at_the_rows_seeded_for_them(pool: PgPool) -> anyhow::Result<()> {
     assert_eq!(count(&pool, "SELECT count(*) FROM customers").await?, 2);
     assert_eq!(count(&pool, "SELECT count(*) FROM products").await?, 4);
     // Two welcome orders, two labelled ones of the scenario, five repeat orders.
@@ -155,14 +143,13 @@ async fn references_point_at_the_rows_seeded_for_them() -> anyhow::Result<()> {
     .fetch_all(&pool)
     .await?;
     assert_eq!(repeat, [bob; 5]);
-    done(pool, db).await
+    Ok(())
 }
 
-#[tokio::test]
-async fn reapplying_keeps_every_key_and_a_changed_unit_keeps_those_of_its_rows()
--> anyhow::Result<()> {
-    let db = Fixture::new(MIGRATIONS).database().await?;
-    let pool = db.connect().await?;
+#[seedbed::test]
+async fn reapplying_keeps_every_key_and_a_changed_unit_keeps_those_of_its_rows(
+    pool: PgPool,
+) -> anyhow::Result<()> {
     let before = ledger_keys(&pool).await?;
     assert_eq!(before.len(), 2 + 4 + 2 + 2 + 5);
 
@@ -229,13 +216,11 @@ async fn reapplying_keeps_every_key_and_a_changed_unit_keeps_those_of_its_rows()
         .await?,
         0
     );
-    done(pool, db).await
+    Ok(())
 }
 
-#[tokio::test]
-async fn cleanup_removes_exactly_the_seeded_rows() -> anyhow::Result<()> {
-    let db = Fixture::new(MIGRATIONS).database().await?;
-    let pool = db.connect().await?;
+#[seedbed::test]
+async fn cleanup_removes_exactly_the_seeded_rows(pool: PgPool) -> anyhow::Result<()> {
     // Other data, with keys from the same sequences.
     let other: i64 = sqlx::query_scalar(
         "INSERT INTO customers (email, name) VALUES ('carol@example.com', 'Carol') RETURNING id",
@@ -271,13 +256,13 @@ async fn cleanup_removes_exactly_the_seeded_rows() -> anyhow::Result<()> {
     apply(&pool, Context::default()).await?;
     assert_eq!(count(&pool, "SELECT count(*) FROM customers").await?, 3);
     assert_eq!(count(&pool, "SELECT count(*) FROM order_items").await?, 8);
-    done(pool, db).await
+    Ok(())
 }
 
-#[tokio::test]
-async fn a_reference_to_a_row_missing_from_the_ledger_is_an_error() -> anyhow::Result<()> {
-    let db = Fixture::new(MIGRATIONS).database().await?;
-    let pool = db.connect().await?;
+#[seedbed::test]
+async fn a_reference_to_a_row_missing_from_the_ledger_is_an_error(
+    pool: PgPool,
+) -> anyhow::Result<()> {
     // The ledger forgets who Alice is; the scenario, applied again, cannot find her.
     sqlx::query(
         "UPDATE seedbed.ledger_rows SET label = NULL
@@ -301,5 +286,5 @@ async fn a_reference_to_a_row_missing_from_the_ledger_is_an_error() -> anyhow::R
     );
     // Nothing of the failed unit was written.
     assert_eq!(count(&pool, "SELECT count(*) FROM orders").await?, orders);
-    done(pool, db).await
+    Ok(())
 }

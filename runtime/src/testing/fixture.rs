@@ -1,12 +1,12 @@
-//! Scenarios as test fixtures: a fresh database with chosen units applied, in a fraction of a
-//! second.
+//! Scenarios as test fixtures: a database with chosen units applied, handed over in
+//! milliseconds.
 //!
 //! The first test that asks for a given set of migrations and units builds a template database
-//! (migrate, then apply the units); every test then gets `CREATE DATABASE ... TEMPLATE` of it,
-//! a block-level copy (125 to 221 ms for the Festival Scout base and six scenarios) instead of a
-//! full migrate-and-seed. The template's name is a hash of seedbed's ledger, the migrations' SQL
-//! and the units' checksums, so changing any of them builds a new one; test processes running at
-//! once build it once, under an advisory lock.
+//! (migrate, then apply the units); every test then gets a copy of it (`CREATE DATABASE ...
+//! TEMPLATE`, made ahead of the test by the pool) instead of a full migrate-and-seed. The
+//! template's name is a hash of seedbed's ledger, the migrations' SQL and the units' checksums,
+//! so changing any of them builds a new one; test processes running at once build it once, under
+//! an advisory lock. `#[seedbed::test]` is the way to use it; this is the level below.
 //!
 //! The server is the one of [`TestDatabase::admin_url`] (`SEEDBED_TEST_ADMIN_URL`, by default
 //! `postgres://postgres@127.0.0.1:5432`); the role needs `CREATEDB`. Units run in the `test`
@@ -37,8 +37,11 @@
 //! ```
 //!
 //! The units must be registered in the test binary: an integration test of the seeds crate
-//! links it by naming anything of it (here `MIGRATIONS`); a test elsewhere adds
-//! `use my_seeds as _;`.
+//! links it by naming anything of it (here `MIGRATIONS`; `#[seedbed::test]` does it by itself);
+//! a test elsewhere adds `use my_seeds as _;`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 use sqlx::Connection;
@@ -48,10 +51,13 @@ use crate::migrations::Migrations;
 use crate::plan::context::Context;
 use crate::run::{self, RunOptions};
 use crate::select::registry::Registry;
-use crate::testing::{TestDatabase, admin_connection, with_database};
+use crate::testing::names::{TEMPLATE_KIND, lock_key, mark_template_used};
+use crate::testing::pool::{self, Server, admin_error};
+use crate::testing::{TestDatabase, user_prefix, with_database};
 
-/// The prefix of template databases' names.
-pub const TEMPLATE_PREFIX: &str = "seedbed_tpl_";
+/// The prefix of template databases' names (after the one of
+/// [`PREFIX_ENV`](crate::testing::PREFIX_ENV)).
+pub const TEMPLATE_PREFIX: &str = TEMPLATE_KIND;
 
 /// A recipe for test databases: migrations plus units, applied in the `test` environment.
 ///
@@ -108,34 +114,45 @@ impl Fixture {
         self
     }
 
-    /// A fresh database: a copy of the template for these migrations and units, built first if
-    /// it does not exist yet. Drop it at the end of the test with [`TestDatabase::drop`].
+    /// A database of its own for one test: a copy of the template for these migrations and
+    /// units (built first if it does not exist yet), handed over from the clones kept ready.
+    /// Drop it at the end of the test with [`TestDatabase::drop`].
     ///
     /// Fails if a unit is unknown or not allowed in `test`, if a migration or a unit fails
     /// (the half-built template is dropped), or if the server cannot be reached.
     pub async fn database(&self) -> Result<TestDatabase, Error> {
-        let admin_url = TestDatabase::admin_url();
         let template = self.template_name()?;
-        let mut admin = admin_connection(&admin_url).await?;
-        let lock = lock_key(&template);
-        sqlx::query("SELECT pg_advisory_lock($1)")
-            .bind(lock)
-            .execute(&mut admin)
-            .await
-            .map_err(|e| Error::database("waiting for the fixture template lock", &e))?;
-        let mut built = self
-            .ensure_template(&mut admin, &admin_url, &template)
-            .await;
-        if built.is_ok() {
-            built = crate::testing::mark_template_used(&mut admin, &template).await;
+        let fixture = self.clone();
+        TestDatabase::on_server(&TestDatabase::admin_url(), false, |server| async move {
+            fixture.ensure_template(&server, &template).await?;
+            let name = server.test_name();
+            let claimed = server.claim(&template, &name).await?;
+            Ok((name, claimed))
+        })
+        .await
+    }
+
+    /// The one copy of the template that tests share for the rest of the run, made if needed:
+    /// for tests that only read (`read_only`: every session of it refuses writes) or that write
+    /// in a transaction they never commit. Its [`TestDatabase::drop`] does nothing; it goes at
+    /// the end of the run.
+    pub async fn shared_database(&self, read_only: bool) -> Result<TestDatabase, Error> {
+        let template = self.template_name()?;
+        let fixture = self.clone();
+        let mut db =
+            TestDatabase::on_server(&TestDatabase::admin_url(), true, |server| async move {
+                fixture.ensure_template(&server, &template).await?;
+                Ok((server.shared(&template).await?, pool::Claimed::Ready))
+            })
+            .await?;
+        if read_only {
+            let separator = if db.url.contains('?') { '&' } else { '?' };
+            db.url = format!(
+                "{}{separator}options=-c%20default_transaction_read_only%3Don",
+                db.url
+            );
         }
-        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-            .bind(lock)
-            .execute(&mut admin)
-            .await;
-        let _ = admin.close().await;
-        built?;
-        TestDatabase::create_from(&admin_url, Some(&template)).await
+        Ok(db)
     }
 
     /// The units the fixture applies: those named (with what they depend on), else every unit
@@ -145,9 +162,26 @@ impl Fixture {
         Registry::discover()?.select(names, &self.options.environment)
     }
 
-    /// `seedbed_tpl_` and a hash of the migrations, the units and their checksums: the name
-    /// of the template database [`Fixture::database`] copies. Needs no database.
+    /// `seedbed_tpl_` (after the user's prefix) and a hash of the migrations, the units and
+    /// their checksums: the name of the template database [`Fixture::database`] copies. Needs
+    /// no database; computed once per process for each recipe.
     pub fn template_name(&self) -> Result<String, Error> {
+        static NAMES: Mutex<Option<HashMap<String, String>>> = Mutex::new(None);
+        let mut recipe = Sha256::new();
+        for migration in self.migrations.iter() {
+            recipe.update(migration.version.to_le_bytes());
+            recipe.update(migration.up.as_bytes());
+        }
+        recipe.update(format!("{:?}{:?}", self.units, self.options.context));
+        let recipe = format!("{:x}", recipe.finalize());
+        if let Some(name) = NAMES
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert_with(HashMap::new)
+            .get(&recipe)
+        {
+            return Ok(name.clone());
+        }
         let units = self.selected()?;
         let mut hasher = Sha256::new();
         // A new seedbed (its ledger tables, its way of writing rows) builds new templates.
@@ -162,10 +196,46 @@ impl Fixture {
             hasher.update(run::checksum(unit, &self.options.context)?.as_bytes());
         }
         let hash = format!("{:x}", hasher.finalize());
-        Ok(format!("{TEMPLATE_PREFIX}{}", &hash[..20]))
+        let name = format!("{}{TEMPLATE_PREFIX}{}", user_prefix(), &hash[..20]);
+        NAMES
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert_with(HashMap::new)
+            .insert(recipe, name.clone());
+        Ok(name)
     }
 
-    async fn ensure_template(
+    /// Makes sure `template` exists (once per process): built under an advisory lock, so test
+    /// processes running at once build it once, and marked used for the sweep.
+    async fn ensure_template(&self, server: &Arc<Server>, template: &str) -> Result<(), Error> {
+        if server.has_template(template) {
+            return Ok(());
+        }
+        let admin_url = &server.admin_url;
+        let mut admin = sqlx::PgConnection::connect(admin_url)
+            .await
+            .map_err(admin_error(admin_url))?;
+        let lock = lock_key(template);
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(lock)
+            .execute(&mut admin)
+            .await
+            .map_err(|e| Error::database("waiting for the fixture template lock", &e))?;
+        let mut built = self.build_template(&mut admin, admin_url, template).await;
+        if built.is_ok() {
+            built = mark_template_used(&mut admin, template).await;
+        }
+        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(lock)
+            .execute(&mut admin)
+            .await;
+        let _ = admin.close().await;
+        built?;
+        server.add_template(template);
+        Ok(())
+    }
+
+    async fn build_template(
         &self,
         admin: &mut sqlx::PgConnection,
         admin_url: &str,
@@ -224,9 +294,4 @@ async fn execute(admin: &mut sqlx::PgConnection, sql: &str) -> Result<(), Error>
         .await
         .map(drop)
         .map_err(|e| Error::database(sql, &e))
-}
-
-fn lock_key(template: &str) -> i64 {
-    let digest = Sha256::digest(template.as_bytes());
-    i64::from_le_bytes(digest[..8].try_into().unwrap_or_default())
 }

@@ -1,20 +1,19 @@
-//! Helpers for tests that need a real PostgreSQL: a fresh database per test.
+//! Scenarios in tests: [`#[seedbed::test]`](macro@crate::test), and what it is made of.
 //!
 //! The server is given by `SEEDBED_TEST_ADMIN_URL` (a URL of a role allowed to create databases),
-//! by default `postgres://postgres@127.0.0.1:5432`. Each [`TestDatabase`] is a new, empty database
-//! named `seedbed_test_<unix time>_<pid>_<n>` (after the prefix in `SEEDBED_TEST_DB_PREFIX`, if
-//! set: `myapp_seedbed_test_...`); drop it at the end of the test with [`TestDatabase::drop`].
-//! A test that fails (panics, or returns early with `?`) never reaches that call: its database
-//! is kept for a look, and its name printed on stderr. Databases left behind are dropped by a
-//! later [`TestDatabase::create`] once they are more than an hour old, and fixture templates
-//! (`seedbed_tpl_*`) once unused for a week.
+//! by default `postgres://postgres@127.0.0.1:5432`. A [`Fixture`] (migrations, units, context)
+//! has a template database, built once; each test gets a [`TestDatabase`] of its own, a copy of
+//! it handed over from a few made ahead (see `names.rs` for the names and the rules that keep the
+//! server clean), or shares one copy with the run's read-only tests. A test that passes has its
+//! database dropped; one that fails keeps it for an hour and says so. `SEEDBED_TEST_DB_PREFIX`
+//! puts a prefix of your own before every name (`myapp_seedbed_test_...`).
 //!
 //! ```no_run
 //! use seedbed::testing::TestDatabase;
 //!
 //! #[tokio::test]
 //! async fn inserts_a_venue() -> anyhow::Result<()> {
-//!     let db = TestDatabase::create().await?;
+//!     let db = TestDatabase::create().await?; // empty: no template
 //!     let pool = db.connect().await?;
 //!     sqlx::query("CREATE TABLE venues (name text)").execute(&pool).await?;
 //!     // ...
@@ -25,59 +24,67 @@
 //! ```
 
 pub mod fixture;
+mod harness;
+mod janitor;
+mod names;
+mod pool;
 
 pub use fixture::Fixture;
+pub use harness::TestArgument;
+pub use janitor::JANITOR_ENV;
+pub use pool::{POOL_SIZE_ENV, STRATEGY_ENV};
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+#[doc(hidden)]
+pub mod __private {
+    pub use super::harness::{Mode, TestResult, argument, context, run, transaction};
+}
 
-use sqlx::{Connection, PgConnection, PgPool};
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::engine::postgres::connect::{connect, mask_password, parse_url};
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+
+use crate::engine::postgres::connect::{mask_password, parse_url};
 use crate::error::Error;
+use crate::testing::names::KEPT_COMMENT;
+use crate::testing::pool::{Claimed, on_worker, on_worker_blocking};
 
 /// The environment variable naming the server used by tests.
 pub const ADMIN_URL_ENV: &str = "SEEDBED_TEST_ADMIN_URL";
 /// The server used by tests when [`ADMIN_URL_ENV`] is not set.
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432";
 /// The prefix of every test database's name (after the one of [`PREFIX_ENV`]).
-pub const NAME_PREFIX: &str = "seedbed_test_";
+pub const NAME_PREFIX: &str = names::TEST_KIND;
 /// The environment variable holding a prefix of your own for test database names (letters,
 /// digits and `_`; at most 20).
 pub const PREFIX_ENV: &str = "SEEDBED_TEST_DB_PREFIX";
-/// Test databases older than this are assumed abandoned and dropped.
-const STALE_AFTER: Duration = Duration::from_secs(3600);
-/// Fixture templates unused for this long are dropped (a test needing one builds it again).
-const TEMPLATE_STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// A fresh database for one test.
+/// A database for one test: its own (a fresh one, or a clone of a fixture's template), or the
+/// clone that read-only tests share.
 #[derive(Debug)]
 pub struct TestDatabase {
-    /// The URL of the new database.
+    /// The URL of the database.
     pub url: String,
     name: String,
     admin_url: String,
-    /// Set by [`TestDatabase::drop`]; a value dropped without it belongs to a failed test.
-    dropped: bool,
+    /// Shared with other tests: never dropped by one of them, nor kept.
+    shared: bool,
+    claimed: Claimed,
+    /// Set once dropped; a value going away without it belongs to a failed test.
+    dropped: AtomicBool,
 }
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if !self.dropped {
-            eprintln!(
-                "seedbed: kept test database {} (its test ended before TestDatabase::drop: it \
-                 failed); look at it with psql, drop it with DROP DATABASE {}, or let a test run \
-                 an hour from now sweep it",
-                self.name, self.name
-            );
+        if !self.shared && !self.dropped.load(Ordering::Relaxed) {
+            self.keep();
         }
     }
 }
 
 /// The user's prefix of test database names, from [`PREFIX_ENV`].
-fn user_prefix() -> String {
+pub(crate) fn user_prefix() -> String {
     prefix_from(&std::env::var(PREFIX_ENV).unwrap_or_default())
 }
 
@@ -112,40 +119,42 @@ impl TestDatabase {
 
     /// Creates a new empty database on the server of `admin_url`.
     pub async fn create_on(admin_url: &str) -> Result<Self, Error> {
-        Self::create_from(admin_url, None).await
+        Self::on_server(admin_url, false, |server| async move {
+            let name = server.test_name();
+            server
+                .execute_slow(&format!("CREATE DATABASE {name}"))
+                .await?;
+            Ok((name, Claimed::Made))
+        })
+        .await
     }
 
-    /// Creates a new database on the server of `admin_url`, a copy of `template` when given.
-    pub(crate) async fn create_from(
+    /// A database made by `make` on the worker thread, with the server of `admin_url` joined.
+    pub(crate) async fn on_server<F, Fut>(
         admin_url: &str,
-        template: Option<&str>,
-    ) -> Result<Self, Error> {
+        shared: bool,
+        make: F,
+    ) -> Result<Self, Error>
+    where
+        F: FnOnce(std::sync::Arc<pool::Server>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<(String, Claimed), Error>> + 'static,
+    {
+        janitor::run_if_janitor();
+        janitor::remember_test();
         parse_url(admin_url)?;
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
-        let name = format!(
-            "{}{NAME_PREFIX}{now}_{}_{}",
-            user_prefix(),
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut admin = admin_connection(admin_url).await?;
-        sweep_stale(&mut admin, now).await;
-        let template = template
-            .map(|t| format!(" TEMPLATE {t}"))
-            .unwrap_or_default();
-        sqlx::query(&format!("CREATE DATABASE {name}{template}"))
-            .execute(&mut admin)
-            .await
-            .map_err(|e| Error::database(format!("creating test database {name}"), &e))?;
-        let _ = admin.close().await;
+        let url = admin_url.to_owned();
+        let (name, claimed) = on_worker(move || async move {
+            let server = pool::server(&url, &user_prefix()).await?;
+            make(server).await
+        })
+        .await?;
         Ok(Self {
             url: with_database(admin_url, &name),
             name,
             admin_url: admin_url.to_owned(),
-            dropped: false,
+            shared,
+            claimed,
+            dropped: AtomicBool::new(false),
         })
     }
 
@@ -154,104 +163,82 @@ impl TestDatabase {
         &self.name
     }
 
+    /// Whether the database was a clone made ahead of the test (handed over at once), rather
+    /// than one made while the test waited.
+    pub fn was_ready(&self) -> bool {
+        self.claimed == Claimed::Ready
+    }
+
     /// A pool connected to the database.
     pub async fn connect(&self) -> Result<PgPool, Error> {
-        connect(&self.url).await
+        PgPoolOptions::new().connect(&self.url).await.map_err(|e| {
+            Error::database(
+                format!(
+                    "connecting to the test database {}",
+                    mask_password(&self.url)
+                ),
+                &e,
+            )
+        })
     }
 
-    /// Drops the database, closing any session still connected to it.
-    pub async fn drop(mut self) -> Result<(), Error> {
-        let mut admin = admin_connection(&self.admin_url).await?;
-        sqlx::query(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ))
-        .execute(&mut admin)
-        .await
-        .map_err(|e| Error::database(format!("dropping test database {}", self.name), &e))?;
-        let _ = admin.close().await;
-        self.dropped = true;
+    /// Drops the database, closing any session still connected to it. A shared database (of a
+    /// read-only test) stays for the other tests, and goes at the end of the run.
+    pub async fn drop(self) -> Result<(), Error> {
+        self.drop_now().await
+    }
+
+    pub(crate) async fn drop_now(&self) -> Result<(), Error> {
+        if self.shared {
+            return Ok(());
+        }
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        on_worker(move || async move {
+            let server = pool::server(&admin_url, &user_prefix()).await?;
+            server.drop_database(&name).await
+        })
+        .await?;
+        self.dropped.store(true, Ordering::Relaxed);
         Ok(())
     }
-}
 
-pub(crate) async fn admin_connection(admin_url: &str) -> Result<PgConnection, Error> {
-    PgConnection::connect(admin_url).await.map_err(|e| {
-        Error::database(
-            format!(
-                "connecting to the test server {} (set {ADMIN_URL_ENV} to another one)",
-                mask_password(admin_url)
-            ),
-            &e,
-        )
-    })
-}
-
-/// Best effort: drops `[prefix]seedbed_test_<time>_...` databases older than [`STALE_AFTER`],
-/// and fixture templates whose last use (their comment, see [`mark_template_used`]) is older
-/// than [`TEMPLATE_STALE_AFTER`].
-async fn sweep_stale(admin: &mut PgConnection, now: u64) {
-    let Ok(databases) = sqlx::query_as::<_, (String, Option<String>)>(
-        "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database
-         WHERE datname LIKE '%seedbed\\_test\\_%' OR datname LIKE 'seedbed\\_tpl\\_%'",
-    )
-    .fetch_all(&mut *admin)
-    .await
-    else {
-        return;
-    };
-    // A time, not some other number (a process id): after 2001-09-09.
-    let older = |t: u64, age: Duration| t > 1_000_000_000 && now.saturating_sub(t) > age.as_secs();
-    for (name, comment) in databases {
-        let last_used = comment
-            .as_deref()
-            .and_then(|c| c.strip_prefix(TEMPLATE_COMMENT))
-            .and_then(|t| t.trim().parse::<u64>().ok());
-        let stale = match name.strip_prefix(fixture::TEMPLATE_PREFIX) {
-            Some(rest) if rest.ends_with("_building") => false,
-            // Made before templates recorded their use: the clock starts now (dropping it could
-            // pull it from under a test about to copy it).
-            Some(_) if last_used.is_none() => {
-                let _ = mark_template_used(admin, &name).await;
-                false
-            }
-            Some(_) => last_used.is_some_and(|t| older(t, TEMPLATE_STALE_AFTER)),
-            None => name
-                .rsplit_once(NAME_PREFIX)
-                .and_then(|(_, rest)| rest.split('_').next())
-                .and_then(|t| t.parse::<u64>().ok())
-                .is_some_and(|t| older(t, STALE_AFTER)),
-        };
-        let safe = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if stale && safe {
-            tracing::info!(%name, "dropping a stale test database or unused fixture template");
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut *admin)
-                .await;
+    /// Drops the database in the background: the test need not wait. Should the process end
+    /// first, the database is found (its process gone) and dropped by the next sweep.
+    pub(crate) fn drop_in_background(&self) {
+        self.dropped.store(true, Ordering::Relaxed);
+        if self.shared {
+            return;
         }
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        pool::spawn_on_worker(move || async move {
+            let server = pool::server(&admin_url, &user_prefix()).await?;
+            server.drop_database(&name).await
+        });
     }
-}
 
-/// The start of a fixture template's comment, followed by the unix time of its last use.
-const TEMPLATE_COMMENT: &str = "seedbed fixture template, last used ";
-
-/// Records that `template` is being used now, so the sweep keeps it.
-pub(crate) async fn mark_template_used(
-    admin: &mut PgConnection,
-    template: &str,
-) -> Result<(), Error> {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
-    let template = crate::engine::postgres::sql::ident(template);
-    sqlx::query(&format!(
-        "COMMENT ON DATABASE {template} IS '{TEMPLATE_COMMENT}{now}'"
-    ))
-    .execute(admin)
-    .await
-    .map(drop)
-    .map_err(|e| Error::database(format!("marking the fixture template {template} used"), &e))
+    /// Keeps the database of a failed test for a look: marks it (the sweep leaves it an hour)
+    /// and says where it is.
+    pub(crate) fn keep(&self) {
+        self.dropped.store(true, Ordering::Relaxed);
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let marked = on_worker_blocking(move || async move {
+            let server = pool::server(&admin_url, &user_prefix()).await?;
+            server
+                .execute(&format!("COMMENT ON DATABASE {name} IS '{KEPT_COMMENT}'"))
+                .await
+        });
+        let when = match marked {
+            Ok(()) => "it is dropped by a test run an hour from now".to_owned(),
+            Err(e) => format!("it is dropped by the next test run ({e})"),
+        };
+        eprintln!(
+            "seedbed: kept test database {} (its test failed); open it with `psql {}`, or drop \
+             it with DROP DATABASE {}; {when}",
+            self.name,
+            mask_password(&self.url),
+            self.name
+        );
+    }
 }
 
 /// `url` with its database (path) replaced by `database`, query parameters kept.
