@@ -2,22 +2,15 @@
 //! has everything it needs; tried on a fresh database, a migrated one, a read-only role, a
 //! stamp of another environment, a hand edit, and a server that is not there.
 
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use common::{NO_SERVER, seed_runner};
 use seedbed::testing::TestDatabase;
 
 fn doctor(url: &str, extra: &[&str]) -> (Option<i32>, String) {
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_seed-runner"))
-        .args(extra)
-        .arg("doctor")
-        .current_dir(std::env::temp_dir())
-        .env("DATABASE_URL", url)
-        .env_remove("SEEDBED_ENV")
-        .env_remove("APP_ENV")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let mut args = extra.to_vec();
+    args.push("doctor");
+    let out = seed_runner(url, &args).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     (
@@ -27,13 +20,7 @@ fn doctor(url: &str, extra: &[&str]) -> (Option<i32>, String) {
 }
 
 fn run(url: &str, args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_seed-runner"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env_remove("SEEDBED_ENV")
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap();
+    let out = common::run(url, args);
     assert!(
         out.status.success(),
         "{}",
@@ -106,7 +93,7 @@ async fn doctor_says_what_a_run_lacks_and_how_to_fix_it() -> anyhow::Result<()> 
         .await?;
     pool.close().await;
 
-    let (code, report) = doctor("postgres://postgres@127.0.0.1:1/none", &[]);
+    let (code, report) = doctor(NO_SERVER, &[]);
     assert_eq!(code, Some(1));
     assert!(line(&report, "connect").starts_with("FAIL"), "{report}");
     db.drop().await?;

@@ -1,23 +1,13 @@
 //! `seed-runner migrate` on a database stamped production: a pg_dump first (refused without a
 //! backup folder, nothing migrated when the dump fails), `--no-backup` to go without.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+use common::run;
 use seedbed::testing::TestDatabase;
-
-fn seed_runner(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_seed-runner"))
-        .args(args)
-        .current_dir(std::env::temp_dir())
-        .env("DATABASE_URL", url)
-        .env_remove("SEEDBED_ENV")
-        .env_remove("APP_ENV")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
 
 fn ok(out: &Output) {
     assert!(
@@ -28,7 +18,7 @@ fn ok(out: &Output) {
 }
 
 fn pending(url: &str) -> usize {
-    let out = seed_runner(url, &["--env", "production", "migrate", "status"]);
+    let out = run(url, &["--env", "production", "migrate", "status"]);
     ok(&out);
     String::from_utf8_lossy(&out.stdout)
         .matches(" pending")
@@ -43,8 +33,8 @@ async fn production_is_backed_up_before_it_is_migrated() -> anyhow::Result<()> {
         std::env::temp_dir().join(format!("seedbed-backups-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&backups);
 
-    ok(&seed_runner(&url, &["migrate"]));
-    ok(&seed_runner(&url, &["--env", "production"]));
+    ok(&run(&url, &["migrate"]));
+    ok(&run(&url, &["--env", "production"]));
     let revert = [
         "--env",
         "production",
@@ -52,18 +42,18 @@ async fn production_is_backed_up_before_it_is_migrated() -> anyhow::Result<()> {
         "revert",
         "--i-know-this-is-production",
     ];
-    ok(&seed_runner(&url, &revert));
+    ok(&run(&url, &revert));
     assert_eq!(pending(&url), 1);
 
     // Without a backup folder, or with one that cannot be written, nothing is migrated.
-    let refused = seed_runner(&url, &["--env", "production", "migrate"]);
+    let refused = run(&url, &["--env", "production", "migrate"]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--backup-dir PATH"));
     // Seeding with --migrate migrates too, so it is held to the same rule.
-    let seeding = seed_runner(&url, &["--env", "production", "--migrate"]);
+    let seeding = run(&url, &["--env", "production", "--migrate"]);
     assert_eq!(seeding.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&seeding.stderr).contains("--backup-dir PATH"));
-    let unwritable = seed_runner(
+    let unwritable = run(
         &url,
         &[
             "--env",
@@ -78,7 +68,7 @@ async fn production_is_backed_up_before_it_is_migrated() -> anyhow::Result<()> {
     assert_eq!(pending(&url), 1);
 
     let dir = backups.to_str().unwrap();
-    let backed_up = seed_runner(
+    let backed_up = run(
         &url,
         &["--env", "production", "migrate", "--backup-dir", dir],
     );
@@ -96,15 +86,15 @@ async fn production_is_backed_up_before_it_is_migrated() -> anyhow::Result<()> {
         "{stderr}"
     );
 
-    ok(&seed_runner(&url, &revert));
-    let skipped = seed_runner(&url, &["--env", "production", "migrate", "--no-backup"]);
+    ok(&run(&url, &revert));
+    let skipped = run(&url, &["--env", "production", "migrate", "--no-backup"]);
     ok(&skipped);
     assert!(String::from_utf8_lossy(&skipped.stderr).contains("without a backup"));
     assert_eq!(std::fs::read_dir(&backups)?.count(), 1, "no second dump");
 
     // A database not stamped production is migrated without a backup.
     let other = TestDatabase::create().await?;
-    ok(&seed_runner(&other.url, &["migrate"]));
+    ok(&run(&other.url, &["migrate"]));
     other.drop().await?;
     std::fs::remove_dir_all(&backups)?;
     db.drop().await?;
