@@ -33,12 +33,12 @@ impl TestDb {
         let url =
             std::env::var("SEEDBED_TEST_ADMIN_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
         let admin = PgConnectOptions::from_str(&url).context("SEEDBED_TEST_ADMIN_URL")?;
-        // The shape of seedbed::testing's names (creation time first), so that its sweep of
-        // abandoned test databases drops these only once they are an hour old.
+        // Not `seedbed_test_...`: seedbed::testing's sweep drops those whose process holds no
+        // owner lock, and this process takes none (each database is dropped with its value).
         let now = SystemTime::now().duration_since(UNIX_EPOCH)?;
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let name = format!(
-            "seedbed_test_{}_{}_{}{n}",
+            "seedbed_schema_{}_{}_{}{n}",
             now.as_secs(),
             std::process::id(),
             now.subsec_nanos()
