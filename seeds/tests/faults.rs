@@ -4,7 +4,9 @@
 //!
 //! Run alone with `cargo test -p festival-seeds --test faults`.
 
-use std::process::{Command, Stdio};
+mod common;
+
+use common::seed_runner;
 
 use anyhow::{Result, ensure};
 use seedbed::testing::TestDatabase;
@@ -180,19 +182,6 @@ async fn md5_all(pool: &PgPool) -> Result<Vec<(String, Option<String>)>> {
         sums.push((table, sqlx::query_scalar(&sql).fetch_one(pool).await?));
     }
     Ok(sums)
-}
-
-fn seed_runner(url: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_seed-runner"));
-    command
-        .args(args)
-        .current_dir(std::env::temp_dir())
-        .env("DATABASE_URL", url)
-        .env_remove("SEEDBED_ENV")
-        .env_remove("APP_ENV")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null());
-    command
 }
 
 /// Checks one case's run; the reason it fails, if it does.

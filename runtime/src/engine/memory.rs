@@ -596,7 +596,7 @@ impl Transaction for MemoryTx<'_> {
         Ok(())
     }
 
-    async fn commit(mut self) -> Result<(), Error> {
+    async fn commit(mut self, _what: &str) -> Result<(), Error> {
         self.check_foreign_keys()?;
         self.before = None;
         Ok(())

@@ -136,8 +136,8 @@ pub(crate) trait Transaction {
     ) -> Result<BTreeMap<String, TableDigest>, Error>;
     /// Records (or replaces) a unit's ledger entry.
     async fn record(&mut self, entry: &Record<'_>) -> Result<(), Error>;
-    /// Makes the transaction's changes last.
-    async fn commit(self) -> Result<(), Error>;
+    /// Makes the transaction's changes last; `what` names them in an error (`unit \`x\``).
+    async fn commit(self, what: &str) -> Result<(), Error>;
     /// Undoes the transaction's changes.
     async fn rollback(self) -> Result<(), Error>;
 }

@@ -51,16 +51,7 @@ async fn commit_unit(tx: impl Transaction, unit: &str, recorded: bool) -> Result
         }
     };
     note(&|c| c.committing = Some(unit.to_owned()));
-    let result = tx.commit().await.map_err(|e| match e {
-        Error::Database {
-            sqlstate, message, ..
-        } => Error::Database {
-            context: format!("committing unit `{unit}`"),
-            sqlstate,
-            message,
-        },
-        other => other,
-    });
+    let result = tx.commit(&format!("unit `{unit}`")).await;
     note(&|c| {
         c.committing = None;
         if result.is_ok() {

@@ -101,16 +101,7 @@ pub(crate) async fn remove(
         report.cascaded = blockers;
     }
     tx.forget(going).await?;
-    tx.commit().await.map_err(|e| match e {
-        Error::Database {
-            sqlstate, message, ..
-        } => Error::Database {
-            context: "committing the cleanup".into(),
-            sqlstate,
-            message,
-        },
-        other => other,
-    })?;
+    tx.commit("the cleanup").await?;
     Ok(report)
 }
 

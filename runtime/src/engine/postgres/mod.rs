@@ -408,11 +408,11 @@ impl Transaction for PgTransaction<'_> {
         ledger::record(&mut self.tx, entry).await
     }
 
-    async fn commit(self) -> Result<(), Error> {
+    async fn commit(self, what: &str) -> Result<(), Error> {
         self.tx
             .commit()
             .await
-            .map_err(|e| Error::database("committing", &e))?;
+            .map_err(|e| Error::database(format!("committing {what}"), &e))?;
         self.keys.end_unit();
         Ok(())
     }
