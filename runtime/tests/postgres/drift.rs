@@ -1,0 +1,115 @@
+//! Rows changed by hand after a run: `status` reports the drift, the next run puts them back,
+//! for units written with upserts and for streamed ones.
+
+use anyhow::{Context as _, Result};
+use seedbed::run::{self, Outcome, UnitState};
+use seedbed::select::Registry;
+use sqlx::PgPool;
+
+use crate::support::{Fresh, apply, options, report, runner_events};
+
+#[tokio::test]
+async fn rows_of_a_streamed_unit_deleted_by_hand_are_reported_and_put_back() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let pool = &fresh.pool;
+    let registry = Registry::discover()?;
+    let opts = options("development", &[("n", 3)]);
+    apply(pool, &["t_events"], &opts).await?;
+    let before = runner_events(pool).await?;
+    sqlx::query("DELETE FROM events WHERE slug = 'runner-event-1'")
+        .execute(pool)
+        .await?;
+
+    let statuses = run::status(pool, &registry, &opts).await?;
+    let status = statuses.iter().find(|s| s.unit == "t_events").unwrap();
+    assert_eq!(status.state, UnitState::Drifted);
+    assert_eq!(status.drift.as_ref().map(|d| d.missing), Some(1));
+
+    let reports = apply(pool, &["t_events"], &opts).await?;
+    assert_eq!(report(&reports, "t_events").outcome, Outcome::Restored);
+    assert_eq!(runner_events(pool).await?, before);
+    let again = apply(pool, &["t_events"], &opts).await?;
+    assert_eq!(report(&again, "t_events").outcome, Outcome::Unchanged);
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn rows_of_a_streamed_unit_edited_by_hand_are_reported_and_put_back() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let pool = &fresh.pool;
+    let registry = Registry::discover()?;
+    let opts = options("development", &[("n", 3)]);
+    apply(pool, &["t_events"], &opts).await?;
+    let before = runner_events(pool).await?;
+    // Same number of rows, one column of one row changed: only a comparison of contents sees it.
+    sqlx::query("UPDATE events SET title = 'edited by hand' WHERE slug = 'runner-event-1'")
+        .execute(pool)
+        .await?;
+
+    let statuses = run::status(pool, &registry, &opts).await?;
+    let status = statuses.iter().find(|s| s.unit == "t_events").unwrap();
+    assert_eq!(status.state, UnitState::Drifted);
+    let drift = status.drift.clone().context("drift checked")?;
+    assert_eq!(drift.missing, 0);
+    assert_eq!(drift.edited_tables, ["events"]);
+
+    let reports = apply(pool, &["t_events"], &opts).await?;
+    assert_eq!(report(&reports, "t_events").outcome, Outcome::Restored);
+    assert_eq!(runner_events(pool).await?, before);
+    let statuses = run::status(pool, &registry, &opts).await?;
+    let status = statuses.iter().find(|s| s.unit == "t_events").unwrap();
+    assert_eq!(status.state, UnitState::Applied);
+    let again = apply(pool, &["t_events"], &opts).await?;
+    assert_eq!(report(&again, "t_events").outcome, Outcome::Unchanged);
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn rows_of_an_upserted_unit_deleted_or_edited_by_hand_are_reported_and_put_back() -> Result<()>
+{
+    let fresh = Fresh::migrated().await?;
+    let pool = &fresh.pool;
+    let registry = Registry::discover()?;
+    let opts = options("development", &[]);
+    apply(pool, &["t_venues"], &opts).await?;
+    let applied = (
+        md5_of(pool, "venues").await?,
+        md5_of(pool, "seedbed.ledger_rows").await?,
+    );
+    // One venue deleted by hand (nothing points at it), the other edited.
+    sqlx::query("DELETE FROM venues WHERE slug = 'runner-hall-a'")
+        .execute(pool)
+        .await?;
+    sqlx::query(
+        "UPDATE venues SET name = 'edited by hand', capacity = NULL WHERE slug = 'runner-hall-b'",
+    )
+    .execute(pool)
+    .await?;
+
+    let statuses = run::status(pool, &registry, &opts).await?;
+    let status = statuses.iter().find(|s| s.unit == "t_venues").unwrap();
+    assert_eq!(status.state, UnitState::Drifted);
+    let drift = status.drift.clone().context("drift checked")?;
+    assert_eq!((drift.missing, drift.changed), (1, 1), "{drift:?}");
+
+    let reports = apply(pool, &["t_venues"], &opts).await?;
+    assert_eq!(report(&reports, "t_venues").outcome, Outcome::Restored);
+    // Back to what the apply gave, ledger rows included.
+    assert_eq!(
+        (
+            md5_of(pool, "venues").await?,
+            md5_of(pool, "seedbed.ledger_rows").await?
+        ),
+        applied
+    );
+    let statuses = run::status(pool, &registry, &opts).await?;
+    let status = statuses.iter().find(|s| s.unit == "t_venues").unwrap();
+    assert_eq!(status.state, UnitState::Applied);
+    fresh.finish().await
+}
+
+/// The md5 of every row of `table`.
+async fn md5_of(pool: &PgPool, table: &str) -> Result<String> {
+    let sql = format!("SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM {table} t");
+    Ok(sqlx::query_scalar(&sql).fetch_one(pool).await?)
+}
