@@ -4,8 +4,8 @@
 //!
 //! Every test works in a fresh database of its own (`SEEDBED_TEST_ADMIN_URL`, default
 //! `postgres://postgres@127.0.0.1:5432`), dropped at the end, on failure too, migrated with the
-//! small schema of `postgres/units/migrations`. The units (`t_venues`, `t_events`, ...) are in
-//! the crate beside it, `seedbed-test-units`, checked against that schema; the command line is
+//! small schema of `units/migrations`. The units (`t_venues`, `t_events`, ...) are in
+//! the crate in `units/`, `seedbed-test-units`, checked against that schema; the command line is
 //! tested with Festival Scout's binary in `seeds/tests/runner.rs`.
 
 mod apply;
