@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail, ensure};
 use festival_seeds::MIGRATIONS;
 use seedbed::Error;
+use seedbed::error::{ApplyError, CleanupError, GuardError, SelectError};
 use seedbed::run::{self, RunOptions, UnitState};
 use seedbed::run::{Outcome, TableReport, UnitReport};
 use seedbed::select::Registry;
@@ -795,7 +796,7 @@ async fn a_change_that_would_delete_rows_other_data_points_at_is_refused() -> Re
         .await
         .expect_err("the change would delete a venue an event is at");
     match err.downcast_ref::<Error>() {
-        Some(Error::ChangeBlocked { unit, blockers }) => {
+        Some(Error::Apply(ApplyError::ChangeBlocked { unit, blockers })) => {
             assert_eq!(unit, "t_edited");
             assert_eq!(blockers.len(), 1, "{blockers:?}");
             assert_eq!(
@@ -891,7 +892,7 @@ async fn cleanup_blocked_by_other_rows_removes_nothing_unless_cascading() -> Res
     let err = cleanup(pool, &["t_venues"], false, &opts)
         .await
         .expect_err("cleanup should be blocked");
-    let Error::CleanupBlocked { blockers } = &err else {
+    let Error::Cleanup(CleanupError::Blocked { blockers }) = &err else {
         bail!("expected CleanupBlocked, got {err:?}");
     };
     let mut found: Vec<(&str, &str, i64)> = blockers
@@ -1103,7 +1104,7 @@ async fn the_environment_stamp_guards_mixing_environments() -> Result<()> {
         .await
         .expect_err("another environment should be refused");
     match err.downcast_ref::<Error>() {
-        Some(Error::EnvironmentMismatch { stamped, requested }) => {
+        Some(Error::Guard(GuardError::EnvironmentMismatch { stamped, requested })) => {
             assert_eq!(
                 (stamped.as_str(), requested.as_str()),
                 ("development", "test")
@@ -1131,7 +1132,7 @@ async fn production_takes_only_production_units() -> Result<()> {
         .select(Some(&names(&["t_events"])), "production")
         .expect_err("t_events does not run in production");
     assert!(
-        matches!(&err, Error::UnitNotAllowed { unit, .. } if unit == "t_events"),
+        matches!(&err, Error::Select(SelectError::UnitNotAllowed { unit, .. }) if unit == "t_events"),
         "{err:?}"
     );
     let everything = registry.select(None, "production")?;
@@ -1157,7 +1158,10 @@ async fn cleanup_refuses_a_production_database_unless_overridden() -> Result<()>
         let err = cleanup(pool, &["t_styles"], false, &opts)
             .await
             .expect_err("cleanup of production should be refused");
-        assert!(matches!(err, Error::ProductionRefused { .. }), "{err:?}");
+        assert!(
+            matches!(err, Error::Guard(GuardError::ProductionRefused { .. })),
+            "{err:?}"
+        );
         assert_eq!(count(pool, "dance_styles").await?, 1);
     }
 
@@ -1249,11 +1253,11 @@ async fn seed_code_that_panics_is_an_error_naming_the_unit() -> Result<()> {
     ] {
         let err = apply(pool, &[unit], &boom).await.unwrap_err();
         match err.downcast_ref::<Error>() {
-            Some(Error::SeedPanicked {
+            Some(Error::Apply(ApplyError::SeedPanicked {
                 unit: u,
                 message: m,
                 ..
-            }) => {
+            })) => {
                 assert_eq!((u.as_str(), m.as_str()), (unit, message));
             }
             _ => panic!("{unit}: {err:#}"),
@@ -1279,7 +1283,10 @@ async fn seed_code_that_panics_is_an_error_naming_the_unit() -> Result<()> {
     let units = registry.select(Some(&names(&["t_panics_streamed"])), "development")?;
     let outcome = run::apply_reporting(pool, &units, &boom).await;
     assert!(
-        matches!(outcome.error, Some(Error::SeedPanicked { .. })),
+        matches!(
+            outcome.error,
+            Some(Error::Apply(ApplyError::SeedPanicked { .. }))
+        ),
         "{:?}",
         outcome.error
     );
@@ -1340,7 +1347,7 @@ async fn seeding_refuses_pending_migrations() -> Result<()> {
         .await
         .expect_err("pending migrations should be refused");
     assert!(
-        matches!(&err, Error::MigrationsBehind { pending: p } if *p == pending),
+        matches!(&err, Error::Guard(GuardError::MigrationsBehind { pending: p }) if *p == pending),
         "{err:?}"
     );
 
@@ -1467,7 +1474,7 @@ async fn a_constraint_violation_names_unit_table_label_and_constraint() -> Resul
     let message = err.to_string();
     assert!(matches!(
         err.downcast_ref::<Error>(),
-        Some(Error::Constraint { .. })
+        Some(Error::Apply(ApplyError::Constraint { .. }))
     ));
     for part in [
         "unit `t_backwards`",
@@ -1707,7 +1714,10 @@ async fn cleanup_keeps_other_rows_of_a_generated_join_table() -> Result<()> {
     let err = cleanup(pool, &["t_tagged"], false, &opts)
         .await
         .expect_err("a hand-made row points at a seeded event");
-    assert!(matches!(err, Error::CleanupBlocked { .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::Cleanup(CleanupError::Blocked { .. })),
+        "{err:?}"
+    );
     assert_eq!(count(pool, "event_dance_styles").await?, 4);
     fresh.finish().await
 }

@@ -10,6 +10,7 @@ use crate::Error;
 use crate::engine::catalog::{Catalog, ForeignKey};
 use crate::engine::postgres::ledger::{Entry, Record, TableDigest};
 use crate::engine::{Comparison, Engine, Recorded, Transaction};
+use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::build::TableRowsBuilt;
@@ -124,10 +125,10 @@ fn key_of(catalog: &Catalog, table: &str, row: &MemoryRow) -> Result<String, Err
         match row.get(column).cloned().flatten() {
             Some(value) => parts.push(value),
             None => {
-                return Err(Error::KeyColumnOmitted {
+                return Err(Error::Apply(ApplyError::KeyColumnOmitted {
                     table: table.into(),
                     column: column.clone(),
-                });
+                }));
             }
         }
     }

@@ -28,6 +28,7 @@
 pub mod apply;
 pub(crate) mod build;
 pub mod cleanup;
+pub mod error;
 mod guards;
 mod panics;
 pub mod plan;
@@ -49,6 +50,7 @@ use sqlx::{Connection, PgConnection, PgPool};
 use crate::engine::Engine;
 use crate::engine::postgres::PgEngine;
 use crate::engine::postgres::ledger::{self, Entry};
+use crate::error::{GuardError, MigrateError, SelectError};
 use crate::migrations::{MigrationState, Migrations};
 use crate::plan::Unit;
 use crate::plan::context::Context;
@@ -118,12 +120,12 @@ pub struct RunOptions {
 
 impl RunOptions {
     /// The defaults for `environment` (default context, no overrides), or
-    /// [`Error::UnknownEnvironment`].
+    /// [`SelectError::UnknownEnvironment`](crate::error::SelectError::UnknownEnvironment).
     pub fn new(environment: &str) -> Result<RunOptions, Error> {
         if !ENVIRONMENTS.contains(&environment) {
-            return Err(Error::UnknownEnvironment {
+            return Err(Error::Select(SelectError::UnknownEnvironment {
                 name: environment.to_owned(),
-            });
+            }));
         }
         Ok(RunOptions {
             environment: environment.to_owned(),
@@ -196,18 +198,20 @@ pub async fn check_migrations(
         let (version, description) = (status.version, status.description.clone());
         match status.state {
             MigrationState::Missing { .. } => {
-                return Err(Error::MigrationMissing {
+                return Err(Error::Migrate(MigrateError::Missing {
                     version,
                     description,
-                });
+                }));
             }
             MigrationState::ChecksumMismatch { .. } => {
-                return Err(Error::MigrationChecksumMismatch {
+                return Err(Error::Migrate(MigrateError::ChecksumMismatch {
                     version,
                     description,
-                });
+                }));
             }
-            MigrationState::Failed { .. } => return Err(Error::MigrationDirty { version }),
+            MigrationState::Failed { .. } => {
+                return Err(Error::Migrate(MigrateError::Dirty { version }));
+            }
             MigrationState::Applied { .. } | MigrationState::Pending => {}
         }
     }
@@ -220,7 +224,7 @@ pub async fn check_migrations(
         return Ok(());
     }
     if !migrate {
-        return Err(Error::MigrationsBehind { pending });
+        return Err(Error::Guard(GuardError::MigrationsBehind { pending }));
     }
     migrations.apply(pool).await.map(drop)
 }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use crate::engine::catalog::{Catalog, ForeignKey, TableInfo};
 use crate::engine::memory::Memory;
+use crate::error::{ApplyError, CleanupError, GuardError};
 use crate::plan::context::{Context, scale};
 use crate::plan::{ColumnMeta, Row, Seed, TableMeta, Unit, UnitKind};
 use crate::run::report::Outcome;
@@ -246,7 +247,7 @@ async fn a_changed_definition_removes_its_stale_rows_unless_other_data_points_at
     db.insert("events", &[("id", "hand"), ("venue_id", "v2")]);
     let smaller = options("development", &[("venues", 2)]);
     let err = run(&mut db, &[&*VENUES], &smaller).await.unwrap_err();
-    let Error::ChangeBlocked { unit, blockers } = &err else {
+    let Error::Apply(ApplyError::ChangeBlocked { unit, blockers }) = &err else {
         panic!("{err}");
     };
     assert_eq!(unit, "venues");
@@ -283,7 +284,7 @@ async fn cleanup_removes_exactly_the_seeded_rows_and_is_refused_while_other_data
     let err = cleanup_with(&mut db, &registry, None, false, &dev)
         .await
         .unwrap_err();
-    let Error::CleanupBlocked { blockers } = &err else {
+    let Error::Cleanup(CleanupError::Blocked { blockers }) = &err else {
         panic!("{err}");
     };
     let blocked: Vec<(&str, i64)> = blockers
@@ -381,7 +382,10 @@ async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Erro
 
     let dev = options("development", &[]);
     let err = run(&mut db, &all(), &dev).await.unwrap_err();
-    assert!(matches!(err, Error::EnvironmentMismatch { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Guard(GuardError::EnvironmentMismatch { .. })),
+        "{err}"
+    );
     assert!(
         db.column("venues", "id").is_empty(),
         "refused before any write"
@@ -389,7 +393,10 @@ async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Erro
     let err = cleanup_with(&mut db, &registry(), None, false, &dev)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::EnvironmentMismatch { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Guard(GuardError::EnvironmentMismatch { .. })),
+        "{err}"
+    );
 
     let mut moved = options("production", &[]);
     moved.allow_env_change = true;
@@ -402,14 +409,23 @@ async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Erro
     let mut leave = options("development", &[]);
     leave.allow_env_change = true;
     let err = run(&mut db, &all(), &leave).await.unwrap_err();
-    assert!(matches!(err, Error::LeavingProduction { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Guard(GuardError::LeavingProduction { .. })),
+        "{err}"
+    );
     let prod = options("production", &[]);
     let err = cleanup_with(&mut db, &registry(), None, false, &prod)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::ProductionRefused { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Guard(GuardError::ProductionRefused { .. })),
+        "{err}"
+    );
     let err = guards::reset(&mut db, &leave).await.unwrap_err();
-    assert!(matches!(err, Error::ProductionRefused { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Guard(GuardError::ProductionRefused { .. })),
+        "{err}"
+    );
 
     leave.production_override = true;
     run(&mut db, &[&*VENUES], &leave).await?;
@@ -457,7 +473,7 @@ async fn a_run_with_a_unit_the_database_cannot_take_is_refused_before_any_write(
     assert!(outcome.reports.is_empty());
     let err = outcome.error.expect("notes has no primary key");
     assert!(
-        matches!(&err, Error::NoPrimaryKey { unit, table } if unit == "notes" && table == "notes"),
+        matches!(&err, Error::Apply(ApplyError::NoPrimaryKey { unit, table }) if unit == "notes" && table == "notes"),
         "{err}"
     );
     assert!(

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod connect;
 pub(crate) mod copy;
 pub mod digest;
+pub mod error;
 pub(crate) mod keys;
 pub mod ledger;
 pub mod local_cluster;
