@@ -163,6 +163,7 @@ fn values(row: &MemoryRow, columns: &[String]) -> Option<Vec<String>> {
 
 impl Engine for Memory {
     type Tx<'a> = MemoryTx<'a>;
+    type Rehearsal<'a> = Memory;
 
     fn commits(&self) -> bool {
         self.commits
@@ -227,6 +228,14 @@ impl Engine for Memory {
 
     async fn begin_unit(&mut self, _unit: &'static str) -> Result<MemoryTx<'_>, Error> {
         self.begin().await
+    }
+
+    async fn rehearse<T>(&mut self, work: impl AsyncFnOnce(&mut Memory) -> T) -> Result<T, Error> {
+        let (before, commits) = (self.state.clone(), self.commits);
+        self.commits = false;
+        let out = work(self).await;
+        (self.state, self.commits) = (before, commits);
+        Ok(out)
     }
 }
 

@@ -8,13 +8,16 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::engine::Engine as _;
 use crate::engine::catalog::{Catalog, ForeignKey, TableInfo};
 use crate::engine::memory::Memory;
 use crate::error::{ApplyError, CleanupError, GuardError};
 use crate::plan::context::{Context, scale};
 use crate::plan::{ColumnMeta, Row, Seed, TableMeta, Unit, UnitKind};
 use crate::run::report::Outcome;
-use crate::run::{RunOptions, UnitState, apply_with, cleanup_with, guards, unit_states};
+use crate::run::{
+    RunOptions, UnitState, apply_with, cleanup_with, dry_run_with, guards, status_with, unit_states,
+};
 use crate::select::registry::Registry;
 use crate::{Error, Value};
 
@@ -481,5 +484,72 @@ async fn a_run_with_a_unit_the_database_cannot_take_is_refused_before_any_write(
         "planned first: nothing written"
     );
     assert_eq!(db.recorded_rows(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_what_a_run_would_do_and_leaves_everything_as_it_was() -> Result<(), Error>
+{
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    let rehearsed = dry_run_with(&mut db, &all(), &dev).await?;
+    assert_eq!(db.recorded_rows(), 0);
+    assert!(db.column("venues", "id").is_empty());
+    assert!(db.stamp().await?.is_none(), "a dry run stamps nothing");
+
+    let done = run(&mut db, &all(), &dev).await?;
+    let counts = |reports: &[crate::run::UnitReport]| -> Vec<(String, u64, u64)> {
+        reports
+            .iter()
+            .flat_map(|r| {
+                r.tables
+                    .iter()
+                    .map(|t| (t.table.clone(), t.inserted, t.updated))
+            })
+            .collect()
+    };
+    assert_eq!(outcomes(&rehearsed), outcomes(&done));
+    assert_eq!(counts(&rehearsed), counts(&done));
+
+    db.edit("events", "id", "e0", "venue_id", "v1");
+    let changed = options("development", &[("venues", 3)]);
+    let rehearsed = dry_run_with(&mut db, &all(), &changed).await?;
+    assert_eq!(rehearsed[0].outcome, Outcome::Updated);
+    assert_eq!(rehearsed[1].outcome, Outcome::Restored);
+    assert_eq!(
+        db.column("venues", "id").len(),
+        2,
+        "nothing of the rehearsal stays"
+    );
+    assert_eq!(db.column("events", "venue_id"), [Some("v1".into())]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn status_finds_rows_edited_by_hand_in_a_unit_without_loops_and_writes_nothing()
+-> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    run(&mut db, &[&*VENUES, &*EVENTS], &dev).await?;
+    db.edit("events", "id", "e0", "venue_id", "v1");
+    db.delete_where("venues", "id", "v1");
+    db.insert("venues", &[("id", "v1"), ("name", "not seeded")]);
+    let registry = Registry::from_units(vec![&*VENUES, &*EVENTS]).unwrap();
+
+    let statuses = status_with(&mut db, &registry, &dev).await?;
+    let drift = |unit: &str| {
+        let status = statuses.iter().find(|s| s.unit == unit).unwrap();
+        (
+            status.state,
+            status.drift.as_ref().map(|d| (d.missing, d.changed)),
+        )
+    };
+    assert_eq!(drift("events"), (UnitState::Drifted, Some((0, 1))));
+    assert_eq!(drift("venues"), (UnitState::Drifted, Some((0, 1))));
+    assert_eq!(db.column("events", "venue_id"), [Some("v1".into())]);
+    assert_eq!(
+        db.column("venues", "name"),
+        [Some("Hall 0".into()), Some("not seeded".into())]
+    );
     Ok(())
 }
