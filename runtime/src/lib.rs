@@ -767,7 +767,7 @@ pub use seedbed_macros::*;
 
 pub mod cli;
 mod engine;
-mod error;
+pub mod error;
 pub mod migrations;
 pub mod plan;
 pub mod run;

@@ -59,15 +59,19 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use seedbed_core::schema::Schema;
-use sqlx::migrate::{Migrate, MigrateError, Migration, MigrationType, Migrator};
+use sqlx::migrate::{
+    Migrate, MigrateError as SqlxMigrateError, Migration, MigrationType, Migrator,
+};
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres};
 
 mod diesel;
+pub mod error;
 mod refinery;
 
-pub use crate::error::MigrationDirection;
-use crate::error::{Error, db_error_parts};
+use crate::Error;
+use crate::engine::postgres::error::db_error_parts;
+pub use error::{MigrateError, MigrationDirection};
 
 /// One migration, embedded in the binary.
 #[derive(Debug, Clone, Copy)]
@@ -334,9 +338,9 @@ impl Migrations {
         let mut sorted: Vec<_> = self.list.iter().collect();
         sorted.sort_by_key(|m| m.version);
         if let Some(pair) = sorted.windows(2).find(|w| w[0].version == w[1].version) {
-            return Err(Error::DuplicateMigrationVersion {
+            return Err(Error::Migrate(MigrateError::DuplicateVersion {
                 version: pair[0].version,
-            });
+            }));
         }
         Ok(sorted)
     }
@@ -360,8 +364,8 @@ impl Migrations {
     /// when the database was up to date).
     ///
     /// Before applying anything it checks, under the lock, that no applied migration has changed
-    /// ([`Error::MigrationChecksumMismatch`]), that the database knows no migration this program
-    /// does not ([`Error::MigrationMissing`]) and that none is half-applied; so on those errors
+    /// ([`MigrateError::ChecksumMismatch`](crate::error::MigrateError::ChecksumMismatch)), that the database knows no migration this program
+    /// does not ([`MigrateError::Missing`](crate::error::MigrateError::Missing)) and that none is half-applied; so on those errors
     /// nothing is written. A failing migration is rolled back and stops the run; the ones before it
     /// stay applied.
     pub async fn apply(&self, pool: &PgPool) -> Result<Vec<MigrationRun>, Error> {
@@ -378,7 +382,7 @@ impl Migrations {
     /// `target = None` reverts the last applied migration; `Some(v)` reverts every applied
     /// migration with a version greater than `v` (`Some(0)` reverts them all). Every migration to
     /// revert is checked to have a down script before anything runs
-    /// ([`Error::MigrationIrreversible`]).
+    /// ([`MigrateError::Irreversible`](crate::error::MigrateError::Irreversible)).
     pub async fn revert(
         &self,
         pool: &PgPool,
@@ -389,7 +393,7 @@ impl Migrations {
             && target != 0
             && !sorted.iter().any(|m| m.version == target)
         {
-            return Err(Error::MigrationTargetUnknown { target });
+            return Err(Error::Migrate(MigrateError::TargetUnknown { target }));
         }
         let mut conn = acquire(pool).await?;
         lock(&mut conn).await?;
@@ -513,26 +517,26 @@ async fn apply_locked(
     }
     let applied = applied_rows(conn, tool, sorted).await?;
     if let Some(dirty) = applied.iter().find(|r| !r.success) {
-        return Err(Error::MigrationDirty {
+        return Err(Error::Migrate(MigrateError::Dirty {
             version: dirty.version,
-        });
+        }));
     }
     let applied: BTreeMap<i64, AppliedRow> = applied.into_iter().map(|r| (r.version, r)).collect();
     let known: HashSet<i64> = sorted.iter().map(|m| m.version).collect();
     if let Some(row) = applied.values().find(|r| !known.contains(&r.version)) {
-        return Err(Error::MigrationMissing {
+        return Err(Error::Migrate(MigrateError::Missing {
             version: row.version,
             description: row.description.clone(),
-        });
+        }));
     }
     for m in sorted {
         if let Some(row) = applied.get(&m.version)
             && row.checksum != recorded_checksum(tool, m)
         {
-            return Err(Error::MigrationChecksumMismatch {
+            return Err(Error::Migrate(MigrateError::ChecksumMismatch {
                 version: m.version,
                 description: m.description.to_owned(),
-            });
+            }));
         }
     }
 
@@ -568,9 +572,9 @@ async fn revert_locked(
 ) -> Result<Vec<MigrationRun>, Error> {
     let applied = applied_rows(conn, tool, sorted).await?;
     if let Some(dirty) = applied.iter().find(|r| !r.success) {
-        return Err(Error::MigrationDirty {
+        return Err(Error::Migrate(MigrateError::Dirty {
             version: dirty.version,
-        });
+        }));
     }
     let mut to_revert: Vec<&AppliedRow> = match target {
         None => applied
@@ -586,16 +590,16 @@ async fn revert_locked(
     let mut plan = Vec::with_capacity(to_revert.len());
     for row in to_revert {
         let Some(m) = sorted.iter().find(|m| m.version == row.version) else {
-            return Err(Error::MigrationMissing {
+            return Err(Error::Migrate(MigrateError::Missing {
                 version: row.version,
                 description: row.description.clone(),
-            });
+            }));
         };
         let Some(down) = m.down_migration() else {
-            return Err(Error::MigrationIrreversible {
+            return Err(Error::Migrate(MigrateError::Irreversible {
                 version: m.version,
                 description: m.description.to_owned(),
-            });
+            }));
         };
         plan.push((*m, down));
     }
@@ -675,9 +679,9 @@ fn recorded_checksum(tool: Tool, m: &EmbeddedMigration) -> Vec<u8> {
     }
 }
 
-fn migrate_error(context: &str, error: MigrateError) -> Error {
+fn migrate_error(context: &str, error: SqlxMigrateError) -> Error {
     match error {
-        MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => {
+        SqlxMigrateError::Execute(e) | SqlxMigrateError::ExecuteMigration(e, _) => {
             Error::database(context, &e)
         }
         other => Error::Database {
@@ -691,10 +695,10 @@ fn migrate_error(context: &str, error: MigrateError) -> Error {
 fn run_error(
     direction: MigrationDirection,
     migration: &EmbeddedMigration,
-    error: MigrateError,
+    error: SqlxMigrateError,
 ) -> Error {
     match &error {
-        MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => {
+        SqlxMigrateError::Execute(e) | SqlxMigrateError::ExecuteMigration(e, _) => {
             failed(direction, migration, e)
         }
         other => failed_with(direction, migration, None, other.to_string()),
@@ -717,11 +721,11 @@ fn failed_with(
     sqlstate: Option<String>,
     message: String,
 ) -> Error {
-    Error::MigrationFailed {
+    Error::Migrate(MigrateError::Failed {
         direction,
         version: migration.version,
         description: migration.description.to_owned(),
         sqlstate,
         message,
-    }
+    })
 }

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use seedbed::Error;
 use seedbed::database::connect;
+use seedbed::error::ConnectError;
 use seedbed::local_cluster::{ClusterOutcome, LocalCluster, PgBinaries, database};
 
 /// A fresh folder under /tmp; on drop, stops the cluster in it (if any) and removes it.
@@ -178,7 +179,13 @@ async fn long_folder_falls_back_to_tcp_on_loopback() {
 fn missing_binaries_say_what_to_install() {
     let bogus = [PathBuf::from("/nonexistent/bin"), PathBuf::from("/tmp")];
     let err = PgBinaries::find_in(&bogus).unwrap_err();
-    assert!(matches!(err, Error::PostgresNotInstalled { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Connect(ConnectError::PostgresNotInstalled { .. })
+        ),
+        "{err:?}"
+    );
     let message = err.to_string();
     for needle in [
         "apt-get install postgresql",

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, ensure};
 use seedbed::Error;
 use seedbed::database::{CONNECT_ATTEMPTS, CONNECT_BUDGET, connect};
+use seedbed::error::{ConnectError, MigrateError};
 use seedbed::migrations::{EmbeddedMigration, MigrationState, Migrations};
 use seedbed::testing::TestDatabase;
 use sqlx::PgPool;
@@ -157,7 +158,10 @@ async fn changed_migration_is_a_checksum_mismatch_and_blocks_apply() -> anyhow::
 
         let err = CHANGED.apply(&pool).await.unwrap_err();
         ensure!(
-            matches!(err, Error::MigrationChecksumMismatch { version: V1, .. }),
+            matches!(
+                err,
+                Error::Migrate(MigrateError::ChecksumMismatch { version: V1, .. })
+            ),
             "{err:?}"
         );
         ensure!(err.to_string().contains("create venues"), "{err}");
@@ -182,7 +186,10 @@ async fn database_ahead_of_the_binary_is_reported() -> anyhow::Result<()> {
         ensure!(status[1].description == "add capacity");
         let err = FIRST.apply(&pool).await.unwrap_err();
         ensure!(
-            matches!(err, Error::MigrationMissing { version: V2, .. }),
+            matches!(
+                err,
+                Error::Migrate(MigrateError::Missing { version: V2, .. })
+            ),
             "{err:?}"
         );
         Ok(())
@@ -247,12 +254,18 @@ async fn revert_refuses_unknown_targets_and_missing_down_scripts() -> anyhow::Re
         ONE_WAY.apply(&pool).await?;
         let err = ONE_WAY.revert(&pool, Some(12345)).await.unwrap_err();
         ensure!(
-            matches!(err, Error::MigrationTargetUnknown { target: 12345 }),
+            matches!(
+                err,
+                Error::Migrate(MigrateError::TargetUnknown { target: 12345 })
+            ),
             "{err:?}"
         );
         let err = ONE_WAY.revert(&pool, Some(0)).await.unwrap_err();
         ensure!(
-            matches!(err, Error::MigrationIrreversible { version: V2, .. }),
+            matches!(
+                err,
+                Error::Migrate(MigrateError::Irreversible { version: V2, .. })
+            ),
             "{err:?}"
         );
         ensure!(err.to_string().contains("nothing was reverted"), "{err}");
@@ -275,12 +288,12 @@ async fn failing_migration_names_version_and_sqlstate_and_leaves_nothing() -> an
     ]);
     with_db(|pool| async move {
         let err = BROKEN.apply(&pool).await.unwrap_err();
-        let Error::MigrationFailed {
+        let Error::Migrate(MigrateError::Failed {
             version,
             ref description,
             ref sqlstate,
             ..
-        } = err
+        }) = err
         else {
             anyhow::bail!("unexpected error {err:?}");
         };
@@ -398,7 +411,10 @@ async fn bad_url_is_explained_with_the_password_masked() {
         "app:hunter2@db/app",
     ] {
         let err = connect(url).await.unwrap_err();
-        assert!(matches!(err, Error::InvalidDatabaseUrl { .. }), "{err:?}");
+        assert!(
+            matches!(err, Error::Connect(ConnectError::InvalidDatabaseUrl { .. })),
+            "{err:?}"
+        );
         let message = err.to_string();
         assert!(!message.contains("hunter2"), "{message}");
         assert!(message.contains("***"), "{message}");
@@ -426,7 +442,7 @@ async fn unreachable_server_fails_within_the_retry_budget() {
         elapsed < CONNECT_BUDGET + Duration::from_secs(1),
         "took {elapsed:?}"
     );
-    let Error::Connect(details) = &err else {
+    let Error::Connect(ConnectError::Unreachable(details)) = &err else {
         panic!("unexpected error {err:?}");
     };
     assert_eq!(details.attempts, CONNECT_ATTEMPTS);
@@ -555,7 +571,7 @@ async fn refinery_migrations_keep_refinerys_bookkeeping() -> anyhow::Result<()> 
             .await?;
         let err = REFINERY.apply(&pool).await.unwrap_err();
         ensure!(
-            matches!(err, Error::MigrationChecksumMismatch { version: 1, .. }),
+            matches!(err, Error::Migrate(MigrateError::ChecksumMismatch { version: 1, .. })),
             "{err:?}"
         );
         Ok(())

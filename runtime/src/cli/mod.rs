@@ -56,6 +56,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use sqlx::PgPool;
 
 use crate::engine::postgres::connect::{self as database, ResolvedDatabase};
+use crate::error::{GuardError, MigrateError, SelectError};
 use crate::migrations::Migrations;
 use crate::plan::context::DEFAULT_RANDOM_SEED;
 use crate::run::{self, RunOptions};
@@ -463,7 +464,10 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     {
         let folder = match folder {
             Some(folder) => folder,
-            None => migrations.folder().ok_or(Error::NoMigrationsFolder)?.into(),
+            None => migrations
+                .folder()
+                .ok_or(Error::Migrate(MigrateError::NoFolder))?
+                .into(),
         };
         if check {
             return check_snapshot(&folder);
@@ -488,11 +492,14 @@ pub async fn run(cli: Cli, migrations: Migrations) -> Result<(), Error> {
     {
         let folder = match folder {
             Some(folder) => folder,
-            None => migrations.folder().ok_or(Error::NoMigrationsFolder)?.into(),
+            None => migrations
+                .folder()
+                .ok_or(Error::Migrate(MigrateError::NoFolder))?
+                .into(),
         };
         let now = Utc::now().format("%Y%m%d%H%M%S").to_string();
         let written = seedbed_core::new_migration(&folder, &name, &now)
-            .map_err(|message| Error::NewMigration { message })?;
+            .map_err(|message| Error::Migrate(MigrateError::New { message }))?;
         return output::print_new_migration(&written, json);
     }
     if let Some(Command::Migrate { action }) = command {
@@ -593,7 +600,7 @@ fn check_scales(
     let known = crate::plan::context::scale_names(registry.units());
     for (name, &value) in scale {
         let Some((default, units)) = known.get(name) else {
-            return Err(Error::UnknownScale {
+            return Err(Error::Select(SelectError::UnknownScale {
                 name: name.clone(),
                 suggestion: seedbed_core::suggest::nearest(name, known.keys().map(String::as_str))
                     .map(str::to_owned),
@@ -601,7 +608,7 @@ fn check_scales(
                     .iter()
                     .map(|(n, (d, _))| format!("{n} (default {d})"))
                     .collect(),
-            });
+            }));
         };
         let units = units
             .iter()
@@ -609,13 +616,13 @@ fn check_scales(
             .collect::<Vec<_>>()
             .join(", ");
         if value > LARGE_SCALE && !allow_large {
-            return Err(Error::ScaleTooLarge {
+            return Err(Error::Select(SelectError::ScaleTooLarge {
                 name: name.clone(),
                 value,
                 default: *default,
                 units,
                 bound: LARGE_SCALE,
-            });
+            }));
         }
         tracing::info!(
             "--scale {name}={value}: {units} will write about {value} rows per table it generates with it (default {default})"
@@ -691,7 +698,9 @@ impl Backup<'_> {
             tracing::warn!("migrating a production database without a backup (--no-backup)");
             return Ok(());
         }
-        let dir = self.dir.ok_or(Error::BackupRequired)?;
+        let dir = self
+            .dir
+            .ok_or(Error::Migrate(MigrateError::BackupRequired))?;
         let time = Utc::now().format("%Y%m%d-%H%M%S").to_string();
         let file = crate::engine::postgres::backup::dump(self.url, dir, &time)?;
         tracing::info!(
@@ -770,7 +779,7 @@ async fn write_snapshot(
     use seedbed_core::snapshot::{Snapshot, digest};
     let pending = migrations.pending(pool).await?;
     if !pending.is_empty() {
-        return Err(Error::MigrationsBehind { pending });
+        return Err(Error::Guard(GuardError::MigrationsBehind { pending }));
     }
     let mut conn = pool
         .acquire()

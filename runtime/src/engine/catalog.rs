@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::Error;
+use crate::error::ApplyError;
 
 /// The tables of the current schema.
 #[derive(Debug, Default)]
@@ -124,10 +125,12 @@ impl Catalog {
         }
     }
 
-    /// The table called `name`, or [`Error::MissingTable`] (its migration is not applied).
+    /// The table called `name`, or [`ApplyError::MissingTable`](crate::error::ApplyError::MissingTable) (its migration is not applied).
     pub fn table(&self, name: &str) -> Result<&TableInfo, Error> {
-        self.tables.get(name).ok_or_else(|| Error::MissingTable {
-            table: name.to_owned(),
+        self.tables.get(name).ok_or_else(|| {
+            Error::Apply(ApplyError::MissingTable {
+                table: name.to_owned(),
+            })
         })
     }
 

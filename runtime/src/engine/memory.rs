@@ -10,6 +10,7 @@ use crate::Error;
 use crate::engine::catalog::{Catalog, ForeignKey};
 use crate::engine::postgres::ledger::{Entry, Record, TableDigest};
 use crate::engine::{Comparison, Engine, Recorded, Transaction};
+use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::build::TableRowsBuilt;
@@ -124,10 +125,10 @@ fn key_of(catalog: &Catalog, table: &str, row: &MemoryRow) -> Result<String, Err
         match row.get(column).cloned().flatten() {
             Some(value) => parts.push(value),
             None => {
-                return Err(Error::KeyColumnOmitted {
+                return Err(Error::Apply(ApplyError::KeyColumnOmitted {
                     table: table.into(),
                     column: column.clone(),
-                });
+                }));
             }
         }
     }
@@ -162,6 +163,7 @@ fn values(row: &MemoryRow, columns: &[String]) -> Option<Vec<String>> {
 
 impl Engine for Memory {
     type Tx<'a> = MemoryTx<'a>;
+    type Rehearsal<'a> = Memory;
 
     fn commits(&self) -> bool {
         self.commits
@@ -226,6 +228,14 @@ impl Engine for Memory {
 
     async fn begin_unit(&mut self, _unit: &'static str) -> Result<MemoryTx<'_>, Error> {
         self.begin().await
+    }
+
+    async fn rehearse<T>(&mut self, work: impl AsyncFnOnce(&mut Memory) -> T) -> Result<T, Error> {
+        let (before, commits) = (self.state.clone(), self.commits);
+        self.commits = false;
+        let out = work(self).await;
+        (self.state, self.commits) = (before, commits);
+        Ok(out)
     }
 }
 

@@ -54,6 +54,8 @@ pub(crate) trait Engine {
     type Tx<'a>: Transaction
     where
         Self: 'a;
+    /// The engine [`Engine::rehearse`] hands its work: every write it makes is undone.
+    type Rehearsal<'a>: Engine;
 
     /// Whether a commit here lasts: `false` inside an outer transaction that will be rolled
     /// back (a dry run, the drift check of `--status`).
@@ -76,6 +78,12 @@ pub(crate) trait Engine {
     async fn begin(&mut self) -> Result<Self::Tx<'_>, Error>;
     /// A transaction for writing `unit`, deferrable constraints deferred to its commit.
     async fn begin_unit(&mut self, unit: &'static str) -> Result<Self::Tx<'_>, Error>;
+    /// Runs `work` and then undoes everything it wrote, its commits included: the dry run, and
+    /// the drift check of `--status`, which writes the units again to see what would change.
+    async fn rehearse<T>(
+        &mut self,
+        work: impl AsyncFnOnce(&mut Self::Rehearsal<'_>) -> T,
+    ) -> Result<T, Error>;
 }
 
 /// One transaction: what it changes is there after [`Transaction::commit`], and gone after

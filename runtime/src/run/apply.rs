@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use crate::Error;
 use crate::engine::postgres::ledger::{Record, TableDigest};
 use crate::engine::{Engine, Recorded, Transaction};
+use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::RunOutcome;
@@ -272,10 +273,10 @@ async fn remove_stale(
         }
     }
     if !blockers.is_empty() {
-        return Err(Error::ChangeBlocked {
+        return Err(Error::Apply(ApplyError::ChangeBlocked {
             unit: unit.to_owned(),
             blockers,
-        });
+        }));
     }
     let names: Vec<&str> = tables.iter().map(String::as_str).collect();
     for table in catalog.insert_order(&names).into_iter().rev() {
@@ -322,7 +323,7 @@ fn record<'a>(
 /// first one the server's detail names wins.
 fn name_streamed_row(unit: &'static Unit, context: &Context, error: Error) -> Error {
     let (name, table, what) = match error {
-        Error::Constraint { unit, table, what } => (unit, table, what),
+        Error::Apply(ApplyError::Constraint { unit, table, what }) => (unit, table, what),
         Error::Database {
             context,
             sqlstate,
@@ -357,11 +358,11 @@ fn name_streamed_row(unit: &'static Unit, context: &Context, error: Error) -> Er
         })
         .flatten();
     if let Some(row) = bad_value {
-        return Error::Constraint {
+        return Error::Apply(ApplyError::Constraint {
             unit: name,
             table,
             what: format!("{row}{what}"),
-        };
+        });
     }
     let label = (!what.starts_with(", row") && !detail.is_empty())
         .then(|| {
@@ -379,12 +380,12 @@ fn name_streamed_row(unit: &'static Unit, context: &Context, error: Error) -> Er
                 })
         })
         .flatten();
-    Error::Constraint {
+    Error::Apply(ApplyError::Constraint {
         unit: name,
         table,
         what: match label {
             Some(label) => format!(", row {label}{what}"),
             None => what,
         },
-    }
+    })
 }

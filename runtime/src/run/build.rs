@@ -19,7 +19,7 @@ pub struct TableRowsBuilt {
 
 /// Builds a unit's rows under the run's context, fills in the keys of anonymous rows, and
 /// computes the checksum of the plan (table, columns and every value).
-/// Seed code that panics is [`Error::SeedPanicked`](crate::Error::SeedPanicked).
+/// Seed code that panics is [`ApplyError::SeedPanicked`](crate::error::ApplyError::SeedPanicked).
 pub fn build(unit: &Unit, context: &Context) -> Result<(Vec<TableRowsBuilt>, String), Error> {
     let context = Arc::new(context.clone());
     let mut checksum = Checksum::default();

@@ -10,6 +10,7 @@ use crate::Error;
 use crate::engine::catalog::Catalog;
 use crate::engine::postgres::PgEngine;
 use crate::engine::{Engine, Recorded, Transaction};
+use crate::error::CleanupError;
 use crate::run::report::{Blocker, CleanupReport, Removed};
 
 /// Removes the rows of `units` (dependents first, as given). With `cascade`, rows of other data
@@ -96,7 +97,7 @@ pub(crate) async fn remove(
     if !blockers.is_empty() {
         if !cascade {
             // Dropping the transaction rolls back the deletes made so far.
-            return Err(Error::CleanupBlocked { blockers });
+            return Err(Error::Cleanup(CleanupError::Blocked { blockers }));
         }
         report.cascaded = blockers;
     }

@@ -1,6 +1,7 @@
 //! The guards: decided from the database's environment stamp before anything is written, and
 //! again under the lock.
 
+use crate::error::GuardError;
 use seedbed_core::environment::{DEVELOPMENT, PRODUCTION};
 
 use crate::Error;
@@ -22,15 +23,15 @@ pub(crate) async fn environment(
         return Ok(false);
     }
     if !options.allow_env_change {
-        return Err(Error::EnvironmentMismatch {
+        return Err(Error::Guard(GuardError::EnvironmentMismatch {
             stamped,
             requested: options.environment.clone(),
-        });
+        }));
     }
     if stamped == PRODUCTION && !options.production_override {
-        return Err(Error::LeavingProduction {
+        return Err(Error::Guard(GuardError::LeavingProduction {
             requested: options.environment.clone(),
-        });
+        }));
     }
     tracing::warn!(
         "this database is stamped `{stamped}`, the run is `{}`: allowed by --allow-env-change; \
@@ -48,9 +49,9 @@ pub(crate) async fn destructive(
 ) -> Result<(), Error> {
     let stamped = engine.stamp().await?;
     if stamped.as_deref() == Some(PRODUCTION) && !options.production_override {
-        return Err(Error::ProductionRefused {
+        return Err(Error::Guard(GuardError::ProductionRefused {
             command: command.to_owned(),
-        });
+        }));
     }
     Ok(())
 }
@@ -59,17 +60,17 @@ pub(crate) async fn destructive(
 /// (or not stamped), and never on production.
 pub(crate) async fn reset(engine: &mut impl Engine, options: &RunOptions) -> Result<(), Error> {
     if options.environment != DEVELOPMENT {
-        return Err(Error::DevelopmentOnly {
+        return Err(Error::Guard(GuardError::DevelopmentOnly {
             command: "--reset".into(),
             environment: options.environment.clone(),
-        });
+        }));
     }
     destructive(engine, "reset the database", options).await?;
     if engine.stamp().await?.is_some_and(|s| s != DEVELOPMENT) {
-        return Err(Error::DevelopmentOnly {
+        return Err(Error::Guard(GuardError::DevelopmentOnly {
             command: "--reset".into(),
             environment: "a non-development database".into(),
-        });
+        }));
     }
     Ok(())
 }

@@ -28,6 +28,7 @@
 pub mod apply;
 pub(crate) mod build;
 pub mod cleanup;
+pub mod error;
 mod guards;
 mod panics;
 pub mod plan;
@@ -49,6 +50,7 @@ use sqlx::{Connection, PgConnection, PgPool};
 use crate::engine::Engine;
 use crate::engine::postgres::PgEngine;
 use crate::engine::postgres::ledger::{self, Entry};
+use crate::error::{GuardError, MigrateError, SelectError};
 use crate::migrations::{MigrationState, Migrations};
 use crate::plan::Unit;
 use crate::plan::context::Context;
@@ -118,12 +120,12 @@ pub struct RunOptions {
 
 impl RunOptions {
     /// The defaults for `environment` (default context, no overrides), or
-    /// [`Error::UnknownEnvironment`].
+    /// [`SelectError::UnknownEnvironment`](crate::error::SelectError::UnknownEnvironment).
     pub fn new(environment: &str) -> Result<RunOptions, Error> {
         if !ENVIRONMENTS.contains(&environment) {
-            return Err(Error::UnknownEnvironment {
+            return Err(Error::Select(SelectError::UnknownEnvironment {
                 name: environment.to_owned(),
-            });
+            }));
         }
         Ok(RunOptions {
             environment: environment.to_owned(),
@@ -196,18 +198,20 @@ pub async fn check_migrations(
         let (version, description) = (status.version, status.description.clone());
         match status.state {
             MigrationState::Missing { .. } => {
-                return Err(Error::MigrationMissing {
+                return Err(Error::Migrate(MigrateError::Missing {
                     version,
                     description,
-                });
+                }));
             }
             MigrationState::ChecksumMismatch { .. } => {
-                return Err(Error::MigrationChecksumMismatch {
+                return Err(Error::Migrate(MigrateError::ChecksumMismatch {
                     version,
                     description,
-                });
+                }));
             }
-            MigrationState::Failed { .. } => return Err(Error::MigrationDirty { version }),
+            MigrationState::Failed { .. } => {
+                return Err(Error::Migrate(MigrateError::Dirty { version }));
+            }
             MigrationState::Applied { .. } | MigrationState::Pending => {}
         }
     }
@@ -220,7 +224,7 @@ pub async fn check_migrations(
         return Ok(());
     }
     if !migrate {
-        return Err(Error::MigrationsBehind { pending });
+        return Err(Error::Guard(GuardError::MigrationsBehind { pending }));
     }
     migrations.apply(pool).await.map(drop)
 }
@@ -312,30 +316,27 @@ pub async fn guard_destructive(
     guards::destructive(&mut PgEngine::new(conn), command, options).await
 }
 
-/// What a dry run would do: the whole apply in a transaction that is rolled back.
+/// What a dry run would do: the whole apply, rehearsed and undone.
 pub async fn dry_run(
     pool: &PgPool,
     units: &[&'static Unit],
     options: &RunOptions,
 ) -> Result<Vec<UnitReport>, Error> {
     let mut locked = LockedConnection::acquire(pool).await?;
-    let result = async {
-        let mut tx = locked
-            .conn()
-            .begin()
-            .await
-            .map_err(|e| Error::database("starting the dry run", &e))?;
-        let reports = apply_with(&mut PgEngine::new(&mut tx), units, options)
-            .await
-            .into_result();
-        tx.rollback()
-            .await
-            .map_err(|e| Error::database("rolling back the dry run", &e))?;
-        reports
-    }
-    .await;
+    let result = dry_run_with(&mut PgEngine::new(locked.conn()), units, options).await;
     locked.release().await;
     result
+}
+
+/// A dry run over any engine.
+pub(crate) async fn dry_run_with(
+    engine: &mut impl Engine,
+    units: &[&'static Unit],
+    options: &RunOptions,
+) -> Result<Vec<UnitReport>, Error> {
+    engine
+        .rehearse(async |rehearsal| apply_with(rehearsal, units, options).await.into_result())
+        .await?
 }
 
 /// Removes the rows of the named units and of every unit that depends on them (all applied
@@ -476,8 +477,16 @@ pub async fn status(
         .acquire()
         .await
         .map_err(|e| Error::database("connecting", &e))?;
-    let (mut statuses, verify) =
-        unit_states(&mut PgEngine::new(&mut conn), registry, options).await?;
+    status_with(&mut PgEngine::new(&mut conn), registry, options).await
+}
+
+/// [`status`] over any engine.
+pub(crate) async fn status_with(
+    engine: &mut impl Engine,
+    registry: &Registry,
+    options: &RunOptions,
+) -> Result<Vec<UnitStatus>, Error> {
+    let (mut statuses, verify) = unit_states(engine, registry, options).await?;
     if verify.is_empty() {
         return Ok(statuses);
     }
@@ -490,20 +499,11 @@ pub async fn status(
         .into_iter()
         .filter_map(|u| verify.remove(u.name))
         .collect();
-    let mut tx = conn
-        .begin()
-        .await
-        .map_err(|e| Error::database("starting the drift check", &e))?;
-    let reports = apply::apply(
-        &mut PgEngine::new(&mut tx),
-        checked,
-        &options.environment,
-        &options.context,
-    )
-    .await;
-    tx.rollback()
-        .await
-        .map_err(|e| Error::database("rolling back the drift check", &e))?;
+    let reports = engine
+        .rehearse(async |rehearsal| {
+            apply::apply(rehearsal, checked, &options.environment, &options.context).await
+        })
+        .await?;
     let reports = reports.into_result().unwrap_or_else(|e| {
         tracing::warn!("could not check the units' rows for drift: {e}");
         Vec::new()

@@ -10,13 +10,14 @@ use std::panic::{AssertUnwindSafe, PanicHookInfo};
 use futures_util::FutureExt;
 
 use crate::Error;
+use crate::error::ApplyError;
 
 thread_local! {
     /// Where the last panic of this thread happened, as the hook saw it.
     static PLACE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Runs seed code of `unit`; a panic in it becomes [`Error::SeedPanicked`].
+/// Runs seed code of `unit`; a panic in it becomes [`ApplyError::SeedPanicked`](crate::error::ApplyError::SeedPanicked).
 pub(crate) fn guard<R>(unit: &str, f: impl FnOnce() -> R) -> Result<R, Error> {
     std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| error(unit, &*payload))
 }
@@ -38,11 +39,11 @@ fn error(unit: &str, payload: &(dyn Any + Send)) -> Error {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "(no message)".to_owned());
-    Error::SeedPanicked {
+    Error::Apply(ApplyError::SeedPanicked {
         unit: unit.to_owned(),
         place: PLACE.with(|p| p.borrow_mut().take()).unwrap_or_default(),
         message,
-    }
+    })
 }
 
 /// The panic hook of `seed-runner`: a panic inside seed code is reported as the run's error

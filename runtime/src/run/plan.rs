@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use crate::Error;
 use crate::engine::catalog::Catalog;
 use crate::engine::postgres::ledger::Entry;
+use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::build::{self, TableRowsBuilt, build};
@@ -99,10 +100,10 @@ pub(crate) fn plan_unit(
         };
         for meta in tables {
             if catalog.table(meta.name)?.primary_key.is_empty() {
-                return Err(Error::NoPrimaryKey {
+                return Err(Error::Apply(ApplyError::NoPrimaryKey {
                     unit: unit.name.into(),
                     table: meta.name.into(),
-                });
+                }));
             }
         }
     }

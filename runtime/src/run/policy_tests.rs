@@ -8,12 +8,16 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::engine::Engine as _;
 use crate::engine::catalog::{Catalog, ForeignKey, TableInfo};
 use crate::engine::memory::Memory;
+use crate::error::{ApplyError, CleanupError, GuardError};
 use crate::plan::context::{Context, scale};
 use crate::plan::{ColumnMeta, Row, Seed, TableMeta, Unit, UnitKind};
 use crate::run::report::Outcome;
-use crate::run::{RunOptions, UnitState, apply_with, cleanup_with, guards, unit_states};
+use crate::run::{
+    RunOptions, UnitState, apply_with, cleanup_with, dry_run_with, guards, status_with, unit_states,
+};
 use crate::select::registry::Registry;
 use crate::{Error, Value};
 
@@ -246,7 +250,7 @@ async fn a_changed_definition_removes_its_stale_rows_unless_other_data_points_at
     db.insert("events", &[("id", "hand"), ("venue_id", "v2")]);
     let smaller = options("development", &[("venues", 2)]);
     let err = run(&mut db, &[&*VENUES], &smaller).await.unwrap_err();
-    let Error::ChangeBlocked { unit, blockers } = &err else {
+    let Error::Apply(ApplyError::ChangeBlocked { unit, blockers }) = &err else {
         panic!("{err}");
     };
     assert_eq!(unit, "venues");
@@ -283,7 +287,7 @@ async fn cleanup_removes_exactly_the_seeded_rows_and_is_refused_while_other_data
     let err = cleanup_with(&mut db, &registry, None, false, &dev)
         .await
         .unwrap_err();
-    let Error::CleanupBlocked { blockers } = &err else {
+    let Error::Cleanup(CleanupError::Blocked { blockers }) = &err else {
         panic!("{err}");
     };
     let blocked: Vec<(&str, i64)> = blockers
@@ -381,7 +385,10 @@ async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Erro
 
     let dev = options("development", &[]);
     let err = run(&mut db, &all(), &dev).await.unwrap_err();
-    assert!(matches!(err, Error::EnvironmentMismatch { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Guard(GuardError::EnvironmentMismatch { .. })),
+        "{err}"
+    );
     assert!(
         db.column("venues", "id").is_empty(),
         "refused before any write"
@@ -389,7 +396,10 @@ async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Erro
     let err = cleanup_with(&mut db, &registry(), None, false, &dev)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::EnvironmentMismatch { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Guard(GuardError::EnvironmentMismatch { .. })),
+        "{err}"
+    );
 
     let mut moved = options("production", &[]);
     moved.allow_env_change = true;
@@ -402,14 +412,23 @@ async fn the_environment_stamp_guards_every_writing_command() -> Result<(), Erro
     let mut leave = options("development", &[]);
     leave.allow_env_change = true;
     let err = run(&mut db, &all(), &leave).await.unwrap_err();
-    assert!(matches!(err, Error::LeavingProduction { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Guard(GuardError::LeavingProduction { .. })),
+        "{err}"
+    );
     let prod = options("production", &[]);
     let err = cleanup_with(&mut db, &registry(), None, false, &prod)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::ProductionRefused { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Guard(GuardError::ProductionRefused { .. })),
+        "{err}"
+    );
     let err = guards::reset(&mut db, &leave).await.unwrap_err();
-    assert!(matches!(err, Error::ProductionRefused { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Guard(GuardError::ProductionRefused { .. })),
+        "{err}"
+    );
 
     leave.production_override = true;
     run(&mut db, &[&*VENUES], &leave).await?;
@@ -457,7 +476,7 @@ async fn a_run_with_a_unit_the_database_cannot_take_is_refused_before_any_write(
     assert!(outcome.reports.is_empty());
     let err = outcome.error.expect("notes has no primary key");
     assert!(
-        matches!(&err, Error::NoPrimaryKey { unit, table } if unit == "notes" && table == "notes"),
+        matches!(&err, Error::Apply(ApplyError::NoPrimaryKey { unit, table }) if unit == "notes" && table == "notes"),
         "{err}"
     );
     assert!(
@@ -465,5 +484,72 @@ async fn a_run_with_a_unit_the_database_cannot_take_is_refused_before_any_write(
         "planned first: nothing written"
     );
     assert_eq!(db.recorded_rows(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_what_a_run_would_do_and_leaves_everything_as_it_was() -> Result<(), Error>
+{
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    let rehearsed = dry_run_with(&mut db, &all(), &dev).await?;
+    assert_eq!(db.recorded_rows(), 0);
+    assert!(db.column("venues", "id").is_empty());
+    assert!(db.stamp().await?.is_none(), "a dry run stamps nothing");
+
+    let done = run(&mut db, &all(), &dev).await?;
+    let counts = |reports: &[crate::run::UnitReport]| -> Vec<(String, u64, u64)> {
+        reports
+            .iter()
+            .flat_map(|r| {
+                r.tables
+                    .iter()
+                    .map(|t| (t.table.clone(), t.inserted, t.updated))
+            })
+            .collect()
+    };
+    assert_eq!(outcomes(&rehearsed), outcomes(&done));
+    assert_eq!(counts(&rehearsed), counts(&done));
+
+    db.edit("events", "id", "e0", "venue_id", "v1");
+    let changed = options("development", &[("venues", 3)]);
+    let rehearsed = dry_run_with(&mut db, &all(), &changed).await?;
+    assert_eq!(rehearsed[0].outcome, Outcome::Updated);
+    assert_eq!(rehearsed[1].outcome, Outcome::Restored);
+    assert_eq!(
+        db.column("venues", "id").len(),
+        2,
+        "nothing of the rehearsal stays"
+    );
+    assert_eq!(db.column("events", "venue_id"), [Some("v1".into())]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn status_finds_rows_edited_by_hand_in_a_unit_without_loops_and_writes_nothing()
+-> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    run(&mut db, &[&*VENUES, &*EVENTS], &dev).await?;
+    db.edit("events", "id", "e0", "venue_id", "v1");
+    db.delete_where("venues", "id", "v1");
+    db.insert("venues", &[("id", "v1"), ("name", "not seeded")]);
+    let registry = Registry::from_units(vec![&*VENUES, &*EVENTS]).unwrap();
+
+    let statuses = status_with(&mut db, &registry, &dev).await?;
+    let drift = |unit: &str| {
+        let status = statuses.iter().find(|s| s.unit == unit).unwrap();
+        (
+            status.state,
+            status.drift.as_ref().map(|d| (d.missing, d.changed)),
+        )
+    };
+    assert_eq!(drift("events"), (UnitState::Drifted, Some((0, 1))));
+    assert_eq!(drift("venues"), (UnitState::Drifted, Some((0, 1))));
+    assert_eq!(db.column("events", "venue_id"), [Some("v1".into())]);
+    assert_eq!(
+        db.column("venues", "name"),
+        [Some("Hall 0".into()), Some("not seeded".into())]
+    );
     Ok(())
 }

@@ -60,6 +60,22 @@ pub struct Blocker {
     pub rows: i64,
 }
 
+impl Blocker {
+    /// The blockers as one clause of an error message.
+    pub(crate) fn list(blockers: &[Blocker]) -> String {
+        blockers
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} row(s) of `{}` reference `{}` (constraint {})",
+                    b.rows, b.table, b.references, b.constraint
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 /// What a cleanup removed from one table for one unit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Removed {

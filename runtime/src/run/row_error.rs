@@ -2,6 +2,7 @@
 //! failed insert, found from the server's detail or the value a failed cast quotes.
 
 use crate::Error;
+use crate::error::ApplyError;
 use crate::plan::{Row, TableMeta};
 
 /// A failed insert, with the unit, table, constraint and, when the server's detail shows it,
@@ -12,7 +13,7 @@ pub(crate) fn constraint_error(
     rows: &[&Row],
     error: &sqlx::Error,
 ) -> Error {
-    let (sqlstate, message) = crate::error::db_error_parts(error);
+    let (sqlstate, message) = crate::engine::postgres::error::db_error_parts(error);
     let db = error.as_database_error();
     let constraint = db.and_then(|d| d.constraint()).map(str::to_owned);
     let detail = db
@@ -39,11 +40,11 @@ pub(crate) fn constraint_error(
     } else {
         ""
     };
-    Error::Constraint {
+    Error::Apply(ApplyError::Constraint {
         unit: unit.into(),
         table: meta.name.into(),
         what: format!("{label}: {constraint}{message}{code}{hint}"),
-    }
+    })
 }
 
 /// The label of the row a server error's detail names, see [`names_row`].

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Error;
+use crate::error::SelectError;
 use crate::plan::Unit;
 
 /// The units in an order where every unit comes after its dependencies.
@@ -25,8 +26,10 @@ pub fn dependency_order(
         .collect();
     topological(&edges)
         .map(|names| names.into_iter().map(|n| units[n]).collect())
-        .map_err(|cycle| Error::DependencyCycle {
-            cycle: cycle.join(" -> "),
+        .map_err(|cycle| {
+            Error::Select(SelectError::DependencyCycle {
+                cycle: cycle.join(" -> "),
+            })
         })
 }
 

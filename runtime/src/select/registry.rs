@@ -49,6 +49,7 @@
 //! }
 //! ```
 
+use crate::error::SelectError;
 use seedbed_core::suggest::nearest;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,8 +66,8 @@ impl Registry {
     /// The units registered by `seed!` and `#[scenario]` in the crates linked into this binary.
     ///
     /// A crate's units are in the binary only if the binary links that crate: a binary of the
-    /// seeds crate does; any other adds `use my_seeds as _;`. Fails with [`Error::NoUnits`] when
-    /// there are none, and [`Error::DuplicateUnit`] when two share a name.
+    /// seeds crate does; any other adds `use my_seeds as _;`. Fails with [`SelectError::NoUnits`](crate::error::SelectError::NoUnits) when
+    /// there are none, and [`SelectError::DuplicateUnit`](crate::error::SelectError::DuplicateUnit) when two share a name.
     pub fn discover() -> Result<Registry, Error> {
         Registry::from_units(inventory::iter::<Unit>)
     }
@@ -76,15 +77,15 @@ impl Registry {
         let mut by_name: BTreeMap<&'static str, &'static Unit> = BTreeMap::new();
         for unit in units {
             if let Some(first) = by_name.insert(unit.name, unit) {
-                return Err(Error::DuplicateUnit {
+                return Err(Error::Select(SelectError::DuplicateUnit {
                     name: unit.name.to_owned(),
                     first: first.location(),
                     second: unit.location(),
-                });
+                }));
             }
         }
         if by_name.is_empty() {
-            return Err(Error::NoUnits);
+            return Err(Error::Select(SelectError::NoUnits));
         }
         Ok(Registry { units: by_name })
     }
@@ -94,16 +95,15 @@ impl Registry {
         self.units.values().copied()
     }
 
-    /// The unit called `name`, or [`Error::UnknownUnit`] with the nearest name and the list.
+    /// The unit called `name`, or [`SelectError::UnknownUnit`](crate::error::SelectError::UnknownUnit) with the nearest name and the list.
     pub fn get(&self, name: &str) -> Result<&'static Unit, Error> {
-        self.units
-            .get(name)
-            .copied()
-            .ok_or_else(|| Error::UnknownUnit {
+        self.units.get(name).copied().ok_or_else(|| {
+            Error::Select(SelectError::UnknownUnit {
                 name: name.to_owned(),
                 suggestion: nearest(name, self.units.keys().copied()).map(str::to_owned),
                 known: self.units.keys().map(|k| k.to_string()).collect(),
             })
+        })
     }
 
     /// The units a run applies, dependencies first: the named ones (or, with no names, every unit
@@ -128,18 +128,20 @@ impl Registry {
             roots.iter().map(|u| (*u, None)).collect();
         while let Some((unit, needed_by)) = stack.pop() {
             if !unit.allows(environment) {
-                return Err(Error::UnitNotAllowed {
+                return Err(Error::Select(SelectError::UnitNotAllowed {
                     unit: unit.name.to_owned(),
                     environment: environment.to_owned(),
                     allowed: unit.environments().join(", "),
                     needed_by: needed_by.map(str::to_owned),
-                });
+                }));
             }
             if needed.insert(unit.name, unit).is_none() {
                 for dep in unit.dependencies() {
-                    let dep_unit = self.get(dep).map_err(|_| Error::UnknownDependency {
-                        unit: unit.name.to_owned(),
-                        dependency: dep.to_owned(),
+                    let dep_unit = self.get(dep).map_err(|_| {
+                        Error::Select(SelectError::UnknownDependency {
+                            unit: unit.name.to_owned(),
+                            dependency: dep.to_owned(),
+                        })
                     })?;
                     stack.push((dep_unit, Some(unit.name)));
                 }

@@ -3,6 +3,7 @@
 
 use anyhow::{Result, bail};
 use seedbed::Error;
+use seedbed::error::ApplyError;
 use seedbed::run::{Outcome, UnitReport};
 use seedbed_test_units::t_edited;
 use sqlx::PgPool;
@@ -167,7 +168,7 @@ async fn a_change_that_would_delete_rows_other_data_points_at_is_refused() -> Re
         .await
         .expect_err("the change would delete a venue an event is at");
     match err.downcast_ref::<Error>() {
-        Some(Error::ChangeBlocked { unit, blockers }) => {
+        Some(Error::Apply(ApplyError::ChangeBlocked { unit, blockers })) => {
             assert_eq!(unit, "t_edited");
             assert_eq!(blockers.len(), 1, "{blockers:?}");
             assert_eq!(

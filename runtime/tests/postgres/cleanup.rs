@@ -3,6 +3,7 @@
 
 use anyhow::{Result, bail};
 use seedbed::Error;
+use seedbed::error::CleanupError;
 use seedbed::run;
 use seedbed::select::Registry;
 
@@ -83,7 +84,7 @@ async fn cleanup_blocked_by_other_rows_removes_nothing_unless_cascading() -> Res
     let err = cleanup(pool, &["t_venues"], false, &opts)
         .await
         .expect_err("cleanup should be blocked");
-    let Error::CleanupBlocked { blockers } = &err else {
+    let Error::Cleanup(CleanupError::Blocked { blockers }) = &err else {
         bail!("expected CleanupBlocked, got {err:?}");
     };
     let mut found: Vec<(&str, &str, i64)> = blockers
@@ -163,7 +164,10 @@ async fn cleanup_keeps_other_rows_of_a_generated_join_table() -> Result<()> {
     let err = cleanup(pool, &["t_tagged"], false, &opts)
         .await
         .expect_err("a hand-made row points at a seeded event");
-    assert!(matches!(err, Error::CleanupBlocked { .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::Cleanup(CleanupError::Blocked { .. })),
+        "{err:?}"
+    );
     assert_eq!(count(pool, "event_dance_styles").await?, 4);
     fresh.finish().await
 }

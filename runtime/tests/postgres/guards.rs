@@ -3,6 +3,7 @@
 
 use anyhow::{Result, bail};
 use seedbed::Error;
+use seedbed::error::{GuardError, SelectError};
 use seedbed::run::Outcome;
 use seedbed::select::Registry;
 
@@ -21,7 +22,7 @@ async fn the_environment_stamp_guards_mixing_environments() -> Result<()> {
         .await
         .expect_err("another environment should be refused");
     match err.downcast_ref::<Error>() {
-        Some(Error::EnvironmentMismatch { stamped, requested }) => {
+        Some(Error::Guard(GuardError::EnvironmentMismatch { stamped, requested })) => {
             assert_eq!(
                 (stamped.as_str(), requested.as_str()),
                 ("development", "test")
@@ -49,7 +50,7 @@ async fn production_takes_only_production_units() -> Result<()> {
         .select(Some(&names(&["t_events"])), "production")
         .expect_err("t_events does not run in production");
     assert!(
-        matches!(&err, Error::UnitNotAllowed { unit, .. } if unit == "t_events"),
+        matches!(&err, Error::Select(SelectError::UnitNotAllowed { unit, .. }) if unit == "t_events"),
         "{err:?}"
     );
     let everything = registry.select(None, "production")?;
@@ -72,7 +73,10 @@ async fn cleanup_refuses_a_production_database_unless_overridden() -> Result<()>
         let err = cleanup(pool, &["t_styles"], false, &opts)
             .await
             .expect_err("cleanup of production should be refused");
-        assert!(matches!(err, Error::ProductionRefused { .. }), "{err:?}");
+        assert!(
+            matches!(err, Error::Guard(GuardError::ProductionRefused { .. })),
+            "{err:?}"
+        );
         assert_eq!(count(pool, "dance_styles").await?, 1);
     }
 

@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use seedbed::Error;
+use seedbed::error::GuardError;
 use seedbed::run;
 use seedbed_test_units::MIGRATIONS;
 
@@ -20,7 +21,7 @@ async fn seeding_refuses_pending_migrations() -> Result<()> {
         .await
         .expect_err("pending migrations should be refused");
     assert!(
-        matches!(&err, Error::MigrationsBehind { pending: p } if *p == pending),
+        matches!(&err, Error::Guard(GuardError::MigrationsBehind { pending: p }) if *p == pending),
         "{err:?}"
     );
 

@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use seedbed::Error;
+use seedbed::error::ApplyError;
 use seedbed::run::{self, Outcome};
 use seedbed::select::Registry;
 
@@ -19,11 +20,11 @@ async fn seed_code_that_panics_is_an_error_naming_the_unit() -> Result<()> {
     ] {
         let err = apply(pool, &[unit], &boom).await.unwrap_err();
         match err.downcast_ref::<Error>() {
-            Some(Error::SeedPanicked {
+            Some(Error::Apply(ApplyError::SeedPanicked {
                 unit: u,
                 message: m,
                 ..
-            }) => {
+            })) => {
                 assert_eq!((u.as_str(), m.as_str()), (unit, message));
             }
             _ => panic!("{unit}: {err:#}"),
@@ -49,7 +50,10 @@ async fn seed_code_that_panics_is_an_error_naming_the_unit() -> Result<()> {
     let units = registry.select(Some(&names(&["t_panics_streamed"])), "development")?;
     let outcome = run::apply_reporting(pool, &units, &boom).await;
     assert!(
-        matches!(outcome.error, Some(Error::SeedPanicked { .. })),
+        matches!(
+            outcome.error,
+            Some(Error::Apply(ApplyError::SeedPanicked { .. }))
+        ),
         "{:?}",
         outcome.error
     );

@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use seedbed::Error;
+use seedbed::error::ApplyError;
 use seedbed::run;
 
 use crate::pairs::{self, PAIRS_TABLE};
@@ -21,7 +22,7 @@ async fn a_constraint_violation_names_unit_table_label_and_constraint() -> Resul
     let message = err.to_string();
     assert!(matches!(
         err.downcast_ref::<Error>(),
-        Some(Error::Constraint { .. })
+        Some(Error::Apply(ApplyError::Constraint { .. }))
     ));
     for part in [
         "unit `t_backwards`",

@@ -7,11 +7,12 @@ use std::process::Command;
 use crate::Error;
 use crate::engine::postgres::connect::mask_password;
 use crate::engine::postgres::local_cluster::PgBinaries;
+use crate::error::MigrateError;
 
 fn failed(reason: impl Into<String>) -> Error {
-    Error::BackupFailed {
+    Error::Migrate(MigrateError::BackupFailed {
         reason: reason.into(),
-    }
+    })
 }
 
 /// Dumps the database at `url` into a new file in `dir` (created if need be), named after the

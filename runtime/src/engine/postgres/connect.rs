@@ -30,9 +30,9 @@ use std::time::{Duration, Instant};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
+use super::error::{ConnectError, Unreachable, db_error_parts};
 use crate::engine::postgres::local_cluster::LocalCluster;
-pub use crate::error::ConnectError;
-use crate::error::{Error, db_error_parts};
+use crate::error::Error;
 
 /// The environment variable (and `.env` key) holding the database URL.
 pub const DATABASE_URL_ENV: &str = "DATABASE_URL";
@@ -148,9 +148,11 @@ fn explicit_url(
         return found(url.to_owned(), DatabaseSource::Flag, None);
     }
     if let Some(value) = env.filter(|v| !v.is_empty()) {
-        let url = value.into_string().map_err(|v| Error::InvalidDatabaseUrl {
-            url: mask_password(&v.to_string_lossy()),
-            reason: "DATABASE_URL is not valid UTF-8".to_owned(),
+        let url = value.into_string().map_err(|v| {
+            Error::Connect(ConnectError::InvalidDatabaseUrl {
+                url: mask_password(&v.to_string_lossy()),
+                reason: "DATABASE_URL is not valid UTF-8".to_owned(),
+            })
         })?;
         return found(url, DatabaseSource::Env, None);
     }
@@ -172,9 +174,11 @@ fn find_dotenv(start: &Path) -> Option<PathBuf> {
 
 /// `DATABASE_URL` from a `.env` file (without touching the environment); the whole file must parse.
 fn read_dotenv_url(path: &Path) -> Result<Option<String>, Error> {
-    let dotenv_error = |e: dotenvy::Error| Error::DotEnv {
-        path: path.to_owned(),
-        message: e.to_string(),
+    let dotenv_error = |e: dotenvy::Error| {
+        Error::Connect(ConnectError::DotEnv {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
     };
     let mut url = None;
     for item in dotenvy::from_path_iter(path).map_err(dotenv_error)? {
@@ -188,9 +192,11 @@ fn read_dotenv_url(path: &Path) -> Result<Option<String>, Error> {
 
 /// Parses a PostgreSQL URL; the error shows it with the password masked and says what is expected.
 pub fn parse_url(url: &str) -> Result<PgConnectOptions, Error> {
-    let invalid = |reason: String| Error::InvalidDatabaseUrl {
-        url: mask_password(url),
-        reason,
+    let invalid = |reason: String| {
+        Error::Connect(ConnectError::InvalidDatabaseUrl {
+            url: mask_password(url),
+            reason,
+        })
     };
     if url.trim().is_empty() {
         return Err(invalid("the URL is empty".to_owned()));
@@ -376,7 +382,7 @@ impl ConnectFailure {
         attempts: u32,
         elapsed: Duration,
     ) -> Error {
-        Error::Connect(Box::new(ConnectError {
+        Error::Connect(ConnectError::Unreachable(Box::new(Unreachable {
             target: target(options),
             url: mask_password(url),
             attempts,
@@ -384,7 +390,7 @@ impl ConnectFailure {
             cause: self.cause,
             sqlstate: self.sqlstate,
             hint: self.hint,
-        }))
+        })))
     }
 }
 

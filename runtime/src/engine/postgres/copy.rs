@@ -21,6 +21,7 @@ use crate::engine::catalog::{Catalog, TableInfo};
 use crate::engine::postgres::keys::GeneratedKeys;
 use crate::engine::postgres::ledger;
 use crate::engine::postgres::sql::ident;
+use crate::error::ApplyError;
 use crate::plan::context::Context;
 use crate::plan::{Row, TableMeta, TableRows, Unit, ordinal_key, ordinal_prefix};
 use crate::run::build::{Checksum, KeyedRows};
@@ -145,10 +146,10 @@ impl CopyRun<'_> {
         let names = meta.column_names(&first.columns);
         for name in &names {
             if !self.info.columns.contains_key(*name) {
-                return Err(Error::MissingColumn {
+                return Err(Error::Apply(ApplyError::MissingColumn {
                     table: meta.name.into(),
                     column: (*name).into(),
-                });
+                }));
             }
         }
         let quoted: Vec<String> = names.iter().map(|c| ident(c)).collect();
@@ -275,10 +276,10 @@ impl KeyTracker {
         prefixes: &HashSet<u64>,
     ) -> Result<KeyTracker, Error> {
         if info.primary_key.is_empty() {
-            return Err(Error::NoPrimaryKey {
+            return Err(Error::Apply(ApplyError::NoPrimaryKey {
                 unit: String::new(),
                 table: meta.name.into(),
-            });
+            }));
         }
         Ok(KeyTracker {
             meta,

@@ -18,6 +18,7 @@ use sqlx::PgConnection;
 
 use crate::engine::postgres::ledger;
 use crate::engine::postgres::sql::ident;
+use crate::error::ApplyError;
 use crate::plan::{Row, RowId, TableMeta};
 use crate::{Error, Value};
 
@@ -351,12 +352,14 @@ impl GeneratedKeys {
                     .known
                     .get(&(reference.unit, reference.table))
                     .and_then(|labels| labels.get(reference.label).copied())
-                    .ok_or_else(|| Error::UnknownRow {
-                        unit: self.unit.to_owned(),
-                        table: meta.name.to_owned(),
-                        target_unit: reference.unit.to_owned(),
-                        target_table: reference.table.to_owned(),
-                        label: reference.label.to_owned(),
+                    .ok_or_else(|| {
+                        Error::Apply(ApplyError::UnknownRow {
+                            unit: self.unit.to_owned(),
+                            table: meta.name.to_owned(),
+                            target_unit: reference.unit.to_owned(),
+                            target_table: reference.table.to_owned(),
+                            label: reference.label.to_owned(),
+                        })
                     })?,
             };
             *value = Value::Int(key);
@@ -490,14 +493,12 @@ async fn draw(
             &e,
         )
     })?;
-    let mut keys: Vec<i64> =
-        values
-            .into_iter()
-            .collect::<Option<_>>()
-            .ok_or_else(|| Error::NoKeySequence {
-                table: table.to_owned(),
-                column: column.to_owned(),
-            })?;
+    let mut keys: Vec<i64> = values.into_iter().collect::<Option<_>>().ok_or_else(|| {
+        Error::Apply(ApplyError::NoKeySequence {
+            table: table.to_owned(),
+            column: column.to_owned(),
+        })
+    })?;
     keys.sort_unstable();
     Ok(keys)
 }

@@ -50,6 +50,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use sqlx::{Connection, PgConnection};
 
+use crate::error::ConnectError;
 use crate::error::Error;
 
 /// Overrides the cluster's folder.
@@ -111,8 +112,10 @@ impl PgBinaries {
             dirs.push(dir);
         }
         dirs.extend(well_known_dirs());
-        Self::find_in(&dirs).map_err(|_| Error::PostgresNotInstalled {
-            searched: WELL_KNOWN_PATTERNS.iter().map(PathBuf::from).collect(),
+        Self::find_in(&dirs).map_err(|_| {
+            Error::Connect(ConnectError::PostgresNotInstalled {
+                searched: WELL_KNOWN_PATTERNS.iter().map(PathBuf::from).collect(),
+            })
         })
     }
 
@@ -129,9 +132,9 @@ impl PgBinaries {
                 return Ok(Self { bindir });
             }
         }
-        Err(Error::PostgresNotInstalled {
+        Err(Error::Connect(ConnectError::PostgresNotInstalled {
             searched: dirs.to_vec(),
-        })
+        }))
     }
 
     /// The folder holding the programs.
@@ -308,10 +311,12 @@ impl LocalCluster {
 
     /// [`LocalCluster::ensure`] with the given programs.
     pub async fn ensure_with(dir: &Path, bins: PgBinaries) -> Result<Self, Error> {
-        let fail = |action: &str, detail: String| Error::LocalCluster {
-            dir: dir.to_owned(),
-            action: action.to_owned(),
-            detail,
+        let fail = |action: &str, detail: String| {
+            Error::Connect(ConnectError::LocalCluster {
+                dir: dir.to_owned(),
+                action: action.to_owned(),
+                detail,
+            })
         };
         fs::create_dir_all(dir)
             .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
@@ -320,7 +325,7 @@ impl LocalCluster {
 
         let run_as = if effective_uid() == Some(0) {
             let user = OsUser::lookup(OS_USER)
-                .ok_or_else(|| Error::NoPostgresUser { dir: dir.clone() })?;
+                .ok_or_else(|| Error::Connect(ConnectError::NoPostgresUser { dir: dir.clone() }))?;
             check_reachable(&dir, &user)?;
             // The server runs as `postgres` and needs to own its folder (initdb creates `data/`
             // inside it, the server writes the log and the socket there). Our own small files
@@ -608,11 +613,11 @@ impl LocalCluster {
     }
 
     fn fail(&self, action: &str, detail: String) -> Error {
-        Error::LocalCluster {
+        Error::Connect(ConnectError::LocalCluster {
             dir: self.dir.clone(),
             action: action.to_owned(),
             detail,
-        }
+        })
     }
 
     fn port_file(&self) -> PathBuf {
@@ -897,7 +902,7 @@ fn check_reachable(dir: &Path, user: &OsUser) -> Result<(), Error> {
             || (meta.uid() == user.uid && mode & 0o100 != 0)
             || (meta.gid() == user.gid && mode & 0o010 != 0);
         if !can_enter {
-            return Err(Error::LocalCluster {
+            return Err(Error::Connect(ConnectError::LocalCluster {
                 dir: dir.to_owned(),
                 action: "preparing the folder".to_owned(),
                 detail: format!(
@@ -907,7 +912,7 @@ fn check_reachable(dir: &Path, user: &OsUser) -> Result<(), Error> {
                     user.name,
                     ancestor.display()
                 ),
-            });
+            }));
         }
     }
     Ok(())
@@ -939,7 +944,7 @@ impl DirLock {
                         continue;
                     }
                     if start.elapsed() > LOCK_TIMEOUT {
-                        return Err(Error::LocalCluster {
+                        return Err(Error::Connect(ConnectError::LocalCluster {
                             dir: path.parent().unwrap_or(&path).to_owned(),
                             action: "waiting for another seed-runner".to_owned(),
                             detail: format!(
@@ -948,7 +953,7 @@ impl DirLock {
                                 path.display(),
                                 LOCK_TIMEOUT.as_secs()
                             ),
-                        });
+                        }));
                     }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod connect;
 pub(crate) mod copy;
 pub mod digest;
+pub mod error;
 pub(crate) mod keys;
 pub mod ledger;
 pub mod local_cluster;
@@ -57,6 +58,7 @@ impl Engine for PgEngine<'_> {
         = PgTransaction<'a>
     where
         Self: 'a;
+    type Rehearsal<'a> = PgEngine<'a>;
 
     fn commits(&self) -> bool {
         self.commits
@@ -129,6 +131,24 @@ impl Engine for PgEngine<'_> {
         // The keys of the unit's old rows are read before those rows and their entries go.
         tx.keys.begin_unit(&mut tx.tx, unit).await?;
         Ok(tx)
+    }
+
+    /// `work` runs inside a transaction, where each unit's transaction is a savepoint; the
+    /// transaction is rolled back at the end.
+    async fn rehearse<T>(
+        &mut self,
+        work: impl AsyncFnOnce(&mut PgEngine<'_>) -> T,
+    ) -> Result<T, Error> {
+        let mut tx = self
+            .conn
+            .begin()
+            .await
+            .map_err(|e| Error::database("starting the rehearsal", &e))?;
+        let out = work(&mut PgEngine::new(&mut tx)).await;
+        tx.rollback()
+            .await
+            .map_err(|e| Error::database("rolling the rehearsal back", &e))?;
+        Ok(out)
     }
 }
 

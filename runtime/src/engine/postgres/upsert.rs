@@ -7,6 +7,7 @@ use crate::Error;
 use crate::engine::catalog::{Catalog, Omitted, TableInfo};
 use crate::engine::postgres::ledger;
 use crate::engine::postgres::sql::ident;
+use crate::error::ApplyError;
 use crate::plan::{Row, Unit};
 use crate::run::build::TableRowsBuilt;
 use crate::run::report::TableReport;
@@ -89,13 +90,12 @@ fn upsert_sql(
     let mut aliases = Vec::new();
     let mut casts = Vec::new();
     for (i, column) in columns.iter().enumerate() {
-        let ty = info
-            .columns
-            .get(*column)
-            .ok_or_else(|| Error::MissingColumn {
+        let ty = info.columns.get(*column).ok_or_else(|| {
+            Error::Apply(ApplyError::MissingColumn {
                 table: table.into(),
                 column: (*column).into(),
-            })?;
+            })
+        })?;
         aliases.push(format!("c{i}"));
         casts.push(format!("c{i}::{ty}"));
     }
@@ -116,10 +116,10 @@ fn upsert_sql(
                 written.push(key);
             }
             _ => {
-                return Err(Error::KeyColumnOmitted {
+                return Err(Error::Apply(ApplyError::KeyColumnOmitted {
                     table: table.into(),
                     column: key.clone(),
-                });
+                }));
             }
         }
     }
