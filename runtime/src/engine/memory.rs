@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::engine::catalog::{Catalog, ForeignKey};
-use crate::engine::postgres::ledger::{Entry, Record, TableDigest};
+use crate::engine::ledger::{Entry, Record, TableDigest};
 use crate::engine::{Comparison, Engine, Recorded, Transaction};
 use crate::error::ApplyError;
 use crate::plan::Unit;

@@ -6,6 +6,7 @@
 //! engine in a few hash maps, for testing the policy without a server.
 
 pub mod catalog;
+pub mod ledger;
 #[cfg(test)]
 pub(crate) mod memory;
 pub mod postgres;
@@ -19,7 +20,7 @@ use crate::plan::context::Context;
 use crate::run::build::TableRowsBuilt;
 use crate::run::report::TableReport;
 use catalog::{Catalog, ForeignKey};
-use postgres::ledger::{Entry, Record, TableDigest};
+use ledger::{Entry, Record, TableDigest};
 
 /// Which rows recorded in the ledger an operation is about.
 #[derive(Debug, Clone, Copy)]

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::Error;
-use crate::engine::postgres::ledger::{Record, TableDigest};
+use crate::engine::ledger::{Record, TableDigest};
 use crate::engine::{Engine, Recorded, Transaction};
 use crate::error::ApplyError;
 use crate::plan::Unit;

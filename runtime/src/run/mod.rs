@@ -48,8 +48,9 @@ use std::collections::{BTreeSet, HashMap};
 use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::engine::Engine;
+use crate::engine::ledger::Entry;
 use crate::engine::postgres::PgEngine;
-use crate::engine::postgres::ledger::{self, Entry};
+use crate::engine::postgres::ledger;
 use crate::error::{GuardError, MigrateError, SelectError};
 use crate::migrations::{MigrationState, Migrations};
 use crate::plan::Unit;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::Error;
 use crate::engine::catalog::Catalog;
-use crate::engine::postgres::ledger::Entry;
+use crate::engine::ledger::Entry;
 use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;

@@ -11,8 +11,8 @@ use sqlx::PgConnection;
 use crate::Error;
 use crate::engine::Comparison;
 use crate::engine::catalog::Catalog;
+pub use crate::engine::ledger::TableDigest;
 use crate::engine::postgres::ledger;
-pub use crate::engine::postgres::ledger::TableDigest;
 use crate::engine::postgres::sql::ident;
 
 /// The digests of every table `tables` names, over the rows the ledger records for `unit`.

@@ -7,13 +7,14 @@
 //! keys); `seedbed.stamp` the environment the database was first seeded in. A unit's rows and
 //! its ledger entries commit in one transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::Error;
 use crate::engine::catalog::TableInfo;
+pub(crate) use crate::engine::ledger::Record;
+pub use crate::engine::ledger::{Entry, TableDigest};
 use crate::engine::postgres::sql::{ident, literal};
 
 pub(crate) const SCHEMA_SQL: &str = "
@@ -222,24 +223,6 @@ pub async fn exists(conn: &mut PgConnection) -> Result<bool, Error> {
     Ok(check(conn).await? == LedgerState::Complete)
 }
 
-/// One applied unit.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct Entry {
-    pub unit: String,
-    pub kind: String,
-    pub checksum: String,
-    pub environment: String,
-    pub applied_at: DateTime<Utc>,
-    pub rows: i64,
-    pub duration_ms: f64,
-    pub tool_version: String,
-    pub schema_version: Option<i64>,
-    pub generation: i64,
-    pub context: serde_json::Value,
-    /// For a unit with loops, its rows per table when written (`None` in older ledgers).
-    pub digests: Option<sqlx::types::Json<BTreeMap<String, TableDigest>>>,
-}
-
 /// Every applied unit, by name; empty when there is no ledger yet.
 pub async fn entries(conn: &mut PgConnection) -> Result<HashMap<String, Entry>, Error> {
     if !exists(conn).await? {
@@ -287,33 +270,6 @@ pub async fn unit_tables(conn: &mut PgConnection, unit: &str) -> Result<Vec<(Str
     .fetch_all(&mut *conn)
     .await
     .map_err(|e| Error::database(format!("reading the ledger rows of unit `{unit}`"), &e))
-}
-
-/// One table's rows of a unit, as the ledger keeps them (`seedbed.ledger.digests`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TableDigest {
-    /// The columns digested: the table's columns when the unit was written, so that a column
-    /// added later by a migration does not count as an edit.
-    pub columns: Vec<String>,
-    /// How many rows the unit had there.
-    pub rows: i64,
-    /// The sum of a 64-bit hash of each row's text: independent of row order, and computed by
-    /// the server in one pass without holding the rows.
-    pub digest: String,
-}
-
-/// A unit's entry, written in the unit's transaction with its rows.
-pub(crate) struct Record<'a> {
-    pub unit: &'a str,
-    pub kind: String,
-    pub checksum: &'a str,
-    pub environment: &'a str,
-    pub rows: i64,
-    pub duration_ms: f64,
-    pub schema_version: Option<i64>,
-    pub generation: i64,
-    pub context: serde_json::Value,
-    pub digests: Option<&'a BTreeMap<String, TableDigest>>,
 }
 
 /// Records (or replaces) a unit's entry.

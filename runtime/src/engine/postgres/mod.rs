@@ -23,13 +23,13 @@ use sqlx::{Arguments, Connection, PgConnection};
 
 use crate::Error;
 use crate::engine::catalog::{Catalog, ForeignKey};
+use crate::engine::ledger::{Entry, Record, TableDigest};
 use crate::engine::{Comparison, Engine, Recorded, Transaction};
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::build::TableRowsBuilt;
 use crate::run::report::TableReport;
 use keys::GeneratedKeys;
-use ledger::{Entry, Record, TableDigest};
 use sql::ident;
 
 /// PostgreSQL as seedbed's engine, over a connection that holds the seed-run lock.
