@@ -26,6 +26,7 @@
 pub mod fixture;
 mod harness;
 mod janitor;
+pub mod local_server;
 mod names;
 mod pool;
 
@@ -50,7 +51,8 @@ use crate::error::Error;
 use crate::testing::names::KEPT_COMMENT;
 use crate::testing::pool::{Claimed, on_worker, on_worker_blocking};
 
-/// The environment variable naming the server used by tests.
+/// The environment variable naming the server used by tests: a URL, or `local` for the
+/// project's throwaway test cluster ([`local_server`]).
 pub const ADMIN_URL_ENV: &str = "SEEDBED_TEST_ADMIN_URL";
 /// The server used by tests when [`ADMIN_URL_ENV`] is not set.
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432";
@@ -104,17 +106,29 @@ fn prefix_from(value: &str) -> String {
 }
 
 impl TestDatabase {
-    /// The admin URL: `$SEEDBED_TEST_ADMIN_URL`, else [`DEFAULT_ADMIN_URL`].
+    /// The admin URL: `$SEEDBED_TEST_ADMIN_URL`, else [`DEFAULT_ADMIN_URL`]; for `local`, the
+    /// local test cluster's (started if it does not run).
+    ///
+    /// # Panics
+    ///
+    /// When the local test cluster cannot be started (no PostgreSQL installed, say), saying why;
+    /// [`TestDatabase::try_admin_url`] returns the error instead.
     pub fn admin_url() -> String {
-        std::env::var(ADMIN_URL_ENV)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| DEFAULT_ADMIN_URL.to_owned())
+        Self::try_admin_url().unwrap_or_else(|e| panic!("seedbed: no server for tests: {e}"))
+    }
+
+    /// [`TestDatabase::admin_url`], or why the local test cluster cannot be started.
+    pub fn try_admin_url() -> Result<String, Error> {
+        match std::env::var(ADMIN_URL_ENV).ok().filter(|v| !v.is_empty()) {
+            Some(local) if local == local_server::LOCAL => local_server::admin_url(),
+            Some(url) => Ok(url),
+            None => Ok(DEFAULT_ADMIN_URL.to_owned()),
+        }
     }
 
     /// Creates a new empty database on the server of [`TestDatabase::admin_url`].
     pub async fn create() -> Result<Self, Error> {
-        Self::create_on(&Self::admin_url()).await
+        Self::create_on(&Self::try_admin_url()?).await
     }
 
     /// Creates a new empty database on the server of `admin_url`.

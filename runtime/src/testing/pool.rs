@@ -22,7 +22,7 @@ use crate::testing::names::{
     Locks, POOL_KIND, SHARED_KIND, TEST_KIND, WARMING_KIND, lock_key, sweep, unix_now,
 };
 
-/// How many ready clones of a template the pool keeps, unless `SEEDBED_TEST_POOL` says.
+/// The most ready clones of a template the pool keeps, unless `SEEDBED_TEST_POOL` says.
 const DEFAULT_POOL_SIZE: usize = 8;
 /// The environment variable setting the pool size (0 turns the pool off: every test waits for
 /// its own `CREATE DATABASE`).
@@ -145,8 +145,8 @@ pub(crate) struct Server {
     /// Whether `CREATE DATABASE` takes `STRATEGY` (PostgreSQL 15 and newer).
     strategy: Option<&'static str>,
     pool_size: usize,
-    /// Templates known to exist, with how many clones of each this process is making.
-    templates: Mutex<HashMap<String, usize>>,
+    /// Templates known to exist, with this process's use of each.
+    templates: Mutex<HashMap<String, Use>>,
     /// Told whenever this process has made a ready clone.
     made: tokio::sync::Notify,
     /// Shared clones known to exist.
@@ -330,22 +330,30 @@ impl Server {
     pub fn add_template(&self, template: &str) {
         lock(&self.templates)
             .entry(template.to_owned())
-            .or_insert(0);
+            .or_default();
     }
 
     /// A database of `template`'s contents for one test, named `name`: a ready clone renamed,
     /// or (when none is ready) a clone made now. Either way the pool is topped up behind it.
     pub async fn claim(self: &Arc<Self>, template: &str, name: &str) -> Result<Claimed, Error> {
         let started = Instant::now();
-        self.refill(template);
+        // A clone this process has on its way comes sooner than a copy started now, which
+        // would only slow it down. With none on its way (the template was just built, or the
+        // pool was full and its fillers idle), the test's own copy goes first, the refill after.
+        let on_its_way = {
+            let mut templates = lock(&self.templates);
+            let used = templates.entry(template.to_owned()).or_default();
+            used.claims += 1;
+            used.fillers > 0
+        };
+        if on_its_way {
+            self.refill(template);
+        }
         let claimed = loop {
             let made = self.made.notified();
             if self.rename_a_ready_clone(template, name).await? {
                 break Claimed::Ready;
             }
-            // None ready: a clone on its way (this process's, or another's) comes sooner than
-            // a copy started now, which would only slow the others down.
-            let on_its_way = lock(&self.templates).get(template).is_some_and(|n| *n > 0);
             if !on_its_way || started.elapsed() > WAIT_FOR_READY {
                 self.execute_slow(&self.clone_sql(name, template)).await?;
                 break Claimed::Made;
@@ -378,19 +386,20 @@ impl Server {
         Ok(false)
     }
 
-    /// Tops up the ready clones of `template` in the background, [`FILLERS`] `CREATE DATABASE`s
-    /// at a time per process (a copy waits on the disk more than on a core).
+    /// Tops up the ready clones of `template` in the background to as many as its use wants
+    /// ([`Use::wanted`]), [`FILLERS`] `CREATE DATABASE`s at a time per process (a copy waits on
+    /// the disk more than on a core).
     fn refill(self: &Arc<Self>, template: &str) {
         if self.pool_size == 0 {
             return;
         }
         {
             let mut templates = lock(&self.templates);
-            let filling = templates.entry(template.to_owned()).or_insert(0);
-            if *filling >= FILLERS {
+            let used = templates.entry(template.to_owned()).or_default();
+            if used.fillers >= FILLERS {
                 return;
             }
-            *filling += 1;
+            used.fillers += 1;
         }
         let (server, template) = (Arc::clone(self), template.to_owned());
         tokio::task::spawn_local(async move {
@@ -407,7 +416,10 @@ impl Server {
                 .bind(&warming)
                 .fetch_one(&server.admin)
                 .await;
-                if !ready.is_ok_and(|n| (n as usize) < server.pool_size) {
+                let wanted = lock(&server.templates)
+                    .get(&template)
+                    .map_or(0, |used| used.wanted(server.pool_size));
+                if !ready.is_ok_and(|n| (n as usize) < wanted) {
                     break;
                 }
                 let suffix = format!(
@@ -420,8 +432,8 @@ impl Server {
                     break;
                 }
             }
-            if let Some(filling) = lock(&server.templates).get_mut(&template) {
-                *filling -= 1;
+            if let Some(used) = lock(&server.templates).get_mut(&template) {
+                used.fillers -= 1;
             }
         });
     }
@@ -506,6 +518,25 @@ impl Server {
         made.map_err(|e| Error::database(format!("making the shared test database {name}"), &e))?;
         lock(&self.shared).insert(name.clone());
         Ok(name)
+    }
+}
+
+/// What this process does with a template.
+#[derive(Debug, Default)]
+struct Use {
+    /// Tests that claimed a clone of it.
+    claims: usize,
+    /// Fillers making clones of it now.
+    fillers: usize,
+}
+
+impl Use {
+    /// How many ready clones are worth keeping: two per test seen so far, up to the pool's
+    /// size. A template that one test uses gets two, not a full pool nobody takes (each copy
+    /// costs the server as much as a test's own); one a suite keeps using gets the full pool
+    /// after a few tests.
+    fn wanted(&self, pool_size: usize) -> usize {
+        pool_size.min(2 * self.claims)
     }
 }
 
