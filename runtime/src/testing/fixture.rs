@@ -132,9 +132,7 @@ impl Fixture {
             false,
             |server| async move {
                 fixture.ensure_template(&server, &template).await?;
-                let name = server.test_name();
-                let claimed = server.claim(&template, &name).await?;
-                Ok((name, claimed))
+                server.hand_over(&template).await
             },
         )
         .await
@@ -150,7 +148,11 @@ impl Fixture {
         let mut db =
             TestDatabase::on_server(&TestDatabase::try_admin_url()?, true, |server| async move {
                 fixture.ensure_template(&server, &template).await?;
-                Ok((server.shared(&template).await?, pool::Claimed::Ready))
+                Ok(pool::Handed {
+                    name: server.shared(&template).await?,
+                    claimed: pool::Claimed::Ready,
+                    pool: None,
+                })
             })
             .await?;
         if read_only {
