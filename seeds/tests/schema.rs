@@ -3,7 +3,7 @@
 //! reject bad rows.
 //!
 //! The tests of reverting create their own database through an admin connection
-//! (`SEEDBED_TEST_ADMIN_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`) and drop it
+//! (`SEEDBED_TEST_ADMIN_URL`, default `postgres://postgres@127.0.0.1:5432`) and drop it
 //! when done, even on failure; the others take the migrated schema from `#[seedbed::test(units =
 //! [])]` (migrations, no units), shared by those that only read the catalog.
 
@@ -20,7 +20,6 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Connection, PgExecutor};
 
 const MIGRATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
-const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// A fresh database, dropped (`WITH (FORCE)`) when this value is dropped, panics included.
 struct TestDb {
@@ -32,8 +31,8 @@ struct TestDb {
 impl TestDb {
     async fn create() -> Result<Self> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let url =
-            std::env::var("SEEDBED_TEST_ADMIN_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
+        // The server of the other tests (`SEEDBED_TEST_ADMIN_URL`, `local` included).
+        let url = seedbed::testing::TestDatabase::try_admin_url()?;
         let admin = PgConnectOptions::from_str(&url).context("SEEDBED_TEST_ADMIN_URL")?;
         // Not `seedbed_test_...`: seedbed::testing's sweep drops those whose process holds no
         // owner lock, and this process takes none (each database is dropped with its value).
