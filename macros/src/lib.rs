@@ -103,6 +103,7 @@ pub fn scenario(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// (any number of them) and returns `()` or a `Result`. Options, all optional:
 ///
 /// - `units = [a, b]`: the units applied (with what they depend on); every test unit if left out;
+///   `units = []`: none, the migrations only;
 /// - `clock = "2026-05-01"` (or an RFC 3339 time), `scale = [events = 10]`, `random_seed = 7`:
 ///   the run's context;
 /// - `migrations = "db/migrations"` (a folder relative to the manifest) or

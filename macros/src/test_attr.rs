@@ -39,7 +39,8 @@ enum Mode {
 }
 
 struct Options {
-    units: Vec<Ident>,
+    /// `None`: every test unit; `Some([])`: none, the migrations only.
+    units: Option<Vec<Ident>>,
     migrations: Migrations,
     /// Unix seconds, checked here.
     clock: Option<i64>,
@@ -51,7 +52,7 @@ struct Options {
 impl Parse for Options {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut options = Options {
-            units: Vec::new(),
+            units: None,
             migrations: Migrations::Default,
             clock: None,
             scale: Vec::new(),
@@ -84,9 +85,11 @@ impl Parse for Options {
                     input.parse::<Token![=]>()?;
                     let list;
                     syn::bracketed!(list in input);
-                    options.units = Punctuated::<Ident, Token![,]>::parse_terminated(&list)?
-                        .into_iter()
-                        .collect();
+                    options.units = Some(
+                        Punctuated::<Ident, Token![,]>::parse_terminated(&list)?
+                            .into_iter()
+                            .collect(),
+                    );
                 }
                 "migrations" => {
                     input.parse::<Token![=]>()?;
@@ -166,7 +169,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(e) => return e.to_compile_error(),
     };
     let mut errors = Errors::default();
-    check_units(&options.units, &mut errors);
+    check_units(options.units.as_deref().unwrap_or_default(), &mut errors);
     if func.sig.asyncness.is_none() {
         errors.at(
             func.sig.fn_token.span,
@@ -277,7 +280,10 @@ fn wrap(func: &ItemFn, options: &Options, arguments: &[TokenStream]) -> TokenStr
         Migrations::Value(value) => quote!(#value),
     };
     let link = link_the_package();
-    let units = options.units.iter().map(|u| u.to_string());
+    let units = options.units.as_ref().map(|units| {
+        let names = units.iter().map(|u| u.to_string());
+        quote!(.units(&[#(#names),*]))
+    });
     let clock = match options.clock {
         Some(secs) => quote!(::core::option::Option::Some(#secs)),
         None => quote!(::core::option::Option::None),
@@ -310,7 +316,7 @@ fn wrap(func: &ItemFn, options: &Options, arguments: &[TokenStream]) -> TokenStr
             #link
             #inner_sig #block
             let fixture = ::seedbed::testing::Fixture::new(#migrations)
-                .units(&[#(#units),*])
+                #units
                 .context(::seedbed::testing::__private::context(#clock, &[#(#scale),*], #random_seed));
             ::seedbed::testing::__private::run(
                 fixture,

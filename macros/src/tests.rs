@@ -573,6 +573,17 @@ fn a_test_is_a_plain_test_calling_a_runner_built_in_every_build() {
 }
 
 #[test]
+fn no_units_named_is_every_unit_and_an_empty_list_is_none() {
+    let item = quote!(
+        async fn t(pool: PgPool) {}
+    );
+    let every = test_attr(quote!(), item.clone());
+    assert!(!every.contains(".units("), "{every}");
+    let none = test_attr(quote!(units = []), item);
+    assert!(none.contains(".units(&[])"), "{none}");
+}
+
+#[test]
 fn misuse_of_the_test_attribute_is_an_error() {
     let item = quote!(
         async fn t(pool: PgPool) {}

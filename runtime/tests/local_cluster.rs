@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use seedbed::Error;
 use seedbed::database::connect;
 use seedbed::error::ConnectError;
-use seedbed::local_cluster::{ClusterOutcome, LocalCluster, PgBinaries, database};
+use seedbed::local_cluster::{
+    ClusterOutcome, LocalCluster, PgBinaries, THROWAWAY_SETTINGS, database,
+};
 
 /// A fresh folder under /tmp; on drop, stops the cluster in it (if any) and removes it.
 struct Cleanup {
@@ -173,6 +175,39 @@ async fn long_folder_falls_back_to_tcp_on_loopback() {
         (again.outcome(), again.port()),
         (ClusterOutcome::Reused, cluster.port())
     );
+}
+
+#[tokio::test]
+async fn a_throwaway_server_runs_with_its_settings_and_is_found_without_a_program() {
+    let mut guard = Cleanup::new();
+    assert_eq!(LocalCluster::answering_url(&guard.dir, "postgres"), None);
+    let bins = PgBinaries::find().expect("PostgreSQL is installed here");
+    let cluster = LocalCluster::ensure_server(&guard.dir, bins, THROWAWAY_SETTINGS)
+        .await
+        .expect("start");
+    guard.cluster = Some(cluster.clone());
+
+    let url = LocalCluster::answering_url(cluster.dir(), "postgres").expect("it answers");
+    assert_eq!(url, cluster.url_for("postgres"));
+    let pool = connect(&url).await.unwrap();
+    for (name, value) in THROWAWAY_SETTINGS {
+        let set: String = sqlx::query_scalar("SELECT current_setting($1)")
+            .bind(name)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(&set, value, "{name}");
+    }
+    // No database of the program's: tests make their own.
+    let databases: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database ORDER BY datname")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(databases, ["postgres", "template0", "template1"]);
+    pool.close().await;
+    cluster.stop().expect("stop");
+    assert_eq!(LocalCluster::answering_url(cluster.dir(), "postgres"), None);
 }
 
 #[test]

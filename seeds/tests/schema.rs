@@ -2,8 +2,10 @@
 //! the tables and enum types the seeds rely on, every foreign key is indexed, and its constraints
 //! reject bad rows.
 //!
-//! Each test creates its own database through an admin connection (`SEEDBED_TEST_ADMIN_URL`,
-//! default `postgres://postgres@127.0.0.1:5432/postgres`) and drops it when done, even on failure.
+//! The tests of reverting create their own database through an admin connection
+//! (`SEEDBED_TEST_ADMIN_URL`, default `postgres://postgres@127.0.0.1:5432`) and drop it
+//! when done, even on failure; the others take the migrated schema from `#[seedbed::test(units =
+//! [])]` (migrations, no units), shared by those that only read the catalog.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -18,7 +20,6 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Connection, PgExecutor};
 
 const MIGRATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
-const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// A fresh database, dropped (`WITH (FORCE)`) when this value is dropped, panics included.
 struct TestDb {
@@ -30,8 +31,8 @@ struct TestDb {
 impl TestDb {
     async fn create() -> Result<Self> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let url =
-            std::env::var("SEEDBED_TEST_ADMIN_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
+        // The server of the other tests (`SEEDBED_TEST_ADMIN_URL`, `local` included).
+        let url = seedbed::testing::TestDatabase::try_admin_url()?;
         let admin = PgConnectOptions::from_str(&url).context("SEEDBED_TEST_ADMIN_URL")?;
         // Not `seedbed_test_...`: seedbed::testing's sweep drops those whose process holds no
         // owner lock, and this process takes none (each database is dropped with its value).
@@ -339,12 +340,9 @@ async fn each_down_migration_restores_the_previous_catalog() -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn schema_has_the_festival_scout_tables() -> Result<()> {
-    let db = TestDb::create().await?;
-    migrator().await?.run(&db.pool).await?;
-
-    let tables = public_tables(&db.pool).await?;
+#[seedbed::test(units = [], read_only)]
+async fn schema_has_the_festival_scout_tables(pool: PgPool) -> Result<()> {
+    let tables = public_tables(&pool).await?;
     let app_tables = tables.iter().filter(|t| *t != "_sqlx_migrations").count();
     ensure!(
         app_tables >= 22,
@@ -358,11 +356,8 @@ async fn schema_has_the_festival_scout_tables() -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn enum_types_have_their_labels() -> Result<()> {
-    let db = TestDb::create().await?;
-    migrator().await?.run(&db.pool).await?;
-
+#[seedbed::test(units = [], read_only)]
+async fn enum_types_have_their_labels(pool: PgPool) -> Result<()> {
     let expected: &[(&str, &[&str])] = &[
         (
             "event_status",
@@ -418,7 +413,7 @@ async fn enum_types_have_their_labels() -> Result<()> {
         ),
     ];
     for (type_name, labels) in expected {
-        let actual = enum_labels(&db.pool, type_name).await?;
+        let actual = enum_labels(&pool, type_name).await?;
         ensure!(
             actual == *labels,
             "enum {type_name}: expected {labels:?}, got {actual:?}"
@@ -427,13 +422,10 @@ async fn enum_types_have_their_labels() -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn schema_uses_every_type_the_seed_dsl_supports() -> Result<()> {
-    let db = TestDb::create().await?;
-    migrator().await?.run(&db.pool).await?;
-
+#[seedbed::test(units = [], read_only)]
+async fn schema_uses_every_type_the_seed_dsl_supports(pool: PgPool) -> Result<()> {
     let used = lines(
-        &db.pool,
+        &pool,
         "SELECT DISTINCT CASE WHEN t.typtype = 'e' THEN 'enum'
                               ELSE format_type(a.atttypid, NULL) END
          FROM pg_attribute a
@@ -467,14 +459,11 @@ async fn schema_uses_every_type_the_seed_dsl_supports() -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn every_foreign_key_leads_an_index() -> Result<()> {
-    let db = TestDb::create().await?;
-    migrator().await?.run(&db.pool).await?;
-
+#[seedbed::test(units = [], read_only)]
+async fn every_foreign_key_leads_an_index(pool: PgPool) -> Result<()> {
     // A foreign key is covered when an index starts with its columns, in order.
     let foreign_keys = lines(
-        &db.pool,
+        &pool,
         "SELECT format('%s.%s', c.relname, co.conname)
          FROM pg_constraint co
          JOIN pg_class c ON c.oid = co.conrelid
@@ -489,7 +478,7 @@ async fn every_foreign_key_leads_an_index() -> Result<()> {
         foreign_keys.len()
     );
     let uncovered = lines(
-        &db.pool,
+        &pool,
         "SELECT format('%s.%s', c.relname, co.conname)
          FROM pg_constraint co
          JOIN pg_class c ON c.oid = co.conrelid
@@ -510,12 +499,10 @@ async fn every_foreign_key_leads_an_index() -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn check_constraints_reject_bad_rows() -> Result<()> {
-    let db = TestDb::create().await?;
-    migrator().await?.run(&db.pool).await?;
-    sqlx::raw_sql(FIXTURE).execute(&db.pool).await?;
-    let pool = &db.pool;
+#[seedbed::test(units = [])]
+async fn check_constraints_reject_bad_rows(pool: PgPool) -> Result<()> {
+    sqlx::raw_sql(FIXTURE).execute(&pool).await?;
+    let pool = &pool;
 
     let review = |rating: i32| {
         format!(
@@ -580,12 +567,10 @@ async fn check_constraints_reject_bad_rows() -> Result<()> {
     .await
 }
 
-#[tokio::test]
-async fn unique_constraints_reject_duplicates() -> Result<()> {
-    let db = TestDb::create().await?;
-    migrator().await?.run(&db.pool).await?;
-    sqlx::raw_sql(FIXTURE).execute(&db.pool).await?;
-    let pool = &db.pool;
+#[seedbed::test(units = [])]
+async fn unique_constraints_reject_duplicates(pool: PgPool) -> Result<()> {
+    sqlx::raw_sql(FIXTURE).execute(&pool).await?;
+    let pool = &pool;
 
     ensure_rejected(
         pool,
@@ -622,12 +607,10 @@ async fn unique_constraints_reject_duplicates() -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn on_delete_rules_keep_history_and_remove_owned_rows() -> Result<()> {
-    let db = TestDb::create().await?;
-    migrator().await?.run(&db.pool).await?;
-    sqlx::raw_sql(FIXTURE).execute(&db.pool).await?;
-    let pool = &db.pool;
+#[seedbed::test(units = [])]
+async fn on_delete_rules_keep_history_and_remove_owned_rows(pool: PgPool) -> Result<()> {
+    sqlx::raw_sql(FIXTURE).execute(&pool).await?;
+    let pool = &pool;
 
     // RESTRICT: a venue or organizer with events cannot be deleted.
     ensure_rejected(pool, "DELETE FROM venues", "23503", "events_venue_id_fkey").await?;

@@ -61,12 +61,14 @@ pub const TEMPLATE_PREFIX: &str = TEMPLATE_KIND;
 
 /// A recipe for test databases: migrations plus units, applied in the `test` environment.
 ///
-/// Cheap to build and to clone; nothing happens until [`Fixture::database`]. With no
-/// [`units`](Fixture::units), every unit allowed in `test` (except `explicit` ones) is applied.
+/// Cheap to build and to clone; nothing happens until [`Fixture::database`]. Without
+/// [`units`](Fixture::units), every unit allowed in `test` (except `explicit` ones) is applied;
+/// with `units(&[])`, none: the database is migrated and nothing else (no ledger either).
 #[derive(Debug, Clone)]
 pub struct Fixture {
     migrations: Migrations,
-    units: Vec<String>,
+    /// `None`: every test unit.
+    units: Option<Vec<String>>,
     options: RunOptions,
 }
 
@@ -83,15 +85,17 @@ impl Fixture {
         };
         Fixture {
             migrations,
-            units: Vec::new(),
+            units: None,
             options,
         }
     }
 
-    /// Units to apply (with what they depend on), instead of every test unit. Repeatable: the
-    /// names add up.
+    /// Units to apply (with what they depend on), instead of every test unit; `&[]` for none
+    /// (the migrations only). Repeatable: the names add up.
     pub fn units(mut self, names: &[&str]) -> Fixture {
-        self.units.extend(names.iter().map(|n| n.to_string()));
+        self.units
+            .get_or_insert_with(Vec::new)
+            .extend(names.iter().map(|n| n.to_string()));
         self
     }
 
@@ -123,12 +127,14 @@ impl Fixture {
     pub async fn database(&self) -> Result<TestDatabase, Error> {
         let template = self.template_name()?;
         let fixture = self.clone();
-        TestDatabase::on_server(&TestDatabase::admin_url(), false, |server| async move {
-            fixture.ensure_template(&server, &template).await?;
-            let name = server.test_name();
-            let claimed = server.claim(&template, &name).await?;
-            Ok((name, claimed))
-        })
+        TestDatabase::on_server(
+            &TestDatabase::try_admin_url()?,
+            false,
+            |server| async move {
+                fixture.ensure_template(&server, &template).await?;
+                server.hand_over(&template).await
+            },
+        )
         .await
     }
 
@@ -140,9 +146,13 @@ impl Fixture {
         let template = self.template_name()?;
         let fixture = self.clone();
         let mut db =
-            TestDatabase::on_server(&TestDatabase::admin_url(), true, |server| async move {
+            TestDatabase::on_server(&TestDatabase::try_admin_url()?, true, |server| async move {
                 fixture.ensure_template(&server, &template).await?;
-                Ok((server.shared(&template).await?, pool::Claimed::Ready))
+                Ok(pool::Handed {
+                    name: server.shared(&template).await?,
+                    claimed: pool::Claimed::Ready,
+                    pool: None,
+                })
             })
             .await?;
         if read_only {
@@ -158,8 +168,7 @@ impl Fixture {
     /// The units the fixture applies: those named (with what they depend on), else every unit
     /// of its environment.
     fn selected(&self) -> Result<Vec<&'static crate::plan::Unit>, Error> {
-        let names = (!self.units.is_empty()).then_some(self.units.as_slice());
-        Registry::discover()?.select(names, &self.options.environment)
+        Registry::discover()?.select(self.units.as_deref(), &self.options.environment)
     }
 
     /// `seedbed_tpl_` (after the user's prefix) and a hash of the migrations, the units and
@@ -264,7 +273,12 @@ impl Fixture {
         let applied = async {
             self.migrations.apply(&pool).await?;
             let units = self.selected()?;
-            run::apply(&pool, &units, &self.options).await
+            // No units, no run: the migrations alone, with no ledger nor environment stamp (a
+            // test may stamp it with another environment).
+            if !units.is_empty() {
+                run::apply(&pool, &units, &self.options).await?;
+            }
+            Ok::<_, Error>(())
         }
         .await;
         pool.close().await;

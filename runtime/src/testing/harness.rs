@@ -60,6 +60,13 @@ impl TestArgument for PgPool {
 
 impl TestArgument for PgConnection {
     async fn take(db: &TestDatabase) -> Result<Self, Error> {
+        if let Some(pool) = db.take_connected() {
+            return pool
+                .acquire()
+                .await
+                .map(sqlx::pool::PoolConnection::detach)
+                .map_err(|e| Error::database(format!("connecting to {}", db.name()), &e));
+        }
         PgConnection::connect(&db.url)
             .await
             .map_err(|e| Error::database(format!("connecting to {}", db.name()), &e))

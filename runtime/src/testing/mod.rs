@@ -26,6 +26,7 @@
 pub mod fixture;
 mod harness;
 mod janitor;
+pub mod local_server;
 mod names;
 mod pool;
 
@@ -41,6 +42,7 @@ pub mod __private {
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
@@ -48,9 +50,10 @@ use sqlx::postgres::PgPoolOptions;
 use crate::engine::postgres::connect::{mask_password, parse_url};
 use crate::error::Error;
 use crate::testing::names::KEPT_COMMENT;
-use crate::testing::pool::{Claimed, on_worker, on_worker_blocking};
+use crate::testing::pool::{Claimed, Handed, on_worker, on_worker_blocking};
 
-/// The environment variable naming the server used by tests.
+/// The environment variable naming the server used by tests: a URL, or `local` for the
+/// project's throwaway test cluster ([`local_server`]).
 pub const ADMIN_URL_ENV: &str = "SEEDBED_TEST_ADMIN_URL";
 /// The server used by tests when [`ADMIN_URL_ENV`] is not set.
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432";
@@ -71,6 +74,8 @@ pub struct TestDatabase {
     /// Shared with other tests: never dropped by one of them, nor kept.
     shared: bool,
     claimed: Claimed,
+    /// A pool connected to it ahead of the test, for the first [`TestDatabase::connect`].
+    connected: Mutex<Option<PgPool>>,
     /// Set once dropped; a value going away without it belongs to a failed test.
     dropped: AtomicBool,
 }
@@ -104,17 +109,29 @@ fn prefix_from(value: &str) -> String {
 }
 
 impl TestDatabase {
-    /// The admin URL: `$SEEDBED_TEST_ADMIN_URL`, else [`DEFAULT_ADMIN_URL`].
+    /// The admin URL: `$SEEDBED_TEST_ADMIN_URL`, else [`DEFAULT_ADMIN_URL`]; for `local`, the
+    /// local test cluster's (started if it does not run).
+    ///
+    /// # Panics
+    ///
+    /// When the local test cluster cannot be started (no PostgreSQL installed, say), saying why;
+    /// [`TestDatabase::try_admin_url`] returns the error instead.
     pub fn admin_url() -> String {
-        std::env::var(ADMIN_URL_ENV)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| DEFAULT_ADMIN_URL.to_owned())
+        Self::try_admin_url().unwrap_or_else(|e| panic!("seedbed: no server for tests: {e}"))
+    }
+
+    /// [`TestDatabase::admin_url`], or why the local test cluster cannot be started.
+    pub fn try_admin_url() -> Result<String, Error> {
+        match std::env::var(ADMIN_URL_ENV).ok().filter(|v| !v.is_empty()) {
+            Some(local) if local == local_server::LOCAL => local_server::admin_url(),
+            Some(url) => Ok(url),
+            None => Ok(DEFAULT_ADMIN_URL.to_owned()),
+        }
     }
 
     /// Creates a new empty database on the server of [`TestDatabase::admin_url`].
     pub async fn create() -> Result<Self, Error> {
-        Self::create_on(&Self::admin_url()).await
+        Self::create_on(&Self::try_admin_url()?).await
     }
 
     /// Creates a new empty database on the server of `admin_url`.
@@ -124,7 +141,11 @@ impl TestDatabase {
             server
                 .execute_slow(&format!("CREATE DATABASE {name}"))
                 .await?;
-            Ok((name, Claimed::Made))
+            Ok(Handed {
+                name,
+                claimed: Claimed::Made,
+                pool: None,
+            })
         })
         .await
     }
@@ -137,13 +158,17 @@ impl TestDatabase {
     ) -> Result<Self, Error>
     where
         F: FnOnce(std::sync::Arc<pool::Server>) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<(String, Claimed), Error>> + 'static,
+        Fut: Future<Output = Result<Handed, Error>> + 'static,
     {
         janitor::run_if_janitor();
         janitor::remember_test();
         parse_url(admin_url)?;
         let url = admin_url.to_owned();
-        let (name, claimed) = on_worker(move || async move {
+        let Handed {
+            name,
+            claimed,
+            pool: connected,
+        } = on_worker(move || async move {
             let server = pool::server(&url, &user_prefix()).await?;
             make(server).await
         })
@@ -154,6 +179,7 @@ impl TestDatabase {
             admin_url: admin_url.to_owned(),
             shared,
             claimed,
+            connected: Mutex::new(connected),
             dropped: AtomicBool::new(false),
         })
     }
@@ -169,8 +195,12 @@ impl TestDatabase {
         self.claimed == Claimed::Ready
     }
 
-    /// A pool connected to the database.
+    /// A pool connected to the database (the first one already connected, when the database
+    /// was claimed ahead of the test).
     pub async fn connect(&self) -> Result<PgPool, Error> {
+        if let Some(pool) = self.take_connected() {
+            return Ok(pool);
+        }
         PgPoolOptions::new().connect(&self.url).await.map_err(|e| {
             Error::database(
                 format!(
@@ -180,6 +210,14 @@ impl TestDatabase {
                 &e,
             )
         })
+    }
+
+    /// The pool connected ahead of the test, once.
+    pub(crate) fn take_connected(&self) -> Option<PgPool> {
+        self.connected
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     /// Drops the database, closing any session still connected to it. A shared database (of a

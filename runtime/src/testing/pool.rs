@@ -1,10 +1,11 @@
 //! The server side of test databases: one background thread per process that owns every
 //! connection to the test server, keeps a few clones of each template ready, and hands them over
 //! (`ALTER DATABASE ... RENAME`, which the server lets one session win). Clones are made while
-//! tests run, so a test's wait is a rename and a connection, not a copy. The names, and the
+//! tests run, so a test's wait is a rename and a connection, not a copy; in a process of several
+//! tests, not even that: the next test's database is claimed and connected ahead. The names, and the
 //! rules that keep the server clean, are in `names.rs`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -22,7 +23,7 @@ use crate::testing::names::{
     Locks, POOL_KIND, SHARED_KIND, TEST_KIND, WARMING_KIND, lock_key, sweep, unix_now,
 };
 
-/// How many ready clones of a template the pool keeps, unless `SEEDBED_TEST_POOL` says.
+/// The most ready clones of a template the pool keeps, unless `SEEDBED_TEST_POOL` says.
 const DEFAULT_POOL_SIZE: usize = 8;
 /// The environment variable setting the pool size (0 turns the pool off: every test waits for
 /// its own `CREATE DATABASE`).
@@ -31,6 +32,9 @@ pub const POOL_SIZE_ENV: &str = "SEEDBED_TEST_POOL";
 const WAIT_FOR_READY: Duration = Duration::from_secs(2);
 /// How many clones of a template one process makes at once.
 const FILLERS: usize = 3;
+/// How many databases of a template a process of several tests (`cargo test`'s) keeps claimed
+/// and connected ahead of its tests: one for each of two test threads.
+const AHEAD: usize = 2;
 /// The environment variable choosing how the server copies a template (PostgreSQL 15 and
 /// newer): `wal_log` (the server's default) or `file_copy`.
 pub const STRATEGY_ENV: &str = "SEEDBED_TEST_CLONE_STRATEGY";
@@ -145,12 +149,14 @@ pub(crate) struct Server {
     /// Whether `CREATE DATABASE` takes `STRATEGY` (PostgreSQL 15 and newer).
     strategy: Option<&'static str>,
     pool_size: usize,
-    /// Templates known to exist, with how many clones of each this process is making.
-    templates: Mutex<HashMap<String, usize>>,
+    /// Templates known to exist, with this process's use of each.
+    templates: Mutex<HashMap<String, Use>>,
     /// Told whenever this process has made a ready clone.
     made: tokio::sync::Notify,
     /// Shared clones known to exist.
     shared: Mutex<HashSet<String>>,
+    /// Per template, databases claimed for this process's next tests, with a pool each.
+    ahead: Mutex<HashMap<String, Ahead>>,
     /// Holds the owner and member locks for the life of the process; never used again.
     _member: PgConnection,
 }
@@ -254,6 +260,7 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         templates: Mutex::new(HashMap::new()),
         made: tokio::sync::Notify::new(),
         shared: Mutex::new(HashSet::new()),
+        ahead: Mutex::new(HashMap::new()),
         _member: member,
     })
 }
@@ -330,22 +337,98 @@ impl Server {
     pub fn add_template(&self, template: &str) {
         lock(&self.templates)
             .entry(template.to_owned())
-            .or_insert(0);
+            .or_default();
+    }
+
+    /// A database of `template`'s contents for one test: one claimed and connected ahead, if
+    /// this process has one, else one claimed now. Then, in a process that has run several tests
+    /// of the template (cargo nextest's runs one), the next is claimed and connected ahead:
+    /// a test's wait is then a hand-over between threads, with no rename nor connection.
+    pub async fn hand_over(self: &Arc<Self>, template: &str) -> Result<Handed, Error> {
+        let ahead = lock(&self.ahead)
+            .get_mut(template)
+            .and_then(|ahead| ahead.connected.pop_front());
+        let handed = match ahead {
+            Some((name, pool)) => Handed {
+                name,
+                claimed: Claimed::Ready,
+                pool: Some(pool),
+            },
+            None => {
+                let name = self.test_name();
+                let claimed = self.claim(template, &name).await?;
+                Handed {
+                    name,
+                    claimed,
+                    pool: None,
+                }
+            }
+        };
+        self.claim_ahead(template);
+        Ok(handed)
+    }
+
+    /// Claims and connects a database for a later test of `template`, unless [`AHEAD`] are
+    /// claimed or on their way, or this process has claimed fewer than two. Its name carries
+    /// this process's id like any test's: one no test takes goes with the end of the run.
+    fn claim_ahead(self: &Arc<Self>, template: &str) {
+        let claims = lock(&self.templates)
+            .get(template)
+            .map_or(0, |used| used.claims);
+        if self.pool_size == 0 || claims < 2 {
+            return;
+        }
+        {
+            let mut ahead = lock(&self.ahead);
+            let ahead = ahead.entry(template.to_owned()).or_default();
+            if ahead.connected.len() + ahead.in_flight >= AHEAD {
+                return;
+            }
+            ahead.in_flight += 1;
+        }
+        let (server, template) = (Arc::clone(self), template.to_owned());
+        tokio::task::spawn_local(async move {
+            let name = server.test_name();
+            let connected = match server.claim(&template, &name).await {
+                Ok(_) => PgPoolOptions::new()
+                    .connect(&super::with_database(&server.admin_url, &name))
+                    .await
+                    .map_err(|e| {
+                        Error::database(format!("connecting to the test database {name}"), &e)
+                    }),
+                Err(e) => Err(e),
+            };
+            let mut ahead = lock(&server.ahead);
+            let ahead = ahead.entry(template).or_default();
+            ahead.in_flight -= 1;
+            match connected {
+                Ok(pool) => ahead.connected.push_back((name, pool)),
+                Err(e) => tracing::warn!(%e, "could not claim a test database ahead"),
+            }
+        });
     }
 
     /// A database of `template`'s contents for one test, named `name`: a ready clone renamed,
     /// or (when none is ready) a clone made now. Either way the pool is topped up behind it.
-    pub async fn claim(self: &Arc<Self>, template: &str, name: &str) -> Result<Claimed, Error> {
+    async fn claim(self: &Arc<Self>, template: &str, name: &str) -> Result<Claimed, Error> {
         let started = Instant::now();
-        self.refill(template);
+        // A clone this process has on its way comes sooner than a copy started now, which
+        // would only slow it down. With none on its way (the template was just built, or the
+        // pool was full and its fillers idle), the test's own copy goes first, the refill after.
+        let on_its_way = {
+            let mut templates = lock(&self.templates);
+            let used = templates.entry(template.to_owned()).or_default();
+            used.claims += 1;
+            used.fillers > 0
+        };
+        if on_its_way {
+            self.refill(template);
+        }
         let claimed = loop {
             let made = self.made.notified();
             if self.rename_a_ready_clone(template, name).await? {
                 break Claimed::Ready;
             }
-            // None ready: a clone on its way (this process's, or another's) comes sooner than
-            // a copy started now, which would only slow the others down.
-            let on_its_way = lock(&self.templates).get(template).is_some_and(|n| *n > 0);
             if !on_its_way || started.elapsed() > WAIT_FOR_READY {
                 self.execute_slow(&self.clone_sql(name, template)).await?;
                 break Claimed::Made;
@@ -378,19 +461,20 @@ impl Server {
         Ok(false)
     }
 
-    /// Tops up the ready clones of `template` in the background, [`FILLERS`] `CREATE DATABASE`s
-    /// at a time per process (a copy waits on the disk more than on a core).
+    /// Tops up the ready clones of `template` in the background to as many as its use wants
+    /// ([`Use::wanted`]), [`FILLERS`] `CREATE DATABASE`s at a time per process (a copy waits on
+    /// the disk more than on a core).
     fn refill(self: &Arc<Self>, template: &str) {
         if self.pool_size == 0 {
             return;
         }
         {
             let mut templates = lock(&self.templates);
-            let filling = templates.entry(template.to_owned()).or_insert(0);
-            if *filling >= FILLERS {
+            let used = templates.entry(template.to_owned()).or_default();
+            if used.fillers >= FILLERS {
                 return;
             }
-            *filling += 1;
+            used.fillers += 1;
         }
         let (server, template) = (Arc::clone(self), template.to_owned());
         tokio::task::spawn_local(async move {
@@ -407,7 +491,10 @@ impl Server {
                 .bind(&warming)
                 .fetch_one(&server.admin)
                 .await;
-                if !ready.is_ok_and(|n| (n as usize) < server.pool_size) {
+                let wanted = lock(&server.templates)
+                    .get(&template)
+                    .map_or(0, |used| used.wanted(server.pool_size));
+                if !ready.is_ok_and(|n| (n as usize) < wanted) {
                     break;
                 }
                 let suffix = format!(
@@ -420,8 +507,8 @@ impl Server {
                     break;
                 }
             }
-            if let Some(filling) = lock(&server.templates).get_mut(&template) {
-                *filling -= 1;
+            if let Some(used) = lock(&server.templates).get_mut(&template) {
+                used.fillers -= 1;
             }
         });
     }
@@ -507,6 +594,41 @@ impl Server {
         lock(&self.shared).insert(name.clone());
         Ok(name)
     }
+}
+
+/// What this process does with a template.
+#[derive(Debug, Default)]
+struct Use {
+    /// Tests that claimed a clone of it.
+    claims: usize,
+    /// Fillers making clones of it now.
+    fillers: usize,
+}
+
+impl Use {
+    /// How many ready clones are worth keeping: two per test seen so far, up to the pool's
+    /// size. A template that one test uses gets two, not a full pool nobody takes (each copy
+    /// costs the server as much as a test's own); one a suite keeps using gets the full pool
+    /// after a few tests.
+    fn wanted(&self, pool_size: usize) -> usize {
+        pool_size.min(2 * self.claims)
+    }
+}
+
+/// Databases of a template claimed ahead for this process.
+#[derive(Debug, Default)]
+struct Ahead {
+    connected: VecDeque<(String, PgPool)>,
+    in_flight: usize,
+}
+
+/// A test's database as the worker hands it over.
+#[derive(Debug)]
+pub(crate) struct Handed {
+    pub name: String,
+    pub claimed: Claimed,
+    /// A pool connected to it already (a database claimed ahead).
+    pub pool: Option<PgPool>,
 }
 
 /// How a test got its database.

@@ -93,6 +93,14 @@ const START_TIMEOUT_SECS: u32 = 60;
 const LOCK_TIMEOUT: Duration = Duration::from_secs(120);
 /// A lock file older than this is left over from a killed process.
 const LOCK_STALE_AFTER: Duration = Duration::from_secs(300);
+/// Server settings of a cluster that holds nothing worth keeping (the one for tests): writes are
+/// not flushed to disk, nor pages written whole after a checkpoint, nor commits waited for. A
+/// crash of the server or the machine (not of a test) may leave it corrupt: then destroy it.
+pub const THROWAWAY_SETTINGS: &[(&str, &str)] = &[
+    ("fsync", "off"),
+    ("full_page_writes", "off"),
+    ("synchronous_commit", "off"),
+];
 
 /// The PostgreSQL server programs `initdb` and `pg_ctl`, from one `bin` folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -311,6 +319,18 @@ impl LocalCluster {
 
     /// [`LocalCluster::ensure`] with the given programs.
     pub async fn ensure_with(dir: &Path, bins: PgBinaries) -> Result<Self, Error> {
+        let cluster = Self::ensure_server(dir, bins, &[]).await?;
+        cluster.create_database().await?;
+        Ok(cluster)
+    }
+
+    /// The server of [`LocalCluster::ensure`], creating no database: created if needed, and
+    /// started with `settings` (`-c name=value`) unless it runs already (then as it was started).
+    pub async fn ensure_server(
+        dir: &Path,
+        bins: PgBinaries,
+        settings: &[(&str, &str)],
+    ) -> Result<Self, Error> {
         let fail = |action: &str, detail: String| {
             Error::Connect(ConnectError::LocalCluster {
                 dir: dir.to_owned(),
@@ -407,16 +427,37 @@ impl LocalCluster {
                 "local PostgreSQL cluster already running"
             );
         } else {
-            cluster.start().await?;
+            cluster.start(settings).await?;
             if cluster.outcome == ClusterOutcome::Reused {
                 cluster.outcome = ClusterOutcome::Started;
             }
         }
         fs::write(cluster.port_file(), format!("{}\n", cluster.port))
             .map_err(|e| Error::io(format!("cannot write {}", cluster.port_file().display()), e))?;
-
-        cluster.create_database().await?;
         Ok(cluster)
+    }
+
+    /// The URL of `database` on the cluster in `dir` if its server accepts connections right
+    /// now, found from its `postmaster.pid` without running a program: cheap enough for every
+    /// test process to call.
+    pub fn answering_url(dir: &Path, database: &str) -> Option<String> {
+        let pid_file = read_postmaster_pid(&dir.join("data")).ok()?;
+        let answers = match &pid_file.socket_dir {
+            Some(socket) => std::os::unix::net::UnixStream::connect(
+                socket.join(format!(".s.PGSQL.{}", pid_file.port)),
+            )
+            .is_ok(),
+            None => std::net::TcpStream::connect(("127.0.0.1", pid_file.port)).is_ok(),
+        };
+        let password = read_password(&dir.join("password"));
+        answers.then(|| {
+            url_of(
+                pid_file.socket_dir.as_deref(),
+                pid_file.port,
+                password,
+                database,
+            )
+        })
     }
 
     /// The cluster's folder.
@@ -507,21 +548,14 @@ impl LocalCluster {
         self.url_for(&database())
     }
 
-    fn url_for(&self, database: &str) -> String {
-        match &self.socket_dir {
-            Some(socket) => format!(
-                "postgres://{SUPERUSER}@localhost/{database}?host={}&port={}",
-                percent_encode(&socket.to_string_lossy()),
-                self.port
-            ),
-            None => match self.password() {
-                Some(password) => format!(
-                    "postgres://{SUPERUSER}:{password}@127.0.0.1:{}/{database}",
-                    self.port
-                ),
-                None => format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port),
-            },
-        }
+    /// The URL of another database of the cluster (`postgres`, say, to create databases).
+    pub fn url_for(&self, database: &str) -> String {
+        url_of(
+            self.socket_dir.as_deref(),
+            self.port,
+            self.password(),
+            database,
+        )
     }
 
     /// The file holding the superuser's generated password.
@@ -531,10 +565,7 @@ impl LocalCluster {
 
     /// The superuser's password, for TCP; `None` for a cluster created without one.
     fn password(&self) -> Option<String> {
-        fs::read_to_string(self.password_file())
-            .ok()
-            .map(|p| p.trim().to_owned())
-            .filter(|p| !p.is_empty())
+        read_password(&self.password_file())
     }
 
     /// Generates the superuser's password into [`LocalCluster::password_file`], readable by
@@ -669,7 +700,7 @@ impl LocalCluster {
         Ok(output.status.success())
     }
 
-    async fn start(&mut self) -> Result<(), Error> {
+    async fn start(&mut self, settings: &[(&str, &str)]) -> Result<(), Error> {
         let socket_dir = self.dir.join("sock");
         let recorded = fs::read_to_string(self.port_file())
             .ok()
@@ -715,6 +746,9 @@ impl LocalCluster {
                 )
             };
             self.port = port;
+            let options: String = settings.iter().fold(options, |all, (name, value)| {
+                format!("{all} -c {name}={value}")
+            });
 
             tracing::info!(port, dir = %self.dir.display(), "starting local PostgreSQL");
             let (data, log, timeout) = (
@@ -794,6 +828,27 @@ impl LocalCluster {
         let _ = conn.close().await;
         Ok(())
     }
+}
+
+/// The URL of `database` on a server at `socket` (else 127.0.0.1) and `port`.
+fn url_of(socket: Option<&Path>, port: u16, password: Option<String>, database: &str) -> String {
+    match (socket, password) {
+        (Some(socket), _) => format!(
+            "postgres://{SUPERUSER}@localhost/{database}?host={}&port={port}",
+            percent_encode(&socket.to_string_lossy()),
+        ),
+        (None, Some(password)) => {
+            format!("postgres://{SUPERUSER}:{password}@127.0.0.1:{port}/{database}")
+        }
+        (None, None) => format!("postgres://{SUPERUSER}@127.0.0.1:{port}/{database}"),
+    }
+}
+
+fn read_password(file: &Path) -> Option<String> {
+    fs::read_to_string(file)
+        .ok()
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
 }
 
 /// `runuser` (util-linux), if present.
