@@ -23,9 +23,10 @@ use sqlx::types::chrono::{DateTime, Utc};
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// A fresh database, dropped when this value goes (a failing test included).
+/// A fresh database and a pool on it; [`Fresh::finish`] drops it. A test that fails before
+/// that leaves it to `TestDatabase`, which keeps it for a look and says where.
 struct Fresh {
-    db: Option<TestDatabase>,
+    db: TestDatabase,
     pool: PgPool,
 }
 
@@ -34,7 +35,7 @@ impl Fresh {
     async fn empty() -> Result<Fresh> {
         let db = TestDatabase::create().await?;
         let pool = db.connect().await?;
-        Ok(Fresh { db: Some(db), pool })
+        Ok(Fresh { db, pool })
     }
 
     /// A new database with every Festival Scout migration applied.
@@ -45,31 +46,13 @@ impl Fresh {
     }
 
     fn url(&self) -> &str {
-        &self.db.as_ref().expect("database dropped").url
+        &self.db.url
     }
 
-    /// Drops the database, reporting failure (the `Drop` fallback ignores errors).
-    async fn finish(mut self) -> Result<()> {
+    /// Drops the database.
+    async fn finish(self) -> Result<()> {
         self.pool.close().await;
-        if let Some(db) = self.db.take() {
-            db.drop().await?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Fresh {
-    fn drop(&mut self) {
-        if let Some(db) = self.db.take() {
-            // Inside the test's runtime, which cannot be blocked on: use a thread of our own.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
-                runtime.block_on(db.drop()).map_err(anyhow::Error::from)
-            })
-            .join();
-        }
+        Ok(self.db.drop().await?)
     }
 }
 
@@ -361,7 +344,7 @@ async fn wait_for_lock_wait(pool: &PgPool, database: &str) -> Result<()> {
 async fn a_runner_killed_mid_unit_leaves_nothing_of_it() -> Result<()> {
     let fresh = Fresh::migrated().await?;
     let pool = &fresh.pool;
-    let database = fresh.db.as_ref().unwrap().name().to_owned();
+    let database = fresh.db.name().to_owned();
     // Runs first, so that the ledger exists.
     run(Some(fresh.url()), &["--only", "dance_styles"])?.ok()?;
 
@@ -483,7 +466,7 @@ async fn cli_reset_is_for_development_only() -> Result<()> {
 async fn reset_waits_for_a_run_in_progress() -> Result<()> {
     let fresh = Fresh::migrated().await?;
     let pool = &fresh.pool;
-    let database = fresh.db.as_ref().unwrap().name().to_owned();
+    let database = fresh.db.name().to_owned();
     run(Some(fresh.url()), &["--only", "venues"])?.ok()?;
     let venues = count(pool, "venues").await?;
     // A run in progress holds the seed-run lock: the reset must not drop the schema under it.
@@ -584,7 +567,7 @@ fn cli_unreachable_server_fails_fast() -> Result<()> {
 async fn cli_missing_privilege_is_a_clear_error() -> Result<()> {
     let fresh = Fresh::migrated().await?;
     let pool = &fresh.pool;
-    let database = fresh.db.as_ref().unwrap().name().to_owned();
+    let database = fresh.db.name().to_owned();
     let role = format!("{database}_ro");
     // The ledger exists (an administrator created it); the role may read everything and keep
     // the ledger, but not write to the tables.
@@ -1044,7 +1027,7 @@ async fn a_signal_stops_the_run_cleanly() -> Result<()> {
     for (signal, code) in [("TERM", 143), ("INT", 130)] {
         let fresh = Fresh::migrated().await?;
         let pool = &fresh.pool;
-        let database = fresh.db.as_ref().unwrap().name().to_owned();
+        let database = fresh.db.name().to_owned();
         run(Some(fresh.url()), &["--only", "dance_styles"])?.ok()?;
         // As in the SIGKILL test: `venues` written, waiting to record itself.
         let mut blocker = pool.begin().await?;

@@ -12,9 +12,10 @@ use seedbed_test_units::MIGRATIONS;
 use sqlx::PgPool;
 use sqlx::types::chrono::{DateTime, Utc};
 
-/// A fresh database, dropped when this value goes (a failing test included).
+/// A fresh database and a pool on it; [`Fresh::finish`] drops it. A test that fails before
+/// that leaves it to `TestDatabase`, which keeps it for a look and says where.
 pub struct Fresh {
-    pub db: Option<TestDatabase>,
+    pub db: TestDatabase,
     pub pool: PgPool,
 }
 
@@ -23,7 +24,7 @@ impl Fresh {
     pub async fn empty() -> Result<Fresh> {
         let db = TestDatabase::create().await?;
         let pool = db.connect().await?;
-        Ok(Fresh { db: Some(db), pool })
+        Ok(Fresh { db, pool })
     }
 
     /// A new database with every migration of the tests' schema applied.
@@ -34,7 +35,7 @@ impl Fresh {
     }
 
     pub fn url(&self) -> &str {
-        &self.db.as_ref().expect("database dropped").url
+        &self.db.url
     }
 
     /// Another pool on the same database (a second runner).
@@ -42,28 +43,10 @@ impl Fresh {
         Ok(seedbed::database::connect(self.url()).await?)
     }
 
-    /// Drops the database, reporting failure (the `Drop` fallback ignores errors).
-    pub async fn finish(mut self) -> Result<()> {
+    /// Drops the database.
+    pub async fn finish(self) -> Result<()> {
         self.pool.close().await;
-        if let Some(db) = self.db.take() {
-            db.drop().await?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Fresh {
-    fn drop(&mut self) {
-        if let Some(db) = self.db.take() {
-            // Inside the test's runtime, which cannot be blocked on: use a thread of our own.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
-                runtime.block_on(db.drop()).map_err(anyhow::Error::from)
-            })
-            .join();
-        }
+        Ok(self.db.drop().await?)
     }
 }
 
