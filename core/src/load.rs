@@ -3,14 +3,20 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::schema::dialect::Dialect;
 use crate::schema::{LoadError, Schema};
 use crate::{layout, snapshot};
 
 impl Schema {
-    /// Reads the migrations in `dir` and replays them in order; the tables the replay could not
-    /// follow come from the folder's schema snapshot when it has a fresh one.
+    /// Reads the PostgreSQL migrations in `dir` and replays them in order; the tables the
+    /// replay could not follow come from the folder's schema snapshot when it has a fresh one.
     pub fn load(dir: &Path) -> Result<Schema, LoadError> {
-        let mut schema = Schema::default();
+        Schema::load_in(dir, Dialect::POSTGRES)
+    }
+
+    /// [`Schema::load`] of migrations written in `dialect`.
+    pub fn load_in(dir: &Path, dialect: Dialect) -> Result<Schema, LoadError> {
+        let mut schema = Schema::new(dialect);
         for migration in layout::migration_files(dir)? {
             let path = migration.up;
             let sql = std::fs::read_to_string(&path).map_err(|e| LoadError {

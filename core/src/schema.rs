@@ -10,6 +10,7 @@
 
 mod bounds;
 mod constraints;
+pub mod dialect;
 mod fallback;
 mod names;
 mod replay;
@@ -57,6 +58,9 @@ pub struct Schema {
     /// The search path was set with `SET LOCAL`: the migration's end restores it.
     #[serde(skip)]
     search_path_local: bool,
+    /// The dialect the migrations are written in.
+    #[serde(default)]
+    pub dialect: dialect::Dialect,
 }
 
 /// The attributes of a composite type, in order.
@@ -327,7 +331,15 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl Default for Schema {
+    /// An empty PostgreSQL schema.
     fn default() -> Schema {
+        Schema::new(dialect::Dialect::POSTGRES)
+    }
+}
+
+impl Schema {
+    /// An empty schema of `dialect`: no tables, the dialect's default schema on the search path.
+    pub fn new(dialect: dialect::Dialect) -> Schema {
         Schema {
             tables: BTreeMap::new(),
             enums: BTreeMap::new(),
@@ -339,8 +351,9 @@ impl Default for Schema {
             views: BTreeSet::new(),
             tainted: BTreeMap::new(),
             schemas: BTreeSet::new(),
-            search_path: vec!["public".to_owned()],
+            search_path: vec![dialect.default_schema().to_owned()],
             search_path_local: false,
+            dialect,
         }
     }
 }

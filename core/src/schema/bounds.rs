@@ -4,30 +4,35 @@
 
 use sqlparser::ast::{BinaryOperator, Expr, InTarget, UnaryOperator, Value};
 
-use super::names::ident;
+use super::dialect::Dialect;
 use super::{Allowed, Bound, CmpOp};
 
 /// The bounds of the conjuncts of `expr` that compare a column with a number.
-pub(crate) fn bounds(expr: &Expr) -> Vec<Bound> {
+pub(crate) fn bounds(dialect: Dialect, expr: &Expr) -> Vec<Bound> {
     let mut out = Vec::new();
-    collect(expr, &mut out);
+    collect(dialect, expr, &mut out);
     out
 }
 
-fn collect(expr: &Expr, out: &mut Vec<Bound>) {
+fn collect(dialect: Dialect, expr: &Expr, out: &mut Vec<Bound>) {
     match expr {
-        Expr::Nested(inner) => collect(inner, out),
+        Expr::Nested(inner) => collect(dialect, inner, out),
         Expr::BinaryOp {
             left,
             op: BinaryOperator::And,
             right,
         } => {
-            collect(left, out);
-            collect(right, out);
+            collect(dialect, left, out);
+            collect(dialect, right, out);
         }
         Expr::BinaryOp { left, op, right } => {
             let Some(op) = cmp_op(op) else { return };
-            match (column(left), number(left), column(right), number(right)) {
+            match (
+                column(dialect, left),
+                number(left),
+                column(dialect, right),
+                number(right),
+            ) {
                 (Some(column), _, _, Some(value)) => out.push(Bound { column, op, value }),
                 (_, Some(value), Some(column), _) => out.push(Bound {
                     column,
@@ -43,7 +48,8 @@ fn collect(expr: &Expr, out: &mut Vec<Bound>) {
             low,
             high,
         } => {
-            if let (Some(column), Some(low), Some(high)) = (column(expr), number(low), number(high))
+            if let (Some(column), Some(low), Some(high)) =
+                (column(dialect, expr), number(low), number(high))
             {
                 out.push(Bound {
                     column: column.clone(),
@@ -73,11 +79,11 @@ fn cmp_op(op: &BinaryOperator) -> Option<CmpOp> {
     })
 }
 
-fn column(expr: &Expr) -> Option<String> {
+fn column(dialect: Dialect, expr: &Expr) -> Option<String> {
     match expr {
-        Expr::Nested(inner) => column(inner),
-        Expr::Identifier(name) => Some(ident(name)),
-        Expr::CompoundIdentifier(parts) => parts.last().map(ident),
+        Expr::Nested(inner) => column(dialect, inner),
+        Expr::Identifier(name) => Some(dialect.ident(name)),
+        Expr::CompoundIdentifier(parts) => parts.last().map(|p| dialect.ident(p)),
         _ => None,
     }
 }
@@ -102,34 +108,34 @@ fn number(expr: &Expr) -> Option<f64> {
 }
 
 /// The value lists of the conjuncts of `expr` that confine a column to listed literals.
-pub(crate) fn allowed(expr: &Expr) -> Vec<Allowed> {
+pub(crate) fn allowed(dialect: Dialect, expr: &Expr) -> Vec<Allowed> {
     match expr {
-        Expr::Nested(inner) => allowed(inner),
+        Expr::Nested(inner) => allowed(dialect, inner),
         Expr::BinaryOp {
             left,
             op: BinaryOperator::And,
             right,
         } => {
-            let mut out = allowed(left);
-            out.extend(allowed(right));
+            let mut out = allowed(dialect, left);
+            out.extend(allowed(dialect, right));
             out
         }
-        other => one_of(other).into_iter().collect(),
+        other => one_of(dialect, other).into_iter().collect(),
     }
 }
 
 /// `column IN (...)`, `column = ANY (ARRAY[...])`, `column = v` and disjunctions of them on one
 /// column.
-fn one_of(expr: &Expr) -> Option<Allowed> {
+fn one_of(dialect: Dialect, expr: &Expr) -> Option<Allowed> {
     match expr {
-        Expr::Nested(inner) => one_of(inner),
+        Expr::Nested(inner) => one_of(dialect, inner),
         Expr::In {
             expr,
             target: InTarget::List(list),
             negated: false,
             ..
         } => Some(Allowed {
-            column: column(uncast(expr))?,
+            column: column(dialect, uncast(expr))?,
             values: list.iter().map(text).collect::<Option<_>>()?,
         }),
         Expr::AnyOp {
@@ -142,7 +148,7 @@ fn one_of(expr: &Expr) -> Option<Allowed> {
                 return None;
             };
             Some(Allowed {
-                column: column(uncast(left))?,
+                column: column(dialect, uncast(left))?,
                 values: array.elem.iter().map(text).collect::<Option<_>>()?,
             })
         }
@@ -151,7 +157,7 @@ fn one_of(expr: &Expr) -> Option<Allowed> {
             op: BinaryOperator::Eq,
             right,
         } => Some(Allowed {
-            column: column(uncast(left))?,
+            column: column(dialect, uncast(left))?,
             values: vec![text(right)?],
         }),
         Expr::BinaryOp {
@@ -159,7 +165,7 @@ fn one_of(expr: &Expr) -> Option<Allowed> {
             op: BinaryOperator::Or,
             right,
         } => {
-            let (mut left, right) = (one_of(left)?, one_of(right)?);
+            let (mut left, right) = (one_of(dialect, left)?, one_of(dialect, right)?);
             (left.column == right.column).then(|| {
                 left.values.extend(right.values);
                 left

@@ -5,7 +5,8 @@ use sqlparser::ast::{
 };
 
 use super::bounds::{allowed, bounds};
-use super::names::{default_name, ident, idents, mentioned, plain_column, plain_columns};
+use super::dialect::Dialect;
+use super::names::mentioned;
 use super::replay::{Result, unknown, unknown_column, unknown_constraint};
 use super::{Check, ForeignKey, Schema, Table};
 
@@ -15,6 +16,7 @@ impl Schema {
         table: &str,
         constraint: &TableConstraint,
     ) -> Result<()> {
+        let dialect = self.dialect;
         match constraint {
             TableConstraint::PrimaryKey(pk) => {
                 let columns = self.key_columns(table, &pk.columns)?;
@@ -22,7 +24,12 @@ impl Schema {
                 if !t.primary_key.is_empty() {
                     return Err(format!("table `{table}` already has a primary key"));
                 }
-                let name = t.new_constraint_name(pk.name.as_ref().map(ident), &[], "pkey")?;
+                let name = t.new_constraint_name(
+                    dialect,
+                    pk.name.as_ref().map(|n| dialect.ident(n)),
+                    &[],
+                    "pkey",
+                )?;
                 for column in &columns {
                     t.column_mut(column).expect("checked above").nullable = false;
                 }
@@ -32,8 +39,12 @@ impl Schema {
             TableConstraint::Unique(unique) => {
                 let columns = self.key_columns(table, &unique.columns)?;
                 let t = self.table_mut(table)?;
-                let name =
-                    t.new_constraint_name(unique.name.as_ref().map(ident), &columns, "key")?;
+                let name = t.new_constraint_name(
+                    dialect,
+                    unique.name.as_ref().map(|n| dialect.ident(n)),
+                    &columns,
+                    "key",
+                )?;
                 t.unique.push(columns.clone());
                 t.unique_names.insert(name, columns);
             }
@@ -43,16 +54,20 @@ impl Schema {
                 let columns: Vec<String> = exclude
                     .elements
                     .iter()
-                    .filter_map(|e| plain_column(&e.column))
+                    .filter_map(|e| dialect.plain_column(&e.column))
                     .collect();
                 let t = self.table_mut(table)?;
-                let name =
-                    t.new_constraint_name(exclude.name.as_ref().map(ident), &columns, "excl")?;
+                let name = t.new_constraint_name(
+                    dialect,
+                    exclude.name.as_ref().map(|n| dialect.ident(n)),
+                    &columns,
+                    "excl",
+                )?;
                 t.other_constraints.insert(name);
             }
             TableConstraint::PrimaryKeyUsingIndex(using)
             | TableConstraint::UniqueUsingIndex(using) => {
-                let index_name = ident(&using.index_name);
+                let index_name = dialect.ident(&using.index_name);
                 let index = match self.unique_indexes.get(&index_name) {
                     Some(index) if index.table == table => index.clone(),
                     _ => {
@@ -64,8 +79,8 @@ impl Schema {
                 self.unique_indexes.remove(&index_name);
                 let t = self.table_mut(table)?;
                 // The index takes the constraint's name.
-                let given = using.name.as_ref().map_or(index_name, ident);
-                let name = t.new_constraint_name(Some(given), &[], "")?;
+                let given = using.name.as_ref().map_or(index_name, |n| dialect.ident(n));
+                let name = t.new_constraint_name(dialect, Some(given), &[], "")?;
                 if let TableConstraint::PrimaryKeyUsingIndex(_) = constraint {
                     if !t.primary_key.is_empty() {
                         return Err(format!("table `{table}` already has a primary key"));
@@ -93,8 +108,9 @@ impl Schema {
     }
 
     fn add_foreign_key(&mut self, table: &str, fk: &ForeignKeyConstraint) -> Result<()> {
+        let dialect = self.dialect;
         let t = self.table_mut(table)?;
-        let columns = idents(&fk.columns);
+        let columns = dialect.idents(&fk.columns);
         if let Some(missing) = columns.iter().find(|c| t.column(c).is_none()) {
             return Err(unknown_column(t, missing));
         }
@@ -109,7 +125,7 @@ impl Schema {
                 ));
             }
             [] => target.primary_key.clone(),
-            referred => idents(referred),
+            referred => dialect.idents(referred),
         };
         if let Some(missing) = ref_columns.iter().find(|c| target.column(c).is_none()) {
             return Err(unknown_column(target, missing));
@@ -129,7 +145,12 @@ impl Schema {
             ));
         }
         let t = self.table_mut(table)?;
-        let name = t.new_constraint_name(fk.name.as_ref().map(ident), &columns, "fkey")?;
+        let name = t.new_constraint_name(
+            dialect,
+            fk.name.as_ref().map(|n| dialect.ident(n)),
+            &columns,
+            "fkey",
+        )?;
         let initially_deferred = fk
             .characteristics
             .and_then(|c| c.initially)
@@ -151,42 +172,27 @@ impl Schema {
         Ok(())
     }
 
-    /// A check on `columns` (of a table, or `value` of a domain) as PostgreSQL prints it
-    /// (`pg_get_constraintdef`: `CHECK ((a > 0))`).
-    pub fn check_from_definition(columns: &[&str], name: &str, definition: &str) -> Result<Check> {
-        let text = definition.trim();
-        let text = text.strip_suffix("NOT VALID").unwrap_or(text).trim();
-        let text = text.strip_prefix("CHECK").unwrap_or(text).trim();
-        let dialect = sqlparser::dialect::PostgreSqlDialect {};
-        let expr = sqlparser::parser::Parser::new(&dialect)
-            .try_with_sql(text)
-            .and_then(|mut p| p.parse_expr())
-            .map_err(|e| format!("cannot read the check `{definition}`: {e}"))?;
-        let sql = expr.to_string();
-        Ok(Check {
-            name: Some(name.to_owned()),
-            columns: mentioned(&sql, columns.iter().copied()),
-            bounds: bounds(&expr),
-            allowed: allowed(&expr),
-            sql,
-        })
-    }
-
     fn add_check(&mut self, table: &str, check: &CheckConstraint) -> Result<()> {
+        let dialect = self.dialect;
         let t = self.table_mut(table)?;
         let sql = check.expr.to_string();
-        let columns = mentioned(&sql, t.columns.iter().map(|c| c.name.as_str()));
+        let columns = mentioned(dialect, &sql, t.columns.iter().map(|c| c.name.as_str()));
         // PostgreSQL names a check after its column when it mentions exactly one.
         let name_columns = match columns.as_slice() {
             [one] => std::slice::from_ref(one),
             _ => &[],
         };
-        let name = t.new_constraint_name(check.name.as_ref().map(ident), name_columns, "check")?;
-        let bounds = bounds(&check.expr)
+        let name = t.new_constraint_name(
+            dialect,
+            check.name.as_ref().map(|n| dialect.ident(n)),
+            name_columns,
+            "check",
+        )?;
+        let bounds = bounds(dialect, &check.expr)
             .into_iter()
             .filter(|b| t.column(&b.column).is_some())
             .collect();
-        let allowed = allowed(&check.expr)
+        let allowed = allowed(dialect, &check.expr)
             .into_iter()
             .filter(|a| t.column(&a.column).is_some())
             .collect();
@@ -293,11 +299,12 @@ impl Schema {
     /// The columns of a primary key or unique constraint, which must be plain columns of
     /// `table`.
     fn key_columns(&self, table: &str, columns: &[IndexColumn]) -> Result<Vec<String>> {
+        let dialect = self.dialect;
         let t = self
             .tables
             .get(table)
             .expect("the caller checked the table");
-        let Some(names) = plain_columns(columns) else {
+        let Some(names) = dialect.plain_columns(columns) else {
             return Err(format!(
                 "the schema loader supports keys on plain columns only, not ({})",
                 columns
@@ -318,6 +325,7 @@ impl Table {
     /// The name of a new constraint: as given (and then free), or PostgreSQL's default.
     fn new_constraint_name(
         &self,
+        dialect: Dialect,
         given: Option<String>,
         columns: &[String],
         label: &str,
@@ -331,7 +339,7 @@ impl Table {
             Some(name) => Ok(name),
             None => {
                 let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-                Ok(default_name(&self.name, &columns, label, &taken))
+                Ok(dialect.default_name(&self.name, &columns, label, &taken))
             }
         }
     }
@@ -343,4 +351,31 @@ fn same_set(a: &[String], b: &[String]) -> bool {
     a.sort();
     b.sort();
     a == b
+}
+
+impl Dialect {
+    /// A check on `columns` (of a table, or `value` of a domain) as PostgreSQL prints it
+    /// (`pg_get_constraintdef`: `CHECK ((a > 0))`).
+    pub fn check_from_definition(
+        self,
+        columns: &[&str],
+        name: &str,
+        definition: &str,
+    ) -> Result<Check> {
+        let text = definition.trim();
+        let text = text.strip_suffix("NOT VALID").unwrap_or(text).trim();
+        let text = text.strip_prefix("CHECK").unwrap_or(text).trim();
+        let expr = sqlparser::parser::Parser::new(self.parser())
+            .try_with_sql(text)
+            .and_then(|mut p| p.parse_expr())
+            .map_err(|e| format!("cannot read the check `{definition}`: {e}"))?;
+        let sql = expr.to_string();
+        Ok(Check {
+            name: Some(name.to_owned()),
+            columns: mentioned(self, &sql, columns.iter().copied()),
+            bounds: bounds(self, &expr),
+            allowed: allowed(self, &expr),
+            sql,
+        })
+    }
 }

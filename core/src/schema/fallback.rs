@@ -3,11 +3,10 @@
 //! inside a guarded `DO` block); any other taints the tables it names, so that nothing is
 //! silently modelled wrong.
 
-use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::Schema;
-use super::names::in_schema;
+use super::dialect::Dialect;
 use super::replay::{parse_one, unqualified};
 use super::split;
 
@@ -19,8 +18,8 @@ struct Word {
 }
 
 /// The statement's words, and the text of its dollar-quoted or plain strings in order.
-fn words(text: &str) -> (Vec<Option<Word>>, Vec<String>) {
-    let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, text).tokenize() else {
+fn words(dialect: Dialect, text: &str) -> (Vec<Option<Word>>, Vec<String>) {
+    let Ok(tokens) = Tokenizer::new(dialect.parser(), text).tokenize() else {
         return (Vec::new(), Vec::new());
     };
     let mut words = Vec::new();
@@ -30,10 +29,7 @@ fn words(text: &str) -> (Vec<Option<Word>>, Vec<String>) {
             Token::Whitespace(_) => {}
             Token::Word(w) => words.push(Some(Word {
                 keyword: w.value.to_uppercase(),
-                name: match w.quote_style {
-                    Some(_) => w.value,
-                    None => w.value.to_lowercase(),
-                },
+                name: dialect.word(&w.value, w.quote_style.is_some()),
             })),
             Token::Period => words.push(Some(Word {
                 keyword: ".".into(),
@@ -94,7 +90,7 @@ impl Schema {
         text: &str,
         parse_error: &str,
     ) -> Result<(), Unfollowed> {
-        let (words, strings) = words(text);
+        let (words, strings) = words(self.dialect, text);
         let mut cursor = Cursor {
             words: &words,
             at: 0,
@@ -125,7 +121,7 @@ impl Schema {
                 && let Some((_, schema)) = cursor.name()
                 && self.tables.contains_key(&table)
             {
-                let moved = in_schema(&schema, unqualified(&table));
+                let moved = self.dialect.in_schema(&schema, unqualified(&table));
                 return self
                     .rename_table(&table, &moved)
                     .map_err(|e| (vec![table], e));
@@ -139,7 +135,7 @@ impl Schema {
             if cursor.keywords(&["SET", "SCHEMA"])
                 && let Some((_, schema)) = cursor.name()
             {
-                self.move_type(&ty, &in_schema(&schema, unqualified(&ty)));
+                self.move_type(&ty, &self.dialect.in_schema(&schema, unqualified(&ty)));
                 return Ok(());
             }
             return unfollowed(self.users_of_type(&ty));
@@ -232,7 +228,7 @@ impl Schema {
             let Some(statement) = split::statements(&body[start..]).into_iter().next() else {
                 continue;
             };
-            let Ok(parsed) = parse_one(statement.text) else {
+            let Ok(parsed) = parse_one(self.dialect, statement.text) else {
                 continue;
             };
             let is_type = parsed.iter().all(|p| {
@@ -272,7 +268,7 @@ impl Schema {
             return Ok(());
         };
         let without = format!("{}{}", &text[..at], &text[at + " NOT NULL".len()..]);
-        for parsed in parse_one(&without)? {
+        for parsed in parse_one(self.dialect, &without)? {
             if let sqlparser::ast::Statement::CreateDomain(domain) = &parsed {
                 self.create_domain(domain)?;
                 let name = self.new_name(&domain.name)?;
@@ -291,14 +287,21 @@ impl Schema {
         exists: impl Fn(&Schema, &str) -> bool,
     ) -> String {
         match schema {
-            Some(schema) => in_schema(schema, name),
+            Some(schema) => self.dialect.in_schema(schema, name),
             None => {
                 let path: Vec<&str> = self.search_path.iter().map(String::as_str).collect();
                 path.iter()
                     .filter(|s| **s != "$user")
-                    .map(|s| in_schema(s, name))
+                    .map(|s| self.dialect.in_schema(s, name))
                     .find(|candidate| exists(self, candidate))
-                    .unwrap_or_else(|| in_schema(path.first().copied().unwrap_or("public"), name))
+                    .unwrap_or_else(|| {
+                        self.dialect.in_schema(
+                            path.first()
+                                .copied()
+                                .unwrap_or(self.dialect.default_schema()),
+                            name,
+                        )
+                    })
             }
         }
     }

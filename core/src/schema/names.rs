@@ -1,52 +1,15 @@
-//! Names: normalizing identifiers, PostgreSQL's default constraint names, and the column
-//! names inside a check's SQL text.
+//! Names: resolving them against the search path, the default names the engine gives unnamed
+//! constraints, and the column names inside a check's SQL text.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use sqlparser::ast::{Expr, Ident, IndexColumn, ObjectName};
-use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::ast::ObjectName;
 use sqlparser::keywords::ALL_KEYWORDS;
 use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
 use super::Schema;
-
-/// PostgreSQL folds unquoted identifiers to lower case and keeps quoted ones as written.
-pub(crate) fn ident(ident: &Ident) -> String {
-    match ident.quote_style {
-        Some(_) => ident.value.clone(),
-        None => ident.value.to_lowercase(),
-    }
-}
-
-pub(crate) fn idents(idents: &[Ident]) -> Vec<String> {
-    idents.iter().map(ident).collect()
-}
-
-/// A table or type name as written; `public.x` is `x`, other schemas stay qualified. An
-/// unqualified name is resolved against the search path by [`Schema::existing`] and
-/// [`Schema::new_name`].
-pub(crate) fn object_name(name: &ObjectName) -> Result<String, String> {
-    let parts = name
-        .0
-        .iter()
-        .map(|part| part.as_ident().map(ident))
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| format!("cannot read the name `{name}`"))?;
-    match parts.as_slice() {
-        [schema, name] if schema == "public" => Ok(name.clone()),
-        _ => Ok(parts.join(".")),
-    }
-}
-
-/// `name` in `schema`, as the model spells it: unqualified in `public`.
-pub(crate) fn in_schema(schema: &str, name: &str) -> String {
-    if schema == "public" {
-        name.to_owned()
-    } else {
-        format!("{schema}.{name}")
-    }
-}
+use super::dialect::Dialect;
 
 impl Schema {
     /// The schemas of the search path that can hold objects (`$user` is passed over: seedbed's
@@ -65,13 +28,13 @@ impl Schema {
         name: &ObjectName,
         exists: impl Fn(&str) -> bool,
     ) -> Result<String, String> {
-        let written = object_name(name)?;
+        let written = self.dialect.object_name(name)?;
         if name.0.len() > 1 {
             return Ok(written);
         }
         Ok(self
             .path()
-            .map(|schema| in_schema(schema, &written))
+            .map(|schema| self.dialect.in_schema(schema, &written))
             .find(|candidate| exists(candidate))
             .unwrap_or_else(|| self.created(&written)))
     }
@@ -97,7 +60,7 @@ impl Schema {
     /// The name a new object gets: qualified as written, else in the first schema of the
     /// search path.
     pub(crate) fn new_name(&self, name: &ObjectName) -> Result<String, String> {
-        let written = object_name(name)?;
+        let written = self.dialect.object_name(name)?;
         if name.0.len() > 1 {
             return Ok(written);
         }
@@ -105,14 +68,16 @@ impl Schema {
     }
 
     fn created(&self, name: &str) -> String {
-        in_schema(self.path().next().unwrap_or("public"), name)
+        let schema = self.path().next();
+        self.dialect
+            .in_schema(schema.unwrap_or(self.dialect.default_schema()), name)
     }
 }
 
 /// The name PostgreSQL gives an unnamed constraint: `<table>_<columns>_<label>`, each part
-/// shortened to fit 63 bytes, and a number after the label while the name is `taken`
-/// (`ChooseConstraintName` and `makeObjectName` in PostgreSQL).
-pub(crate) fn default_name(
+/// shortened to fit the dialect's longest name, and a number after the label while the name
+/// is `taken` (`ChooseConstraintName` and `makeObjectName` in PostgreSQL).
+pub(crate) fn postgres_default_name(
     table: &str,
     columns: &[&str],
     label: &str,
@@ -130,6 +95,7 @@ pub(crate) fn default_name(
 }
 
 fn object_name_within_limit(name1: &str, name2: Option<&str>, label: &str) -> String {
+    // NAMEDATALEN - 1.
     const MAX: usize = 63;
     let overhead = name2.map_or(0, |_| 1) + label.len() + 1;
     let avail = MAX - overhead;
@@ -161,9 +127,8 @@ fn clip(s: &str, len: usize) -> &str {
 }
 
 /// The identifiers of an SQL expression, normalized, with their byte ranges in `sql`.
-fn words(sql: &str) -> Vec<(String, Range<usize>)> {
-    let dialect = PostgreSqlDialect {};
-    let Ok(tokens) = Tokenizer::new(&dialect, sql)
+fn words(dialect: Dialect, sql: &str) -> Vec<(String, Range<usize>)> {
+    let Ok(tokens) = Tokenizer::new(dialect.parser(), sql)
         .with_unescape(false)
         .tokenize_with_location()
     else {
@@ -183,21 +148,25 @@ fn words(sql: &str) -> Vec<(String, Range<usize>)> {
     tokens
         .into_iter()
         .filter_map(|t| match t.token {
-            Token::Word(w) => {
-                let name = match w.quote_style {
-                    Some(_) => w.value,
-                    None => w.value.to_lowercase(),
-                };
-                Some((name, offset(t.span.start)..offset(t.span.end)))
-            }
+            Token::Word(w) => Some((
+                dialect.word(&w.value, w.quote_style.is_some()),
+                offset(t.span.start)..offset(t.span.end),
+            )),
             _ => None,
         })
         .collect()
 }
 
 /// The names among `columns` that `sql` mentions, in the order of `columns`.
-pub(crate) fn mentioned<'a>(sql: &str, columns: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let found: BTreeSet<String> = words(sql).into_iter().map(|(name, _)| name).collect();
+pub(crate) fn mentioned<'a>(
+    dialect: Dialect,
+    sql: &str,
+    columns: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let found: BTreeSet<String> = words(dialect, sql)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
     columns
         .into_iter()
         .filter(|c| found.contains(*c))
@@ -207,11 +176,10 @@ pub(crate) fn mentioned<'a>(sql: &str, columns: impl IntoIterator<Item = &'a str
 
 /// `sql` with every identifier `from` replaced by `to` (quoted unless a plain lowercase
 /// non-keyword), as a `RENAME COLUMN` shows in PostgreSQL's own copy of a check.
-pub(crate) fn rename_in_sql(sql: &str, from: &str, to: &str) -> String {
-    let plain = to.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && to
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+pub(crate) fn rename_in_sql(dialect: Dialect, sql: &str, from: &str, to: &str) -> String {
+    let plain = dialect.word(to, false) == to
+        && to.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && to.chars().all(|c| c.is_alphanumeric() || c == '_')
         && ALL_KEYWORDS
             .binary_search(&to.to_uppercase().as_str())
             .is_err();
@@ -222,7 +190,7 @@ pub(crate) fn rename_in_sql(sql: &str, from: &str, to: &str) -> String {
     };
     let mut out = String::with_capacity(sql.len());
     let mut last = 0;
-    for (name, range) in words(sql) {
+    for (name, range) in words(dialect, sql) {
         if name == from {
             out.push_str(&sql[last..range.start]);
             out.push_str(&replacement);
@@ -231,16 +199,4 @@ pub(crate) fn rename_in_sql(sql: &str, from: &str, to: &str) -> String {
     }
     out.push_str(&sql[last..]);
     out
-}
-
-/// The column names of an index or key, or `None` when one of them is an expression.
-pub(crate) fn plain_columns(columns: &[IndexColumn]) -> Option<Vec<String>> {
-    columns.iter().map(plain_column).collect()
-}
-
-pub(crate) fn plain_column(column: &IndexColumn) -> Option<String> {
-    match &column.column.expr {
-        Expr::Identifier(name) => Some(ident(name)),
-        _ => None,
-    }
 }

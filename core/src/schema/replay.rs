@@ -8,10 +8,9 @@ use sqlparser::ast::{
     CreateTableLikeKind, DropBehavior, Expr, ObjectName, ObjectType, Reset, ResetStatement,
     SchemaName, Set, Statement, Value,
 };
-use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
-use super::names::{default_name, ident, object_name};
+use super::dialect::Dialect;
 use super::{Column, Generation, LoadError, Schema, Table, UniqueIndex, split};
 use crate::suggest::nearest;
 
@@ -29,11 +28,12 @@ impl Schema {
                 line,
                 message,
             };
-            match parse(&statement) {
+            match parse(self.dialect, &statement) {
                 Ok(parsed) => {
                     for parsed in &parsed {
                         if let Err(message) = self.apply(parsed) {
-                            let line = column_line(parsed, &message).unwrap_or(statement.line);
+                            let line = column_line(self.dialect, parsed, &message)
+                                .unwrap_or(statement.line);
                             let tables = self.named_tables(parsed);
                             self.taint(tables, at(line, message));
                         }
@@ -90,7 +90,7 @@ impl Schema {
                 ..
             } => names
                 .iter()
-                .filter_map(|n| object_name(n).ok())
+                .filter_map(|n| self.dialect.object_name(n).ok())
                 .flat_map(|schema| {
                     let prefix = format!("{schema}.");
                     self.tables
@@ -140,7 +140,7 @@ impl Schema {
                 operation: AlterIndexOperation::RenameIndex { index_name },
             } => {
                 let old = self.existing(name, |n| self.index_exists(n))?;
-                self.rename_index(&old, &object_name(index_name)?)
+                self.rename_index(&old, &self.dialect.object_name(index_name)?)
             }
             Statement::CreateView(view) => {
                 self.views.insert(self.new_name(&view.name)?);
@@ -150,7 +150,7 @@ impl Schema {
                 if let SchemaName::Simple(name) | SchemaName::NamedAuthorization(name, _) =
                     schema_name
                 {
-                    self.schemas.insert(object_name(name)?);
+                    self.schemas.insert(self.dialect.object_name(name)?);
                 }
                 Ok(())
             }
@@ -159,17 +159,19 @@ impl Schema {
                 variable,
                 values,
                 ..
-            }) if object_name(variable)? == "search_path" => {
+            }) if self.dialect.object_name(variable)? == "search_path" => {
                 self.set_search_path(values, *scope == Some(ContextModifier::Local))
             }
             Statement::Reset(ResetStatement { reset }) => {
                 let path = match reset {
-                    Reset::ConfigurationParameter(name) => object_name(name)? == "search_path",
+                    Reset::ConfigurationParameter(name) => {
+                        self.dialect.object_name(name)? == "search_path"
+                    }
                     Reset::ALL => true,
                     Reset::SessionAuthorization => false,
                 };
                 if path {
-                    self.search_path = vec!["public".to_owned()];
+                    self.search_path = vec![self.dialect.default_schema().to_owned()];
                 }
                 Ok(())
             }
@@ -209,7 +211,10 @@ impl Schema {
                     Ok(())
                 }
                 ObjectType::Schema => {
-                    let names = names.iter().map(object_name).collect::<Result<Vec<_>>>()?;
+                    let names = names
+                        .iter()
+                        .map(|n| self.dialect.object_name(n))
+                        .collect::<Result<Vec<_>>>()?;
                     self.drop_schemas(&names, *cascade)
                 }
                 _ => Ok(()),
@@ -292,7 +297,7 @@ impl Schema {
         let mut path = Vec::new();
         for value in values {
             let text = match value {
-                Expr::Identifier(name) => ident(name),
+                Expr::Identifier(name) => self.dialect.ident(name),
                 Expr::Value(v) => match &v.value {
                     Value::SingleQuotedString(s) => s.clone(),
                     _ => return Err(format!("cannot read the search_path value `{value}`")),
@@ -399,17 +404,19 @@ impl Schema {
         let columns: Vec<String> = index
             .columns
             .iter()
-            .map(|c| column_name(&c.column.expr).unwrap_or_else(|| "expr".to_owned()))
+            .map(|c| column_name(self.dialect, &c.column.expr).unwrap_or_else(|| "expr".to_owned()))
             .collect();
         let name = match &index.name {
-            Some(name) => sibling(table, &object_name(name)?),
+            Some(name) => sibling(table, &self.dialect.object_name(name)?),
             None => {
                 let taken = self.index_names();
                 let taken = taken.iter().map(String::as_str).collect();
                 let parts: Vec<&str> = columns.iter().map(String::as_str).collect();
                 sibling(
                     table,
-                    &default_name(unqualified(table), &parts, "idx", &taken),
+                    &self
+                        .dialect
+                        .default_name(unqualified(table), &parts, "idx", &taken),
                 )
             }
         };
@@ -433,7 +440,7 @@ impl Schema {
             return Ok(());
         };
         // Only a unique index on plain columns for all rows is a uniqueness rule of the table.
-        let columns = match super::names::plain_columns(&index.columns) {
+        let columns = match self.dialect.plain_columns(&index.columns) {
             Some(columns) if index.unique && index.predicate.is_none() => columns,
             _ => return self.create_other_index(&table, index),
         };
@@ -441,13 +448,15 @@ impl Schema {
             return Err(unknown_column(t, missing));
         }
         let name = match &index.name {
-            Some(name) => sibling(&table, &object_name(name)?),
+            Some(name) => sibling(&table, &self.dialect.object_name(name)?),
             None => {
                 let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
                 let taken = self.unique_indexes.keys().map(String::as_str).collect();
                 sibling(
                     &table,
-                    &default_name(unqualified(&table), &columns, "idx", &taken),
+                    &self
+                        .dialect
+                        .default_name(unqualified(&table), &columns, "idx", &taken),
                 )
             }
         };
@@ -606,7 +615,7 @@ pub(crate) fn unqualified(name: &str) -> &str {
 /// The line of the column definition an error of a `CREATE TABLE` is about (the message starts
 /// with "column `name` "), rather than that of the statement. sqlparser's positions are those of
 /// the file (see [`parse`]).
-fn column_line(statement: &Statement, message: &str) -> Option<u64> {
+fn column_line(dialect: Dialect, statement: &Statement, message: &str) -> Option<u64> {
     let Statement::CreateTable(create) = statement else {
         return None;
     };
@@ -614,7 +623,7 @@ fn column_line(statement: &Statement, message: &str) -> Option<u64> {
     create
         .columns
         .iter()
-        .find(|c| ident(&c.name) == name)
+        .find(|c| dialect.ident(&c.name) == name)
         .map(|c| c.name.span.start.line)
         .filter(|line| *line > 0)
 }
@@ -622,11 +631,11 @@ fn column_line(statement: &Statement, message: &str) -> Option<u64> {
 /// Parses one statement. sqlparser's positions are made those of the file by padding the
 /// text to where it starts. A statement sqlparser cannot read is passed over when its leading
 /// keywords say it cannot change the shape of the schema.
-fn parse(statement: &split::Statement<'_>) -> Result<Vec<Statement>> {
+fn parse(dialect: Dialect, statement: &split::Statement<'_>) -> Result<Vec<Statement>> {
     let padding =
         "\n".repeat(statement.line as usize - 1) + &" ".repeat(statement.column as usize - 1);
-    let dialect = PostgreSqlDialect {};
-    let error = match Parser::parse_sql(&dialect, &format!("{padding}{}", statement.text)) {
+    let dialect = dialect.parser();
+    let error = match Parser::parse_sql(dialect, &format!("{padding}{}", statement.text)) {
         Ok(parsed) => return Ok(parsed),
         Err(error) => error,
     };
@@ -646,7 +655,7 @@ fn parse(statement: &split::Statement<'_>) -> Result<Vec<Statement>> {
     // sqlparser does not read `COLLATE` in every place PostgreSQL takes it; a collation
     // changes no shape, so the statement is read again without them.
     if let Some(blanked) = without_collations(statement.text)
-        && let Ok(parsed) = Parser::parse_sql(&dialect, &format!("{padding}{blanked}"))
+        && let Ok(parsed) = Parser::parse_sql(dialect, &format!("{padding}{blanked}"))
     {
         return Ok(parsed);
     }
@@ -658,7 +667,7 @@ fn parse(statement: &split::Statement<'_>) -> Result<Vec<Statement>> {
             " ".repeat(word.len()),
             &text[word.end..]
         );
-        if let Ok(parsed) = Parser::parse_sql(&dialect, &format!("{padding}{blanked}")) {
+        if let Ok(parsed) = Parser::parse_sql(dialect, &format!("{padding}{blanked}")) {
             return Ok(parsed);
         }
     }
@@ -710,8 +719,8 @@ fn without_collations(text: &str) -> Option<String> {
 }
 
 /// Parses statement text found inside another (a `DO` block's body).
-pub(crate) fn parse_one(text: &str) -> Result<Vec<Statement>> {
-    Parser::parse_sql(&PostgreSqlDialect {}, text).map_err(|e| e.to_string())
+pub(crate) fn parse_one(dialect: Dialect, text: &str) -> Result<Vec<Statement>> {
+    Parser::parse_sql(dialect.parser(), text).map_err(|e| e.to_string())
 }
 
 /// The first words of a statement, upper-cased, with their byte offsets.
@@ -834,12 +843,17 @@ pub(crate) fn is_nextval(expr: &Expr) -> bool {
 
 /// The name PostgreSQL gives an index column's expression: a column's own name, a function's
 /// name, through casts and parentheses; `None` for anything else (named `expr`).
-fn column_name(expr: &Expr) -> Option<String> {
+fn column_name(dialect: Dialect, expr: &Expr) -> Option<String> {
     match expr {
-        Expr::Identifier(name) => Some(ident(name)),
-        Expr::CompoundIdentifier(parts) => parts.last().map(ident),
-        Expr::Function(f) => f.name.0.last().and_then(|p| p.as_ident()).map(ident),
-        Expr::Cast { expr, .. } | Expr::Nested(expr) => column_name(expr),
+        Expr::Identifier(name) => Some(dialect.ident(name)),
+        Expr::CompoundIdentifier(parts) => parts.last().map(|p| dialect.ident(p)),
+        Expr::Function(f) => f
+            .name
+            .0
+            .last()
+            .and_then(|p| p.as_ident())
+            .map(|p| dialect.ident(p)),
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => column_name(dialect, expr),
         _ => None,
     }
 }

@@ -5,7 +5,7 @@ use sqlparser::ast::{
     Expr, GeneratedAs, IndexColumn, RenameTableNameKind, TableConstraint,
 };
 
-use super::names::{default_name, ident, idents, object_name, rename_in_sql};
+use super::names::rename_in_sql;
 use super::replay::{Result, abbreviate, is_nextval, sibling, unknown, unknown_column};
 use super::types::{declared_type, sql_type};
 use super::{Column, Generation, Schema, Table};
@@ -71,6 +71,7 @@ impl Schema {
 
     /// Applies one operation to table `name`; RENAME TO updates `name` for the next ones.
     fn alter_table_operation(&mut self, name: &mut String, op: &AlterTableOperation) -> Result<()> {
+        let dialect = self.dialect;
         let cascade = |behavior: &Option<DropBehavior>| *behavior == Some(DropBehavior::Cascade);
         match op {
             AlterTableOperation::AddColumn {
@@ -101,16 +102,20 @@ impl Schema {
                 drop_behavior,
                 ..
             } => {
-                for column in idents(column_names) {
+                for column in dialect.idents(column_names) {
                     self.drop_column(name, &column, *if_exists, cascade(drop_behavior))?;
                 }
             }
             AlterTableOperation::RenameColumn {
                 old_column_name,
                 new_column_name,
-            } => self.rename_column(name, &ident(old_column_name), &ident(new_column_name))?,
+            } => self.rename_column(
+                name,
+                &dialect.ident(old_column_name),
+                &dialect.ident(new_column_name),
+            )?,
             AlterTableOperation::AlterColumn { column_name, op } => {
-                self.alter_column(name, &ident(column_name), op)?;
+                self.alter_column(name, &dialect.ident(column_name), op)?;
             }
             AlterTableOperation::AddConstraint { constraint, .. } => {
                 self.add_constraint(name, constraint)?;
@@ -120,16 +125,16 @@ impl Schema {
                 name: constraint,
                 drop_behavior,
             } => {
-                let constraint = ident(constraint);
+                let constraint = dialect.ident(constraint);
                 self.drop_constraint(name, &constraint, *if_exists, cascade(drop_behavior))?;
             }
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
-                self.rename_constraint(name, &ident(old_name), &ident(new_name))?;
+                self.rename_constraint(name, &dialect.ident(old_name), &dialect.ident(new_name))?;
             }
             AlterTableOperation::RenameTable {
                 table_name: RenameTableNameKind::To(new) | RenameTableNameKind::As(new),
             } => {
-                let new = sibling(name, &object_name(new)?);
+                let new = sibling(name, &dialect.object_name(new)?);
                 self.rename_table(name, &new)?;
                 *name = new;
             }
@@ -227,7 +232,8 @@ impl Schema {
         table: &str,
         def: &ColumnDef,
     ) -> Result<(Column, Vec<TableConstraint>)> {
-        let name = ident(&def.name);
+        let dialect = self.dialect;
+        let name = dialect.ident(&def.name);
         let context = |e: String| format!("column `{name}` of table `{table}`: {e}");
         let declared = declared_type(&def.data_type, self).map_err(context)?;
         let mut column = Column {
@@ -239,7 +245,7 @@ impl Schema {
             generation: None,
         };
         if declared.serial {
-            let sequence = default_name(table, &[&name], "seq", &Default::default());
+            let sequence = dialect.default_name(table, &[&name], "seq", &Default::default());
             column.default = Some(format!("nextval('{sequence}'::regclass)"));
             column.set_generation(Some(Generation::Sequence));
         }
@@ -344,6 +350,7 @@ impl Schema {
 
     /// Renames a column wherever the model names it, including other tables' foreign keys.
     fn rename_column(&mut self, table: &str, old: &str, new: &str) -> Result<()> {
+        let dialect = self.dialect;
         let t = self.table_mut(table)?;
         if t.column(new).is_some() {
             return Err(format!("column `{new}` of table `{table}` already exists"));
@@ -365,7 +372,7 @@ impl Schema {
             .iter_mut()
             .filter(|c| c.columns.iter().any(|c| c == old))
         {
-            check.sql = rename_in_sql(&check.sql, old, new);
+            check.sql = rename_in_sql(dialect, &check.sql, old, new);
             rename_in(&mut check.columns, old, new);
             for bound in check.bounds.iter_mut().filter(|b| b.column == old) {
                 bound.column = new.to_owned();

@@ -1,5 +1,6 @@
 use std::path::{Path, PathBuf};
 
+use super::dialect::Dialect;
 use super::*;
 use crate::layout::migration_files;
 use crate::suggest::nearest;
@@ -1157,21 +1158,35 @@ fn default_names_follow_postgres() {
     let long = "a".repeat(40);
     let column = "b".repeat(40);
     let taken = Default::default();
-    let name = names::default_name(&long, &[&column], "key", &taken);
+    let name = Dialect::POSTGRES.default_name(&long, &[&column], "key", &taken);
     assert_eq!(name.len(), 63);
     assert_eq!(name, format!("{}_{}_key", "a".repeat(29), "b".repeat(29)));
     let taken = ["t_check", "t_check1"].into_iter().collect();
-    assert_eq!(names::default_name("t", &[], "check", &taken), "t_check2");
+    assert_eq!(
+        Dialect::POSTGRES.default_name("t", &[], "check", &taken),
+        "t_check2"
+    );
 }
 
 #[test]
 fn renaming_inside_check_sql() {
     assert_eq!(
-        names::rename_in_sql("a > 0 AND t.a < \"a\" AND b = 'a'", "a", "Total"),
+        names::rename_in_sql(
+            Dialect::POSTGRES,
+            "a > 0 AND t.a < \"a\" AND b = 'a'",
+            "a",
+            "Total"
+        ),
         "\"Total\" > 0 AND t.\"Total\" < \"Total\" AND b = 'a'"
     );
-    assert_eq!(names::rename_in_sql("a > 0", "a", "order"), "\"order\" > 0");
-    assert_eq!(names::rename_in_sql("a > 0", "a", "amount"), "amount > 0");
+    assert_eq!(
+        names::rename_in_sql(Dialect::POSTGRES, "a > 0", "a", "order"),
+        "\"order\" > 0"
+    );
+    assert_eq!(
+        names::rename_in_sql(Dialect::POSTGRES, "a > 0", "a", "amount"),
+        "amount > 0"
+    );
 }
 
 #[test]
@@ -1228,4 +1243,80 @@ fn festival_scout_migrations() {
         (fk.ref_table.as_str(), fk.ref_columns.as_slice()),
         ("users", &names(&["id"])[..])
     );
+}
+
+/// A dialect unlike PostgreSQL's: unquoted names fold to upper case (as the SQL standard
+/// says), unqualified names live in `MAIN`, constraints are named `<table>_<label>`, and it
+/// has a type name of its own for a sequence-backed column and for an address.
+struct Upper;
+
+impl dialect::DdlDialect for Upper {
+    fn name(&self) -> &'static str {
+        "upper (test)"
+    }
+    fn parser(&self) -> &dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::GenericDialect {}
+    }
+    fn fold(&self, unquoted: &str) -> String {
+        unquoted.to_uppercase()
+    }
+    fn default_schema(&self) -> &'static str {
+        "MAIN"
+    }
+    fn default_name(
+        &self,
+        table: &str,
+        _columns: &[&str],
+        label: &str,
+        _taken: &BTreeSet<&str>,
+    ) -> String {
+        format!("{table}_{label}")
+    }
+    fn serial_type(&self, name: &str) -> Option<SqlType> {
+        (name == "COUNTER").then_some(SqlType::BigInt)
+    }
+    fn named_type(&self, name: &str) -> Option<SqlType> {
+        (name == "IPADDR").then_some(SqlType::Inet)
+    }
+}
+
+#[test]
+fn the_replay_follows_its_dialect() {
+    let mut schema = Schema::new(Dialect::new(&Upper));
+    schema.apply_sql(
+        Path::new("m.sql"),
+        "CREATE TABLE Venue (Id counter PRIMARY KEY, \"Name\" text NOT NULL, Addr ipaddr);
+         CREATE TABLE main.Event (Id int PRIMARY KEY, Venue_Id bigint REFERENCES Venue (Id));
+         ALTER TABLE Event ADD CONSTRAINT Positive CHECK (Venue_Id > 0);",
+    );
+    assert!(schema.tainted.is_empty(), "{:?}", schema.tainted);
+    let venue = schema.table("VENUE").expect("folded to upper case");
+    let columns: Vec<(&str, &SqlType)> = venue
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), &c.ty))
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            ("ID", &SqlType::BigInt),
+            ("Name", &SqlType::Text),
+            ("ADDR", &SqlType::Inet)
+        ]
+    );
+    assert_eq!(venue.columns[0].generation, Some(Generation::Sequence));
+    assert_eq!(venue.primary_key_name.as_deref(), Some("VENUE_pkey"));
+    // `main.Event` is the default schema's, so unqualified like `Venue`.
+    let event = schema.table("EVENT").expect("main is the default schema");
+    assert_eq!(event.foreign_keys[0].ref_table, "VENUE");
+    assert_eq!(event.foreign_keys[0].name.as_deref(), Some("EVENT_fkey"));
+    assert_eq!(event.checks[0].name.as_deref(), Some("POSITIVE"));
+    assert_eq!(event.checks[0].bounds[0].column, "VENUE_ID");
+    // The same text under PostgreSQL's rules names other things.
+    let mut postgres = Schema::default();
+    postgres.apply_sql(
+        Path::new("m.sql"),
+        "CREATE TABLE Venue (Id serial PRIMARY KEY);",
+    );
+    assert!(postgres.table("venue").is_some() && postgres.table("VENUE").is_none());
 }

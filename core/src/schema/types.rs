@@ -2,7 +2,6 @@
 
 use sqlparser::ast::{ArrayElemTypeDef, CharacterLength, DataType, ExactNumberInfo, TimezoneInfo};
 
-use super::names::object_name;
 use super::{Schema, SqlType};
 
 /// A column's declared type: serial types are integers whose default is a sequence.
@@ -14,14 +13,9 @@ pub(crate) struct Declared {
 /// The type of a column definition (serial types allowed).
 pub(crate) fn declared_type(dt: &DataType, schema: &Schema) -> Result<Declared, String> {
     let serial = match dt {
-        DataType::Custom(name, modifiers) if modifiers.is_empty() => {
-            match object_name(name)?.as_str() {
-                "serial" | "serial4" => Some(SqlType::Integer),
-                "bigserial" | "serial8" => Some(SqlType::BigInt),
-                "smallserial" | "serial2" => Some(SqlType::SmallInt),
-                _ => None,
-            }
-        }
+        DataType::Custom(name, modifiers) if modifiers.is_empty() => schema
+            .dialect
+            .serial_type(&schema.dialect.object_name(name)?),
         _ => None,
     };
     Ok(match serial {
@@ -79,21 +73,14 @@ pub(crate) fn sql_type(dt: &DataType, schema: &Schema) -> Result<SqlType, String
             }
         }
         DataType::Custom(name, modifiers) if modifiers.is_empty() => {
-            match object_name(name)?.as_str() {
-                "inet" => SqlType::Inet,
-                "bpchar" => SqlType::Char(None),
-                "int2" => SqlType::SmallInt,
-                "int4" => SqlType::Integer,
-                "int8" => SqlType::BigInt,
-                "float4" => SqlType::Real,
-                "float8" => SqlType::Double,
-                "bool" => SqlType::Boolean,
-                "timestamptz" => SqlType::Timestamptz,
-                _ => user_type(name, schema)?,
+            let written = schema.dialect.object_name(name)?;
+            match schema.dialect.named_type(&written) {
+                Some(ty) => ty,
+                None => user_type(name, schema)?,
             }
         }
         DataType::Custom(name, modifiers) => {
-            let name = object_name(name)?;
+            let name = schema.dialect.object_name(name)?;
             let modifiers: Vec<String> = modifiers.iter().map(ToString::to_string).collect();
             SqlType::Other(format!("{name}({})", modifiers.join(",")))
         }
@@ -112,7 +99,7 @@ fn user_type(name: &sqlparser::ast::ObjectName, schema: &Schema) -> Result<SqlTy
     } else if schema.composites.contains_key(&resolved) {
         SqlType::Other(resolved)
     } else {
-        SqlType::Other(object_name(name)?)
+        SqlType::Other(schema.dialect.object_name(name)?)
     })
 }
 
@@ -142,8 +129,7 @@ impl Schema {
     /// The type named by `text` as PostgreSQL prints it (`format_type`): `character
     /// varying(120)`, `timestamp with time zone`, `integer[]`, `audit.kind`.
     pub fn parse_type(&self, text: &str) -> Result<SqlType, String> {
-        let dialect = sqlparser::dialect::PostgreSqlDialect {};
-        let dt = sqlparser::parser::Parser::new(&dialect)
+        let dt = sqlparser::parser::Parser::new(self.dialect.parser())
             .try_with_sql(text)
             .and_then(|mut p| p.parse_data_type())
             .map_err(|e| format!("cannot read the type `{text}`: {e}"))?;

@@ -7,7 +7,7 @@ use sqlparser::ast::{
 };
 
 use super::bounds::{allowed, bounds};
-use super::names::{ident, mentioned};
+use super::names::mentioned;
 use super::replay::{Result, sibling, suggest, unknown};
 use super::table::stored_default;
 use super::types::sql_type;
@@ -19,6 +19,7 @@ impl Schema {
         name: &ObjectName,
         representation: Option<&UserDefinedTypeRepresentation>,
     ) -> Result<()> {
+        let dialect = self.dialect;
         let name = self.new_name(name)?;
         let representation = match representation {
             // A shell type (`CREATE TYPE name`) is completed later by a base-type definition.
@@ -36,7 +37,7 @@ impl Schema {
             UserDefinedTypeRepresentation::Composite { attributes } => {
                 let attributes = attributes
                     .iter()
-                    .map(|a| Ok((ident(&a.name), sql_type(&a.data_type, self)?)))
+                    .map(|a| Ok((dialect.ident(&a.name), sql_type(&a.data_type, self)?)))
                     .collect::<Result<Vec<_>>>()?;
                 self.composites.insert(name, attributes);
             }
@@ -47,6 +48,7 @@ impl Schema {
     }
 
     pub(crate) fn create_domain(&mut self, domain: &CreateDomain) -> Result<()> {
+        let dialect = self.dialect;
         let name = self.new_name(&domain.name)?;
         if self.has_type(&name) {
             return Err(format!("type `{name}` already exists"));
@@ -59,10 +61,10 @@ impl Schema {
                 TableConstraint::Check(check) => {
                     let sql = check.expr.to_string();
                     checks.push(Check {
-                        name: check.name.as_ref().map(ident),
-                        columns: mentioned(&sql, ["value"]),
-                        bounds: bounds(&check.expr),
-                        allowed: allowed(&check.expr),
+                        name: check.name.as_ref().map(|n| dialect.ident(n)),
+                        columns: mentioned(dialect, &sql, ["value"]),
+                        bounds: bounds(dialect, &check.expr),
+                        allowed: allowed(dialect, &check.expr),
                         sql,
                     });
                 }
@@ -83,6 +85,7 @@ impl Schema {
     }
 
     pub(crate) fn alter_type(&mut self, alter: &AlterType) -> Result<()> {
+        let dialect = self.dialect;
         let name = self.type_name(&alter.name)?;
         if !self.has_type(&name) {
             let known = self.enums.keys().chain(self.domains.keys());
@@ -90,7 +93,7 @@ impl Schema {
         }
         match &alter.operation {
             AlterTypeOperation::Rename(rename) => {
-                let new = sibling(&name, &ident(&rename.new_name));
+                let new = sibling(&name, &dialect.ident(&rename.new_name));
                 if self.has_type(&new) {
                     return Err(format!("type `{new}` already exists"));
                 }

@@ -101,7 +101,11 @@ async fn read_types(conn: &mut PgConnection, schema: &mut Schema) -> Result<(), 
         let checks = check_names
             .iter()
             .zip(&checks)
-            .map(|(check, definition)| Schema::check_from_definition(&["value"], check, definition))
+            .map(|(check, definition)| {
+                schema
+                    .dialect
+                    .check_from_definition(&["value"], check, definition)
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| unreadable(&format!("domain `{name}`"), e))?;
         let domain = Domain {
@@ -287,7 +291,9 @@ async fn read_constraints(conn: &mut PgConnection, schema: &mut Schema) -> Resul
             }),
             "c" => {
                 let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
-                let check = Schema::check_from_definition(&names, &name, &definition)
+                let check = schema
+                    .dialect
+                    .check_from_definition(&names, &name, &definition)
                     .map_err(|e| unreadable(&format!("check `{name}` of `{table}`"), e))?;
                 t.checks.push(check);
             }
