@@ -1,7 +1,8 @@
 //! An engine in a few maps, for testing the policy of `run/` without a server: tables of rows
 //! keyed by their primary key, the ledger, transactions that restore a snapshot when they do
 //! not commit, `ON DELETE` rules applied as rows go, and every foreign key checked at commit.
-//! Keys the database generates are not modelled.
+//! A write that would last, made without the seed-run lock, is refused: the policy tests find
+//! a command that writes unlocked. Keys the database generates are not modelled.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -41,6 +42,7 @@ pub(crate) struct Memory {
     catalog: Arc<Catalog>,
     state: State,
     commits: bool,
+    locked: bool,
 }
 
 fn refused(message: impl Into<String>) -> Error {
@@ -57,6 +59,7 @@ impl Memory {
             catalog: Arc::new(catalog),
             state: State::default(),
             commits: true,
+            locked: false,
         }
     }
 
@@ -161,6 +164,16 @@ fn values(row: &MemoryRow, columns: &[String]) -> Option<Vec<String>> {
         .collect()
 }
 
+impl Memory {
+    /// Refuses a write that would last outside the seed-run lock (a rehearsal undoes its own).
+    fn may_write(&self, what: &str) -> Result<(), Error> {
+        if self.commits && !self.locked {
+            return Err(refused(format!("{what} outside the seed-run lock")));
+        }
+        Ok(())
+    }
+}
+
 impl Engine for Memory {
     type Tx<'a> = MemoryTx<'a>;
     type Rehearsal<'a> = Memory;
@@ -169,11 +182,36 @@ impl Engine for Memory {
         self.commits
     }
 
+    async fn lock_runs(&mut self) -> Result<(), Error> {
+        if self.locked {
+            return Err(refused("the seed-run lock taken twice"));
+        }
+        self.locked = true;
+        Ok(())
+    }
+
+    async fn unlock_runs(&mut self) -> Result<(), Error> {
+        if !self.locked {
+            return Err(refused("the seed-run lock released without being held"));
+        }
+        self.locked = false;
+        Ok(())
+    }
+
+    async fn drop_schema(&mut self) -> Result<(), Error> {
+        self.may_write("dropping the schema")?;
+        self.state = State::default();
+        Ok(())
+    }
+
     async fn catalog(&mut self) -> Result<Arc<Catalog>, Error> {
         Ok(Arc::clone(&self.catalog))
     }
 
     async fn ensure_ledger(&mut self) -> Result<(), Error> {
+        if self.state.ledger.is_none() {
+            self.may_write("creating the ledger")?;
+        }
         self.state.ledger.get_or_insert_with(Ledger::default);
         Ok(())
     }
@@ -196,6 +234,7 @@ impl Engine for Memory {
     }
 
     async fn set_stamp(&mut self, environment: &str) -> Result<(), Error> {
+        self.may_write("stamping the database")?;
         let ledger = self
             .state
             .ledger
@@ -219,6 +258,7 @@ impl Engine for Memory {
     }
 
     async fn begin(&mut self) -> Result<MemoryTx<'_>, Error> {
+        self.may_write("a transaction")?;
         let before = self.state.clone();
         Ok(MemoryTx {
             engine: self,

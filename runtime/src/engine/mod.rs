@@ -48,8 +48,7 @@ impl Comparison {
     }
 }
 
-/// A connection to a database, holding the seed-run lock (taken by whoever made the engine),
-/// outside any unit's transaction.
+/// A connection to a database, outside any unit's transaction.
 pub(crate) trait Engine {
     /// A transaction of this engine.
     type Tx<'a>: Transaction
@@ -61,6 +60,14 @@ pub(crate) trait Engine {
     /// Whether a commit here lasts: `false` inside an outer transaction that will be rolled
     /// back (a dry run, the drift check of `--status`).
     fn commits(&self) -> bool;
+    /// Takes the seed-run lock, waiting for a run that holds it: every command that writes
+    /// seeds or drops them holds it while it does (see [`crate::run::under_lock`]).
+    async fn lock_runs(&mut self) -> Result<(), Error>;
+    /// Releases the seed-run lock.
+    async fn unlock_runs(&mut self) -> Result<(), Error>;
+    /// Drops every table of the seeded schema, and the ledger with them (`--reset`, which
+    /// migrates again afterwards).
+    async fn drop_schema(&mut self) -> Result<(), Error>;
     /// The live tables, keys and foreign keys, read once.
     async fn catalog(&mut self) -> Result<Arc<Catalog>, Error>;
     /// Creates the ledger, or brings an older one up to date; a damaged one is an error.

@@ -17,11 +17,9 @@ use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::RunOutcome;
-use crate::run::build::KeyedRows;
 use crate::run::panics;
 use crate::run::plan::{Action, Decision, UnitPlan};
 use crate::run::report::{Blocker, Outcome, TableReport, UnitReport};
-use crate::run::row_error::{bad_value_row, label_of, names_row, quoted_value};
 
 /// The units this process committed, and the one whose commit is under way: what a run stopped
 /// by a signal reports (see [`crate::cli::main`]). Runs inside an outer transaction (dry runs,
@@ -200,10 +198,7 @@ async fn apply_streamed(
         };
         remove_stale(&mut tx, &catalog, stale, &mut removed).await?;
     }
-    let (mut tables, checksum) = tx
-        .bulk_load(unit, context, decision.generation)
-        .await
-        .map_err(|e| name_streamed_row(unit, context, e))?;
+    let (mut tables, checksum) = tx.bulk_load(unit, context, decision.generation).await?;
     for table in &mut tables {
         table.deleted = removed.remove(&table.table).map_or(0, |r| r.deleted);
     }
@@ -316,76 +311,4 @@ fn record<'a>(
         context: serde_json::to_value(context).unwrap_or_default(),
         digests,
     }
-}
-
-/// Names the unit of a database error raised while streaming `unit`, and the row of a
-/// constraint error (COPY keeps no rows): its rows are generated again, one at a time, and the
-/// first one the server's detail names wins.
-fn name_streamed_row(unit: &'static Unit, context: &Context, error: Error) -> Error {
-    let (name, table, what) = match error {
-        Error::Apply(ApplyError::Constraint { unit, table, what }) => (unit, table, what),
-        Error::Database {
-            context,
-            sqlstate,
-            message,
-        } => {
-            return Error::Database {
-                context: format!("unit `{}`: {context}", unit.name),
-                sqlstate,
-                message,
-            };
-        }
-        other => return other,
-    };
-    let detail = what
-        .split_once("(detail: ")
-        .map_or("", |(_, detail)| detail);
-    let bad_value = what
-        .rsplit_once(" (SQLSTATE")
-        .map_or(what.as_str(), |(m, _)| m);
-    let bad_value = (!what.starts_with(", row") && quoted_value(bad_value).is_some())
-        .then(|| {
-            let context = std::sync::Arc::new(context.clone());
-            context
-                .sync_scope_unit(unit.name, unit.build)
-                .tables
-                .into_iter()
-                .filter(|t| t.meta.name == table)
-                .find_map(|t| {
-                    let meta = t.meta;
-                    bad_value_row(meta, KeyedRows::new(unit.name, &context, t), bad_value)
-                })
-        })
-        .flatten();
-    if let Some(row) = bad_value {
-        return Error::Apply(ApplyError::Constraint {
-            unit: name,
-            table,
-            what: format!("{row}{what}"),
-        });
-    }
-    let label = (!what.starts_with(", row") && !detail.is_empty())
-        .then(|| {
-            let context = std::sync::Arc::new(context.clone());
-            context
-                .sync_scope_unit(unit.name, unit.build)
-                .tables
-                .into_iter()
-                .filter(|t| t.meta.name == table)
-                .find_map(|t| {
-                    let meta = t.meta;
-                    KeyedRows::new(unit.name, &context, t)
-                        .find(|row| names_row(meta, row, detail))
-                        .map(|row| label_of(&row))
-                })
-        })
-        .flatten();
-    Error::Apply(ApplyError::Constraint {
-        unit: name,
-        table,
-        what: match label {
-            Some(label) => format!(", row {label}{what}"),
-            None => what,
-        },
-    })
 }

@@ -1,4 +1,4 @@
-//! A seeding run against one database: the advisory lock, the guards, then apply, status or
+//! A seeding run against one database: the seed-run lock, the guards, then apply, status or
 //! cleanup. The command line and the test fixtures both drive runs through this module.
 //!
 //! A program that seeds a database itself (a custom tool, an integration test that wants more
@@ -36,7 +36,6 @@ pub mod plan;
 mod policy_tests;
 pub(crate) mod progress;
 pub mod report;
-pub(crate) mod row_error;
 
 pub(crate) use build::checksum;
 pub use build::{TableRowsBuilt, build};
@@ -50,7 +49,8 @@ use sqlx::{Connection, PgConnection, PgPool};
 use crate::engine::Engine;
 use crate::engine::ledger::Entry;
 use crate::engine::postgres::PgEngine;
-use crate::engine::postgres::ledger;
+use crate::engine::postgres::connect::run_session;
+use crate::engine::postgres::{ledger, lock};
 use crate::error::{GuardError, MigrateError, SelectError};
 use crate::migrations::{MigrationState, Migrations};
 use crate::plan::Unit;
@@ -61,9 +61,6 @@ use plan::{Action, UnitPlan};
 
 /// The environments seedbed knows, in the order of increasing care.
 pub const ENVIRONMENTS: &[&str] = seedbed_core::environment::NAMES;
-
-/// The advisory lock key of seed runs ("seedbed" in ASCII).
-const LOCK_KEY: i64 = 0x0073_6565_6462_6564;
 
 /// What a run did: the reports of the units it committed, in order, and the error that stopped
 /// it, if one did (the units before it stay applied).
@@ -138,40 +135,16 @@ impl RunOptions {
     }
 }
 
-/// A connection holding the run's advisory lock; the lock goes with the connection.
+/// A connection holding the seed-run lock, for work outside a run that must not overlap one;
+/// the lock goes with the connection.
 pub struct LockedConnection(PgConnection);
 
 impl LockedConnection {
     /// Takes a connection out of the pool and the seed-run lock on it, waiting for another
     /// runner to finish if one holds it.
     pub async fn acquire(pool: &PgPool) -> Result<LockedConnection, Error> {
-        let mut conn = pool
-            .acquire()
-            .await
-            .map_err(|e| Error::database("connecting", &e))?
-            .detach();
-        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-            .bind(LOCK_KEY)
-            .fetch_one(&mut conn)
-            .await
-            .map_err(|e| Error::database("taking the seed-run lock", &e))?;
-        // Seeding runs many short statements once each: compiling them with JIT costs far more
-        // than it saves (hundreds of milliseconds a statement on large tables). Commits keep
-        // the server's synchronous_commit: what the runner reports committed survives a crash.
-        sqlx::raw_sql("SET jit = off")
-            .execute(&mut conn)
-            .await
-            .map_err(|e| Error::database("configuring the session", &e))?;
-        if !locked {
-            tracing::info!(
-                "another seed-runner is working on this database; waiting for it to finish"
-            );
-            sqlx::query("SELECT pg_advisory_lock($1)")
-                .bind(LOCK_KEY)
-                .execute(&mut conn)
-                .await
-                .map_err(|e| Error::database("waiting for the seed-run lock", &e))?;
-        }
+        let mut conn = run_session(pool).await?;
+        lock::lock(&mut conn).await?;
         Ok(LockedConnection(conn))
     }
 
@@ -184,6 +157,31 @@ impl LockedConnection {
     pub async fn release(self) {
         let _ = self.0.close().await;
     }
+}
+
+/// Runs `work` holding the seed-run lock. An error releasing it is only logged: the public
+/// entry points close their connection afterwards, which releases it too.
+pub(crate) async fn under_lock<E: Engine, T>(
+    engine: &mut E,
+    work: impl AsyncFnOnce(&mut E) -> T,
+) -> Result<T, Error> {
+    engine.lock_runs().await?;
+    let out = work(engine).await;
+    if let Err(e) = engine.unlock_runs().await {
+        tracing::debug!("the seed-run lock is released with the connection: {e}");
+    }
+    Ok(out)
+}
+
+/// Runs `work` over PostgreSQL, on a connection of its own that is closed afterwards.
+async fn on_session<T>(
+    pool: &PgPool,
+    work: impl AsyncFnOnce(&mut PgEngine<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut conn = run_session(pool).await?;
+    let out = work(&mut PgEngine::new(&mut conn)).await;
+    let _ = conn.close().await;
+    out
 }
 
 /// Refuses to seed a database whose migrations are behind (or applies them with `migrate`), or
@@ -253,18 +251,29 @@ pub async fn apply_reporting(
     units: &[&'static Unit],
     options: &RunOptions,
 ) -> RunOutcome {
-    let mut locked = match LockedConnection::acquire(pool).await {
-        Ok(locked) => locked,
-        Err(e) => return RunOutcome::failed(e),
-    };
-    let outcome = apply_with(&mut PgEngine::new(locked.conn()), units, options).await;
-    locked.release().await;
-    outcome
+    on_session(pool, async |engine| {
+        Ok(apply_with(engine, units, options).await)
+    })
+    .await
+    .unwrap_or_else(RunOutcome::failed)
 }
 
-/// A run over any engine: the ledger, the environment guard (a first run stamps the database),
-/// then the units.
+/// A run over any engine, under the lock.
 pub(crate) async fn apply_with(
+    engine: &mut impl Engine,
+    units: &[&'static Unit],
+    options: &RunOptions,
+) -> RunOutcome {
+    under_lock(engine, async |engine| {
+        apply_locked(engine, units, options).await
+    })
+    .await
+    .unwrap_or_else(RunOutcome::failed)
+}
+
+/// A run, the lock held: the ledger, the environment guard (a first run stamps the database),
+/// then the units.
+async fn apply_locked(
     engine: &mut impl Engine,
     units: &[&'static Unit],
     options: &RunOptions,
@@ -323,21 +332,24 @@ pub async fn dry_run(
     units: &[&'static Unit],
     options: &RunOptions,
 ) -> Result<Vec<UnitReport>, Error> {
-    let mut locked = LockedConnection::acquire(pool).await?;
-    let result = dry_run_with(&mut PgEngine::new(locked.conn()), units, options).await;
-    locked.release().await;
-    result
+    on_session(pool, async |engine| {
+        dry_run_with(engine, units, options).await
+    })
+    .await
 }
 
-/// A dry run over any engine.
+/// A dry run over any engine, under the lock.
 pub(crate) async fn dry_run_with(
     engine: &mut impl Engine,
     units: &[&'static Unit],
     options: &RunOptions,
 ) -> Result<Vec<UnitReport>, Error> {
-    engine
-        .rehearse(async |rehearsal| apply_with(rehearsal, units, options).await.into_result())
-        .await?
+    under_lock(engine, async |engine| {
+        engine
+            .rehearse(async |rehearsal| apply_locked(rehearsal, units, options).await.into_result())
+            .await?
+    })
+    .await?
 }
 
 /// Removes the rows of the named units and of every unit that depends on them (all applied
@@ -349,20 +361,13 @@ pub async fn cleanup(
     cascade: bool,
     options: &RunOptions,
 ) -> Result<CleanupReport, Error> {
-    let mut locked = LockedConnection::acquire(pool).await?;
-    let result = cleanup_with(
-        &mut PgEngine::new(locked.conn()),
-        registry,
-        names,
-        cascade,
-        options,
-    )
-    .await;
-    locked.release().await;
-    result
+    on_session(pool, async |engine| {
+        cleanup_with(engine, registry, names, cascade, options).await
+    })
+    .await
 }
 
-/// [`cleanup`] over any engine holding the lock: the guards, then the applied units in order.
+/// [`cleanup`] over any engine, under the lock: the guards, then the applied units in order.
 pub(crate) async fn cleanup_with(
     engine: &mut impl Engine,
     registry: &Registry,
@@ -370,14 +375,17 @@ pub(crate) async fn cleanup_with(
     cascade: bool,
     options: &RunOptions,
 ) -> Result<CleanupReport, Error> {
-    guards::destructive(engine, "clean up", options).await?;
-    guards::environment(engine, options).await?;
-    if !engine.ledger_exists().await? {
-        return Ok(CleanupReport::default());
-    }
-    let applied = engine.entries().await?;
-    let order = cleanup_order(registry, names, &applied)?;
-    cleanup::remove(engine, &order, cascade).await
+    under_lock(engine, async |engine| {
+        guards::destructive(engine, "clean up", options).await?;
+        guards::environment(engine, options).await?;
+        if !engine.ledger_exists().await? {
+            return Ok(CleanupReport::default());
+        }
+        let applied = engine.entries().await?;
+        let order = cleanup_order(registry, names, &applied)?;
+        cleanup::remove(engine, &order, cascade).await
+    })
+    .await?
 }
 
 /// Applied units to remove, dependents before what they depend on. Units in the ledger that
@@ -580,23 +588,28 @@ pub async fn reset(
     migrations: &Migrations,
     options: &RunOptions,
 ) -> Result<(), Error> {
-    // Under the seed-run lock, so that no run writes while the schema goes and comes back.
-    let mut locked = LockedConnection::acquire(pool).await?;
-    let result = async {
-        let conn = locked.conn();
-        guards::reset(&mut PgEngine::new(conn), options).await?;
-        sqlx::raw_sql(
-            "DROP SCHEMA IF EXISTS seedbed CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;
-             GRANT ALL ON SCHEMA public TO public;",
-        )
-        .execute(&mut *conn)
+    on_session(pool, async |engine| {
+        reset_with(engine, options, async || {
+            migrations.apply(pool).await.map(|runs| runs.len())
+        })
         .await
-        .map_err(|e| Error::database("dropping the database's schema", &e))?;
-        let runs = migrations.apply(pool).await?;
-        tracing::info!(migrations = runs.len(), "database reset and migrated");
+    })
+    .await
+}
+
+/// [`reset`] over any engine, under the lock, so that no run writes while the schema goes and
+/// comes back: the guard, the schema dropped, then `migrate`.
+pub(crate) async fn reset_with(
+    engine: &mut impl Engine,
+    options: &RunOptions,
+    migrate: impl AsyncFnOnce() -> Result<usize, Error>,
+) -> Result<(), Error> {
+    under_lock(engine, async |engine| {
+        guards::reset(engine, options).await?;
+        engine.drop_schema().await?;
+        let migrations = migrate().await?;
+        tracing::info!(migrations, "database reset and migrated");
         Ok(())
-    }
-    .await;
-    locked.release().await;
-    result
+    })
+    .await?
 }

@@ -16,7 +16,8 @@ use crate::plan::context::{Context, scale};
 use crate::plan::{ColumnMeta, Row, Seed, TableMeta, Unit, UnitKind};
 use crate::run::report::Outcome;
 use crate::run::{
-    RunOptions, UnitState, apply_with, cleanup_with, dry_run_with, guards, status_with, unit_states,
+    RunOptions, UnitState, apply_with, cleanup_with, dry_run_with, guards, reset_with, status_with,
+    unit_states,
 };
 use crate::select::registry::Registry;
 use crate::{Error, Value};
@@ -551,5 +552,64 @@ async fn status_finds_rows_edited_by_hand_in_a_unit_without_loops_and_writes_not
         db.column("venues", "name"),
         [Some("Hall 0".into()), Some("not seeded".into())]
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_command_that_writes_holds_the_seed_run_lock_and_releases_it() -> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    // The engine refuses a write that lasts outside the lock, so each command below would fail
+    // if it wrote before taking it.
+    assert!(db.begin().await.is_err(), "a write without the lock");
+    run(&mut db, &all(), &dev).await?;
+    dry_run_with(&mut db, &all(), &dev).await?;
+    cleanup_with(&mut db, &registry(), Some(&["events".into()]), false, &dev).await?;
+    let mut migrated = 0;
+    reset_with(&mut db, &dev, async || {
+        migrated += 1;
+        Ok(3)
+    })
+    .await?;
+    assert_eq!(migrated, 1);
+    assert!(
+        db.column("venues", "id").is_empty(),
+        "the reset dropped the rows"
+    );
+    assert!(!db.ledger_exists().await?, "and the ledger");
+    // Each released it, a failing one too: it can be taken again.
+    run(&mut db, &all(), &dev).await?;
+    let refused = cleanup_with(&mut db, &registry(), None, false, &options("test", &[]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::Guard(GuardError::EnvironmentMismatch { .. })
+        ),
+        "{refused}"
+    );
+    db.lock_runs().await?;
+    db.unlock_runs().await
+}
+
+#[tokio::test]
+async fn a_reset_its_guard_refuses_drops_and_migrates_nothing() -> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    run(&mut db, &all(), &options("test", &[])).await?;
+    let mut migrated = 0;
+    let err = reset_with(&mut db, &options("development", &[]), async || {
+        migrated += 1;
+        Ok(0)
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Guard(GuardError::DevelopmentOnly { .. })),
+        "{err}"
+    );
+    assert_eq!(migrated, 0);
+    assert_eq!(db.column("venues", "id").len(), 2, "nothing dropped");
+    assert!(db.ledger_exists().await?);
     Ok(())
 }

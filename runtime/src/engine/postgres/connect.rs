@@ -394,6 +394,24 @@ impl ConnectFailure {
     }
 }
 
+/// A connection of its own for a seed run, out of `pool` (closing it releases the seed-run
+/// lock, whatever the run was doing), configured for seeding.
+pub(crate) async fn run_session(pool: &PgPool) -> Result<PgConnection, Error> {
+    let mut conn = pool
+        .acquire()
+        .await
+        .map_err(|e| Error::database("connecting", &e))?
+        .detach();
+    // Seeding runs many short statements once each: compiling them with JIT costs far more
+    // than it saves (hundreds of milliseconds a statement on large tables). Commits keep
+    // the server's synchronous_commit: what the runner reports committed survives a crash.
+    sqlx::raw_sql("SET jit = off")
+        .execute(&mut conn)
+        .await
+        .map_err(|e| Error::database("configuring the session", &e))?;
+    Ok(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

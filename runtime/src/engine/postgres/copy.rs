@@ -197,7 +197,7 @@ impl CopyRun<'_> {
             sent += count;
             self.progress.advance(self.done + sent);
             if let Err(e) = copy.send(buffer.into_bytes()).await {
-                return Err(crate::run::row_error::constraint_error(
+                return Err(crate::engine::postgres::row_error::constraint_error(
                     self.unit.name,
                     meta,
                     &[],
@@ -205,9 +205,9 @@ impl CopyRun<'_> {
                 ));
             }
         }
-        copy.finish()
-            .await
-            .map_err(|e| crate::run::row_error::constraint_error(self.unit.name, meta, &[], &e))?;
+        copy.finish().await.map_err(|e| {
+            crate::engine::postgres::row_error::constraint_error(self.unit.name, meta, &[], &e)
+        })?;
         Ok(sent)
     }
 

@@ -11,6 +11,8 @@ pub mod error;
 pub(crate) mod keys;
 pub mod ledger;
 pub mod local_cluster;
+pub(crate) mod lock;
+pub(crate) mod row_error;
 pub mod snapshot;
 pub mod sql;
 pub(crate) mod upsert;
@@ -32,7 +34,7 @@ use crate::run::report::TableReport;
 use keys::GeneratedKeys;
 use sql::ident;
 
-/// PostgreSQL as seedbed's engine, over a connection that holds the seed-run lock.
+/// PostgreSQL as seedbed's engine, over a connection.
 pub(crate) struct PgEngine<'c> {
     conn: &'c mut PgConnection,
     catalog: Option<Arc<Catalog>>,
@@ -62,6 +64,26 @@ impl Engine for PgEngine<'_> {
 
     fn commits(&self) -> bool {
         self.commits
+    }
+
+    async fn lock_runs(&mut self) -> Result<(), Error> {
+        lock::lock(self.conn).await
+    }
+
+    async fn unlock_runs(&mut self) -> Result<(), Error> {
+        lock::unlock(self.conn).await
+    }
+
+    async fn drop_schema(&mut self) -> Result<(), Error> {
+        self.catalog = None;
+        sqlx::raw_sql(
+            "DROP SCHEMA IF EXISTS seedbed CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;
+             GRANT ALL ON SCHEMA public TO public;",
+        )
+        .execute(&mut *self.conn)
+        .await
+        .map(drop)
+        .map_err(|e| Error::database("dropping the database's schema", &e))
     }
 
     async fn catalog(&mut self) -> Result<Arc<Catalog>, Error> {
@@ -414,6 +436,7 @@ impl Transaction for PgTransaction<'_> {
             self.keys,
         )
         .await
+        .map_err(|e| row_error::name_streamed_row(unit, context, e))
     }
 
     async fn digests(

@@ -6,12 +6,12 @@
 use crate::Error;
 use crate::engine::catalog::{Catalog, Omitted, TableInfo};
 use crate::engine::postgres::ledger;
+use crate::engine::postgres::row_error::constraint_error;
 use crate::engine::postgres::sql::ident;
 use crate::error::ApplyError;
 use crate::plan::{Row, Unit};
 use crate::run::build::TableRowsBuilt;
 use crate::run::report::TableReport;
-use crate::run::row_error::constraint_error;
 use sqlx::PgConnection;
 
 /// Upserts every row of one table and records their keys under `generation`, with the rows'

@@ -1,9 +1,12 @@
 //! Which row a server error is about: the unit, table, label (or position) and column of a
-//! failed insert, found from the server's detail or the value a failed cast quotes.
+//! failed insert, found from PostgreSQL's detail (`Key (a)=(x)`, `Failing row contains (...)`)
+//! or the value a failed cast quotes.
 
 use crate::Error;
 use crate::error::ApplyError;
-use crate::plan::{Row, TableMeta};
+use crate::plan::context::Context;
+use crate::plan::{Row, TableMeta, Unit};
+use crate::run::build::KeyedRows;
 
 /// A failed insert, with the unit, table, constraint and, when the server's detail shows it,
 /// the label of the row.
@@ -13,7 +16,7 @@ pub(crate) fn constraint_error(
     rows: &[&Row],
     error: &sqlx::Error,
 ) -> Error {
-    let (sqlstate, message) = crate::engine::postgres::error::db_error_parts(error);
+    let (sqlstate, message) = super::error::db_error_parts(error);
     let db = error.as_database_error();
     let constraint = db.and_then(|d| d.constraint()).map(str::to_owned);
     let detail = db
@@ -48,7 +51,7 @@ pub(crate) fn constraint_error(
 }
 
 /// The label of the row a server error's detail names, see [`names_row`].
-pub(crate) fn label_from_detail(meta: &TableMeta, rows: &[&Row], detail: &str) -> Option<String> {
+fn label_from_detail(meta: &TableMeta, rows: &[&Row], detail: &str) -> Option<String> {
     rows.iter()
         .find(|row| names_row(meta, row, detail))
         .map(|row| label_of(row))
@@ -56,7 +59,7 @@ pub(crate) fn label_from_detail(meta: &TableMeta, rows: &[&Row], detail: &str) -
 
 /// The value a failed cast from text quotes (`invalid input value for enum event_status:
 /// "publishd"`, `invalid input syntax for type integer: "x"`): such errors have no detail.
-pub(crate) fn quoted_value(message: &str) -> Option<&str> {
+fn quoted_value(message: &str) -> Option<&str> {
     let (_, rest) = message.rsplit_once(": \"")?;
     rest.strip_suffix('"')
 }
@@ -64,7 +67,7 @@ pub(crate) fn quoted_value(message: &str) -> Option<&str> {
 /// `, row `label`, column `c`` (or `row #n` of the table, for an unlabelled row) for the first
 /// row holding the value a failed cast quotes: given by a Rust expression, it was not checked
 /// at compile time.
-pub(crate) fn bad_value_row<R: std::borrow::Borrow<Row>>(
+fn bad_value_row<R: std::borrow::Borrow<Row>>(
     meta: &TableMeta,
     rows: impl Iterator<Item = R>,
     message: &str,
@@ -84,7 +87,7 @@ pub(crate) fn bad_value_row<R: std::borrow::Borrow<Row>>(
     })
 }
 
-pub(crate) fn label_of(row: &Row) -> String {
+fn label_of(row: &Row) -> String {
     row.label
         .map_or_else(|| "an unlabelled row".to_owned(), |l| format!("`{l}`"))
 }
@@ -92,7 +95,7 @@ pub(crate) fn label_of(row: &Row) -> String {
 /// Whether a server error's detail names `row`: a unique or foreign key violation's
 /// `Key (a, b)=(x, y) ...` with the row's values, or a check or not-null violation's
 /// `Failing row contains (...)` with the row's primary key among the values.
-pub(crate) fn names_row(meta: &TableMeta, row: &Row, detail: &str) -> bool {
+fn names_row(meta: &TableMeta, row: &Row, detail: &str) -> bool {
     let text = |column: &str| {
         row.columns
             .iter()
@@ -120,4 +123,76 @@ pub(crate) fn names_row(meta: &TableMeta, row: &Row, detail: &str) -> bool {
         .split(", ")
         .zip(values.split(", "))
         .all(|(column, value)| text(column).as_deref() == Some(value))
+}
+
+/// Names the unit of a database error raised while streaming `unit`, and the row of a
+/// constraint error (COPY keeps no rows): its rows are generated again, one at a time, and the
+/// first one the server's detail names wins.
+pub(crate) fn name_streamed_row(unit: &'static Unit, context: &Context, error: Error) -> Error {
+    let (name, table, what) = match error {
+        Error::Apply(ApplyError::Constraint { unit, table, what }) => (unit, table, what),
+        Error::Database {
+            context,
+            sqlstate,
+            message,
+        } => {
+            return Error::Database {
+                context: format!("unit `{}`: {context}", unit.name),
+                sqlstate,
+                message,
+            };
+        }
+        other => return other,
+    };
+    let detail = what
+        .split_once("(detail: ")
+        .map_or("", |(_, detail)| detail);
+    let bad_value = what
+        .rsplit_once(" (SQLSTATE")
+        .map_or(what.as_str(), |(m, _)| m);
+    let bad_value = (!what.starts_with(", row") && quoted_value(bad_value).is_some())
+        .then(|| {
+            let context = std::sync::Arc::new(context.clone());
+            context
+                .sync_scope_unit(unit.name, unit.build)
+                .tables
+                .into_iter()
+                .filter(|t| t.meta.name == table)
+                .find_map(|t| {
+                    let meta = t.meta;
+                    bad_value_row(meta, KeyedRows::new(unit.name, &context, t), bad_value)
+                })
+        })
+        .flatten();
+    if let Some(row) = bad_value {
+        return Error::Apply(ApplyError::Constraint {
+            unit: name,
+            table,
+            what: format!("{row}{what}"),
+        });
+    }
+    let label = (!what.starts_with(", row") && !detail.is_empty())
+        .then(|| {
+            let context = std::sync::Arc::new(context.clone());
+            context
+                .sync_scope_unit(unit.name, unit.build)
+                .tables
+                .into_iter()
+                .filter(|t| t.meta.name == table)
+                .find_map(|t| {
+                    let meta = t.meta;
+                    KeyedRows::new(unit.name, &context, t)
+                        .find(|row| names_row(meta, row, detail))
+                        .map(|row| label_of(&row))
+                })
+        })
+        .flatten();
+    Error::Apply(ApplyError::Constraint {
+        unit: name,
+        table,
+        what: match label {
+            Some(label) => format!(", row {label}{what}"),
+            None => what,
+        },
+    })
 }
