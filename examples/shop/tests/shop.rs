@@ -288,3 +288,53 @@ async fn a_reference_to_a_row_missing_from_the_ledger_is_an_error(
     assert_eq!(count(&pool, "SELECT count(*) FROM orders").await?, orders);
     Ok(())
 }
+
+#[seedbed::test]
+async fn status_counts_rows_by_their_generated_keys_as_the_run_then_writes_them(
+    pool: PgPool,
+) -> anyhow::Result<()> {
+    let registry = Registry::discover()?;
+    let mut options = RunOptions::new("test")?;
+    options.context = context("2030-06-01T00:00:00Z", 5);
+    let statuses = run::status(&pool, &registry, &options).await?;
+    let planned = |unit: &str| -> Vec<(String, u64, u64, u64)> {
+        let status = statuses.iter().find(|s| s.unit == unit).unwrap();
+        let mut changes: Vec<_> = status
+            .changes
+            .iter()
+            .flatten()
+            .map(|c| (c.table.clone(), c.new, c.kept, c.gone))
+            .collect();
+        changes.sort();
+        changes
+    };
+    // Customers are matched by label, order items by keys that are references to rows whose
+    // keys the database generated: every row is kept.
+    assert_eq!(planned("customers"), [("customers".into(), 0, 2, 0)]);
+    assert_eq!(
+        planned("welcome_orders"),
+        [("order_items".into(), 0, 3, 0), ("orders".into(), 0, 2, 0)]
+    );
+
+    let units = registry.select(None, "test")?;
+    for report in run::apply(&pool, &units, &options).await? {
+        if report.outcome == Outcome::Unchanged || report.unit == "busy_week" {
+            continue;
+        }
+        let mut done: Vec<_> = report
+            .tables
+            .iter()
+            .map(|t| {
+                (
+                    t.table.clone(),
+                    t.inserted,
+                    t.updated + t.unchanged,
+                    t.deleted,
+                )
+            })
+            .collect();
+        done.sort();
+        assert_eq!(done, planned(&report.unit), "unit {}", report.unit);
+    }
+    Ok(())
+}

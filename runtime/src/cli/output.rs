@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::cli::GraphFormat;
+use crate::engine::ledger::TableChanges;
 use crate::migrations::{MigrationRun, MigrationState, MigrationStatus};
 use crate::run::report::CleanupReport;
 use crate::run::report::{Outcome, UnitReport};
@@ -330,8 +331,19 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
                 };
                 format!("drifted: {} missing, {edited}", drift.missing)
             }
-            UnitState::Changed => "changed since applied".to_owned(),
-            UnitState::Pending => "pending".to_owned(),
+            UnitState::Changed => match &s.changes {
+                Some(changes) => format!("changed since applied: {}", changed(changes)),
+                None => "changed since applied".to_owned(),
+            },
+            UnitState::Pending => match &s.changes {
+                Some(changes) => {
+                    format!(
+                        "pending: {} rows",
+                        changes.iter().map(|c| c.new).sum::<u64>()
+                    )
+                }
+                None => "pending".to_owned(),
+            },
             UnitState::NotInEnvironment => "not in this env".to_owned(),
         };
         let (rows, at) = s
@@ -352,6 +364,17 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
         );
     }
     Ok(())
+}
+
+/// `2 new, 5 kept, 1 gone`: what a run would do to a changed unit's rows.
+fn changed(changes: &[TableChanges]) -> String {
+    let sum = |f: fn(&TableChanges) -> u64| changes.iter().map(f).sum::<u64>();
+    format!(
+        "{} new, {} kept, {} gone",
+        sum(|c| c.new),
+        sum(|c| c.kept),
+        sum(|c| c.gone)
+    )
 }
 
 /// Prints what `--cleanup` removed, cascaded rows first, with a total, or JSON.

@@ -49,3 +49,20 @@ pub(crate) struct Record<'a> {
     pub context: serde_json::Value,
     pub digests: Option<&'a BTreeMap<String, TableDigest>>,
 }
+
+/// What writing one table of a unit would change, as the ledger foresees it before anything is
+/// written: the plan's counts, which `--status` shows. Rows are matched by key (or, where the
+/// database generates keys, by label or `#n`) against the keys the ledger holds for the unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TableChanges {
+    pub table: String,
+    /// Rows the definition builds that the ledger holds no key of: inserted (or, when someone
+    /// else wrote a row with that key, updated to what the definition says).
+    pub new: u64,
+    /// Rows the ledger holds and the definition still builds: written again, and updated where
+    /// they differ.
+    pub kept: u64,
+    /// Rows the ledger holds that the definition no longer builds: deleted, unless other rows
+    /// point at them.
+    pub gone: u64,
+}

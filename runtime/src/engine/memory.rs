@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::engine::catalog::{Catalog, ForeignKey};
-use crate::engine::ledger::{Entry, Record, TableDigest};
+use crate::engine::ledger::{Entry, Record, TableChanges, TableDigest};
 use crate::engine::{Comparison, Engine, Recorded, Transaction};
 use crate::error::ApplyError;
 use crate::plan::Unit;
@@ -139,6 +139,18 @@ fn key_of(catalog: &Catalog, table: &str, row: &MemoryRow) -> Result<String, Err
 }
 
 /// Whether a row recorded by `unit` under `generation` is one of `which`.
+/// Row `at` of a unit's built rows of `table`, as the engine keeps it.
+fn built_row(table: &TableRowsBuilt, at: usize) -> MemoryRow {
+    let row = &table.rows[at];
+    table
+        .meta
+        .column_names(&row.columns)
+        .into_iter()
+        .zip(&row.values)
+        .map(|(c, v)| (c.to_owned(), v.to_pg_text()))
+        .collect()
+}
+
 fn holds(which: Recorded<'_>, unit: &str, generation: i64) -> bool {
     match which {
         Recorded::Units(units) => units.iter().any(|u| u == unit),
@@ -255,6 +267,56 @@ impl Engine for Memory {
             }
         }
         Ok(comparison)
+    }
+
+    async fn changes(
+        &mut self,
+        unit: &str,
+        tables: &[TableRowsBuilt],
+    ) -> Result<Vec<TableChanges>, Error> {
+        let recorded: BTreeSet<(&str, &str)> = match &self.state.ledger {
+            Some(ledger) => ledger
+                .rows
+                .keys()
+                .filter(|(u, _, _)| u == unit)
+                .map(|(_, t, k)| (t.as_str(), k.as_str()))
+                .collect(),
+            None => BTreeSet::new(),
+        };
+        let mut changes = Vec::new();
+        for table in tables {
+            let name = table.meta.name;
+            let keys = (0..table.rows.len())
+                .map(|at| key_of(&self.catalog, name, &built_row(table, at)))
+                .collect::<Result<BTreeSet<String>, Error>>()?;
+            let kept = keys
+                .iter()
+                .filter(|k| recorded.contains(&(name, k.as_str())))
+                .count();
+            let gone = recorded
+                .iter()
+                .filter(|(t, k)| *t == name && !keys.contains(*k))
+                .count();
+            changes.push(TableChanges {
+                table: name.to_owned(),
+                new: (table.rows.len() - kept) as u64,
+                kept: kept as u64,
+                gone: gone as u64,
+            });
+        }
+        let others: BTreeSet<&str> = recorded
+            .iter()
+            .map(|(t, _)| *t)
+            .filter(|t| !tables.iter().any(|b| b.meta.name == *t))
+            .collect();
+        for table in others {
+            changes.push(TableChanges {
+                table: table.to_owned(),
+                gone: recorded.iter().filter(|(t, _)| *t == table).count() as u64,
+                ..TableChanges::default()
+            });
+        }
+        Ok(changes)
     }
 
     async fn begin(&mut self) -> Result<MemoryTx<'_>, Error> {
@@ -449,17 +511,6 @@ impl MemoryTx<'_> {
             .insert((unit.to_owned(), table.to_owned(), key), generation);
         Ok(())
     }
-
-    fn built_row(&self, table: &TableRowsBuilt, at: usize) -> MemoryRow {
-        let row = &table.rows[at];
-        table
-            .meta
-            .column_names(&row.columns)
-            .into_iter()
-            .zip(&row.values)
-            .map(|(c, v)| (c.to_owned(), v.to_pg_text()))
-            .collect()
-    }
 }
 
 impl Transaction for MemoryTx<'_> {
@@ -569,7 +620,7 @@ impl Transaction for MemoryTx<'_> {
                 ..TableReport::default()
             };
             for at in 0..table.rows.len() {
-                let row = self.built_row(table, at);
+                let row = built_row(table, at);
                 let key = key_of(&catalog, name, &row)?;
                 let rows = self.engine.state.tables.entry(name.to_owned()).or_default();
                 match rows.get(&key) {
@@ -597,7 +648,7 @@ impl Transaction for MemoryTx<'_> {
         for table in &tables {
             let name = table.meta.name;
             for at in 0..table.rows.len() {
-                let row = self.built_row(table, at);
+                let row = built_row(table, at);
                 let key = key_of(&catalog, name, &row)?;
                 let rows = self.engine.state.tables.entry(name.to_owned()).or_default();
                 if rows.insert(key.clone(), row).is_some() {

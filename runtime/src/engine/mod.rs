@@ -20,7 +20,7 @@ use crate::plan::context::Context;
 use crate::run::build::TableRowsBuilt;
 use crate::run::report::TableReport;
 use catalog::{Catalog, ForeignKey};
-use ledger::{Entry, Record, TableDigest};
+use ledger::{Entry, Record, TableChanges, TableDigest};
 
 /// Which rows recorded in the ledger an operation is about.
 #[derive(Debug, Clone, Copy)]
@@ -82,6 +82,14 @@ pub(crate) trait Engine {
     async fn set_stamp(&mut self, environment: &str) -> Result<(), Error>;
     /// The rows of a unit with loops now, against what `entry` recorded of them.
     async fn compare(&mut self, entry: &Entry) -> Result<Comparison, Error>;
+    /// What writing `tables` (a unit's rows, built) would change, per table, read from the
+    /// ledger and the catalog alone; tables the ledger holds rows of `unit` in and `tables` no
+    /// longer has come last, every row gone. Writes nothing.
+    async fn changes(
+        &mut self,
+        unit: &str,
+        tables: &[TableRowsBuilt],
+    ) -> Result<Vec<TableChanges>, Error>;
     /// A transaction for cleanup.
     async fn begin(&mut self) -> Result<Self::Tx<'_>, Error>;
     /// A transaction for writing `unit`, deferrable constraints deferred to its commit.

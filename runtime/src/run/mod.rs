@@ -47,7 +47,7 @@ use std::collections::{BTreeSet, HashMap};
 use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::engine::Engine;
-use crate::engine::ledger::Entry;
+use crate::engine::ledger::{Entry, TableChanges};
 use crate::engine::postgres::PgEngine;
 use crate::engine::postgres::connect::run_session;
 use crate::engine::postgres::{ledger, lock};
@@ -442,6 +442,9 @@ pub struct UnitStatus {
     /// For a unit applied and unchanged: its rows missing from the database, and those whose
     /// columns differ from the definition (edited by hand). `None` when not checked.
     pub drift: Option<Drift>,
+    /// For a unit without loops pending or changed: per table, the rows a run would insert,
+    /// write again and delete, as the ledger foresees them. `None` otherwise.
+    pub changes: Option<Vec<TableChanges>>,
 }
 
 /// Rows of an applied unit that the database no longer holds as the definition has them.
@@ -553,6 +556,10 @@ pub(crate) async fn unit_states(
             Action::Apply if unit.allows(&options.environment) => UnitState::Pending,
             Action::Apply => UnitState::NotInEnvironment,
         };
+        let changes = match state {
+            UnitState::Pending | UnitState::Changed => plan.changes(engine).await?,
+            _ => None,
+        };
         let mut drift = None;
         if let Some(entry) = entry
             && state == UnitState::Applied
@@ -577,6 +584,7 @@ pub(crate) async fn unit_states(
             },
             applied: entry.cloned(),
             drift,
+            changes,
         });
     }
     Ok((statuses, verify))

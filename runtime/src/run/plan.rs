@@ -2,14 +2,17 @@
 //! from the ledger, the live catalog and what its definition builds now, before anything is
 //! written. A unit the database cannot take (a table missing, or without a primary key) is
 //! refused here, so a run that would fail on it writes nothing. The run carries the plan out
-//! ([`crate::run::apply`]); `--status` reports each unit's [`Action`]; `--dry-run` carries it
-//! out in a transaction that is rolled back, for the counts.
+//! ([`crate::run::apply`]); `--status` reports each unit's [`Action`] and, for a unit without
+//! loops, [`UnitPlan::changes`]: per table the rows new, kept and gone, from the ledger and the
+//! catalog alone; `--dry-run` carries the plan out in a transaction that is rolled back, for
+//! the exact counts (rows edited by hand included) and the SQL.
 
 use std::collections::HashMap;
 
 use crate::Error;
+use crate::engine::Engine;
 use crate::engine::catalog::Catalog;
-use crate::engine::ledger::Entry;
+use crate::engine::ledger::{Entry, TableChanges};
 use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
@@ -76,6 +79,21 @@ pub(crate) struct UnitPlan {
     pub checksum: String,
     /// The rows of a unit without loops, built; `None` for a unit with loops, streamed later.
     pub rows: Option<Vec<TableRowsBuilt>>,
+}
+
+impl UnitPlan {
+    /// Per table, what writing the unit would change, read from the ledger and the catalog
+    /// (see [`Engine::changes`]); `None` for a unit with loops, whose rows are built only as
+    /// they stream and compared by digest.
+    pub(crate) async fn changes(
+        &self,
+        engine: &mut impl Engine,
+    ) -> Result<Option<Vec<TableChanges>>, Error> {
+        match &self.rows {
+            Some(rows) => engine.changes(self.unit.name, rows).await.map(Some),
+            None => Ok(None),
+        }
+    }
 }
 
 /// Plans one unit; `catalog`, when given, refuses the tables the database cannot take.

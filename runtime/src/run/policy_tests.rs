@@ -613,3 +613,91 @@ async fn a_reset_its_guard_refuses_drops_and_migrates_nothing() -> Result<(), Er
     assert!(db.ledger_exists().await?);
     Ok(())
 }
+
+/// Per unit and table, the plan's changes of `statuses` beside what the run `reports` did:
+/// (unit, table, new, kept, gone) against (unit, table, inserted, updated + unchanged, deleted).
+fn planned_and_done(
+    statuses: &[crate::run::UnitStatus],
+    reports: &[crate::run::UnitReport],
+) -> (
+    Vec<(String, String, u64, u64, u64)>,
+    Vec<(String, String, u64, u64, u64)>,
+) {
+    let mut planned: Vec<_> = statuses
+        .iter()
+        .flat_map(|s| s.changes.iter().flatten().map(move |c| (s, c)))
+        .map(|(s, c)| (s.unit.clone(), c.table.clone(), c.new, c.kept, c.gone))
+        .collect();
+    let mut done: Vec<_> = reports
+        .iter()
+        .flat_map(|r| r.tables.iter().map(move |t| (r, t)))
+        .map(|(r, t)| {
+            let written = t.updated + t.unchanged;
+            (
+                r.unit.clone(),
+                t.table.clone(),
+                t.inserted,
+                written,
+                t.deleted,
+            )
+        })
+        .collect();
+    planned.sort();
+    done.sort();
+    (planned, done)
+}
+
+#[tokio::test]
+async fn the_plan_counts_what_a_run_inserts_keeps_and_deletes_before_it_writes() -> Result<(), Error>
+{
+    let mut db = Memory::new(catalog());
+    let registry = Registry::from_units(vec![&*VENUES, &*EVENTS]).unwrap();
+    let three = options("development", &[("venues", 3)]);
+
+    let (pending, _) = unit_states(&mut db, &registry, &three).await?;
+    let changes = |statuses: &[crate::run::UnitStatus], unit: &str| {
+        let status = statuses.iter().find(|s| s.unit == unit).unwrap();
+        status
+            .changes
+            .iter()
+            .flatten()
+            .map(|c| (c.table.clone(), c.new, c.kept, c.gone))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(changes(&pending, "venues"), [("venues".into(), 3, 0, 0)]);
+    let reports = run(&mut db, &[&*VENUES, &*EVENTS], &three).await?;
+    assert_eq!(
+        planned_and_done(&pending, &reports).0,
+        planned_and_done(&pending, &reports).1
+    );
+
+    // Fewer venues: one gone; more: new ones, the rest kept. Each plan is what the run does.
+    for scale in [2, 4] {
+        let changed = options("development", &[("venues", scale)]);
+        let (statuses, _) = unit_states(&mut db, &registry, &changed).await?;
+        let expected = match scale {
+            2 => ("venues".into(), 0, 2, 1),
+            _ => ("venues".into(), 2, 2, 0),
+        };
+        assert_eq!(changes(&statuses, "venues"), [expected]);
+        assert!(
+            changes(&statuses, "events").is_empty(),
+            "events is unchanged"
+        );
+        let reports = run(&mut db, &[&*VENUES], &changed).await?;
+        let (planned, done) = planned_and_done(&statuses, &reports);
+        assert_eq!(planned, done);
+    }
+
+    // A table the definition no longer writes: every row of it gone.
+    let mut venues = crate::run::plan::plan_unit(&VENUES, None, &Context::default(), None)?;
+    venues.rows = Some(Vec::new());
+    let gone = venues.changes(&mut db).await?.unwrap_or_default();
+    assert_eq!(
+        gone.iter()
+            .map(|c| (c.table.as_str(), c.gone))
+            .collect::<Vec<_>>(),
+        [("venues", 4)]
+    );
+    Ok(())
+}

@@ -11,11 +11,12 @@ use std::collections::HashMap;
 
 use sqlx::PgConnection;
 
-use crate::Error;
-use crate::engine::catalog::TableInfo;
+use crate::engine::catalog::{Catalog, Omitted, TableInfo};
 pub(crate) use crate::engine::ledger::Record;
-pub use crate::engine::ledger::{Entry, TableDigest};
+pub use crate::engine::ledger::{Entry, TableChanges, TableDigest};
 use crate::engine::postgres::sql::{ident, literal};
+use crate::run::build::TableRowsBuilt;
+use crate::{Error, Value};
 
 pub(crate) const SCHEMA_SQL: &str = "
 CREATE SCHEMA IF NOT EXISTS seedbed;
@@ -560,4 +561,139 @@ impl TableInfo {
             .collect();
         bounds.join(" AND ")
     }
+}
+
+/// What writing `tables` for `unit` would change, per the ledger: see
+/// [`Engine::changes`](crate::engine::Engine::changes). A table whose keys the database
+/// generates is matched by the rows' identities (label, or `#n` for the n-th anonymous row),
+/// any other by key, cast to the live column types as the upsert casts them; a key that refers
+/// to a row whose key the database generated is read from the ledger, and one the ledger does
+/// not hold yet (its unit not applied) makes the row new.
+pub(crate) async fn changes(
+    conn: &mut PgConnection,
+    catalog: &Catalog,
+    unit: &str,
+    tables: &[TableRowsBuilt],
+) -> Result<Vec<TableChanges>, Error> {
+    let context = || format!("reading the ledger rows of unit `{unit}`");
+    let mut labels: HashMap<(&str, &str), HashMap<String, String>> = HashMap::new();
+    let mut out = Vec::new();
+    for table in tables {
+        let meta = table.meta;
+        let info = catalog.table(meta.name)?;
+        let (sql, arrays) = match meta.generated_key {
+            Some(_) => (
+                matching_sql("identity", "label", &[]),
+                vec![identities(table)],
+            ),
+            None => {
+                let mut arrays = Vec::new();
+                for (column, _) in &info.primary_key {
+                    let mut values = Vec::with_capacity(table.rows.len());
+                    for row in &table.rows {
+                        let value = row
+                            .columns
+                            .iter()
+                            .position(|c| meta.columns[*c as usize].name == column)
+                            .map(|at| &row.values[at]);
+                        values.push(match value {
+                            Some(Value::Ref(r)) if r.key.is_nil() => {
+                                let known = match labels.entry((r.unit, r.table)) {
+                                    std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                                    std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                                        keys_of_labels(conn, r.unit, r.table)
+                                            .await?
+                                            .into_iter()
+                                            .collect(),
+                                    ),
+                                };
+                                known.get(r.label).cloned()
+                            }
+                            Some(value) => value.to_pg_text(),
+                            None => None,
+                        });
+                    }
+                    arrays.push(values);
+                }
+                let key = info.key_text(|k| {
+                    let i = info.primary_key.iter().position(|(c, _)| c == k);
+                    let i = i.unwrap_or_default();
+                    let ty = &info.primary_key[i].1;
+                    match info.omitted.get(k) {
+                        Some(Omitted::Constant(Some(default))) => {
+                            format!("COALESCE(c{i}::{ty}, ({default})::{ty})")
+                        }
+                        _ => format!("c{i}::{ty}"),
+                    }
+                });
+                (matching_sql(&key, "key", &info.primary_key), arrays)
+            }
+        };
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql)
+            .bind(unit)
+            .bind(meta.name);
+        for array in arrays {
+            query = query.bind(array);
+        }
+        let (kept, gone) = query
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| Error::database(context(), &e))?;
+        out.push(TableChanges {
+            table: meta.name.to_owned(),
+            new: table.rows.len() as u64 - kept as u64,
+            kept: kept as u64,
+            gone: gone as u64,
+        });
+    }
+    for (table, rows) in unit_tables(conn, unit).await? {
+        if !tables.iter().any(|t| t.meta.name == table) {
+            out.push(TableChanges {
+                table,
+                gone: rows as u64,
+                ..TableChanges::default()
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The identity each row of a table with generated keys is recorded under.
+fn identities(table: &TableRowsBuilt) -> Vec<Option<String>> {
+    let mut anonymous = 0;
+    table
+        .rows
+        .iter()
+        .map(|row| {
+            Some(match row.label {
+                Some(label) => label.to_owned(),
+                None => {
+                    anonymous += 1;
+                    format!("#{}", anonymous - 1)
+                }
+            })
+        })
+        .collect()
+}
+
+/// Counts, for `$1` (unit) and `$2` (table), the rows given as one `text[]` per key column
+/// (`$3...`) that the ledger holds (`matched`: the ledger column they are compared with), and
+/// the ledger's rows none of them matches.
+fn matching_sql(matched_as: &str, matched: &str, key: &[(String, String)]) -> String {
+    let arrays = key.len().max(1);
+    let unnest: Vec<String> = (0..arrays).map(|i| format!("${}::text[]", i + 3)).collect();
+    let aliases: Vec<String> = match key {
+        [] => vec!["identity".to_owned()],
+        _ => (0..arrays).map(|i| format!("c{i}")).collect(),
+    };
+    format!(
+        "WITH input AS (SELECT {matched_as} AS key FROM unnest({unnest}) AS input({aliases})),
+              recorded AS (SELECT {matched} AS key FROM seedbed.ledger_rows
+                           WHERE unit = $1 AND table_name = $2)
+         SELECT (SELECT count(*) FROM input WHERE key IN (SELECT key FROM recorded)),
+                (SELECT count(*) FROM recorded
+                 WHERE key IS NULL OR key NOT IN (SELECT key FROM input WHERE key IS NOT NULL))",
+        unnest = unnest.join(", "),
+        aliases = aliases.join(", "),
+    )
 }

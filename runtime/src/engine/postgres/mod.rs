@@ -25,7 +25,7 @@ use sqlx::{Arguments, Connection, PgConnection};
 
 use crate::Error;
 use crate::engine::catalog::{Catalog, ForeignKey};
-use crate::engine::ledger::{Entry, Record, TableDigest};
+use crate::engine::ledger::{Entry, Record, TableChanges, TableDigest};
 use crate::engine::{Comparison, Engine, Recorded, Transaction};
 use crate::plan::Unit;
 use crate::plan::context::Context;
@@ -128,6 +128,25 @@ impl Engine for PgEngine<'_> {
                 }
             }
         })
+    }
+
+    async fn changes(
+        &mut self,
+        unit: &str,
+        tables: &[TableRowsBuilt],
+    ) -> Result<Vec<TableChanges>, Error> {
+        let catalog = self.catalog().await?;
+        if !ledger::exists(self.conn).await? {
+            return Ok(tables
+                .iter()
+                .map(|t| TableChanges {
+                    table: t.meta.name.to_owned(),
+                    new: t.rows.len() as u64,
+                    ..TableChanges::default()
+                })
+                .collect());
+        }
+        ledger::changes(self.conn, &catalog, unit, tables).await
     }
 
     async fn begin(&mut self) -> Result<PgTransaction<'_>, Error> {
