@@ -614,15 +614,15 @@ async fn a_reset_its_guard_refuses_drops_and_migrates_nothing() -> Result<(), Er
     Ok(())
 }
 
+/// (unit, table, rows inserted, rows written again, rows deleted).
+type Counts = Vec<(String, String, u64, u64, u64)>;
+
 /// Per unit and table, the plan's changes of `statuses` beside what the run `reports` did:
 /// (unit, table, new, kept, gone) against (unit, table, inserted, updated + unchanged, deleted).
 fn planned_and_done(
     statuses: &[crate::run::UnitStatus],
     reports: &[crate::run::UnitReport],
-) -> (
-    Vec<(String, String, u64, u64, u64)>,
-    Vec<(String, String, u64, u64, u64)>,
-) {
+) -> (Counts, Counts) {
     let mut planned: Vec<_> = statuses
         .iter()
         .flat_map(|s| s.changes.iter().flatten().map(move |c| (s, c)))
