@@ -186,16 +186,7 @@ async fn examine_connected(
     });
 
     // What a run writes: the ledger (or the right to create it) and every seeded table.
-    let (can_create, ledger_writable): (bool, Option<bool>) = sqlx::query_as(
-        "SELECT has_database_privilege(current_database(), 'CREATE'),
-                CASE WHEN to_regclass('seedbed.ledger') IS NULL THEN NULL
-                     ELSE has_table_privilege('seedbed.ledger', 'INSERT')
-                      AND has_table_privilege('seedbed.ledger', 'UPDATE')
-                      AND has_table_privilege('seedbed.ledger', 'DELETE') END",
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| Error::database("reading the role's privileges", &e))?;
+    let ledger_writable = ledger::writable(&mut *conn).await?;
     let model = migrations.model()?;
     let mut denied = Vec::new();
     for name in model.tables.keys() {
@@ -216,7 +207,7 @@ async fn examine_connected(
     }
     let mut problems = Vec::new();
     let mut fixes = Vec::new();
-    if !ledger_writable.unwrap_or(can_create) {
+    if !ledger_writable {
         problems.push("create or write schema seedbed".to_owned());
         fixes.push("GRANT CREATE ON DATABASE <db> TO <role> (or let an administrator seed once)");
     }

@@ -262,6 +262,21 @@ pub async fn set_stamp(conn: &mut PgConnection, environment: &str) -> Result<(),
     Ok(())
 }
 
+/// Whether the role may write the ledger, or, before there is one, create it.
+pub(crate) async fn writable(conn: &mut PgConnection) -> Result<bool, Error> {
+    let (can_create, writable): (bool, Option<bool>) = sqlx::query_as(
+        "SELECT has_database_privilege(current_database(), 'CREATE'),
+                CASE WHEN to_regclass('seedbed.ledger') IS NULL THEN NULL
+                     ELSE has_table_privilege('seedbed.ledger', 'INSERT')
+                      AND has_table_privilege('seedbed.ledger', 'UPDATE')
+                      AND has_table_privilege('seedbed.ledger', 'DELETE') END",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| Error::database("reading the role's privileges", &e))?;
+    Ok(writable.unwrap_or(can_create))
+}
+
 /// Tables holding rows of `unit`, with their row counts, per the ledger.
 pub async fn unit_tables(conn: &mut PgConnection, unit: &str) -> Result<Vec<(String, i64)>, Error> {
     sqlx::query_as(
