@@ -312,40 +312,17 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
     if json {
         return print_json(statuses);
     }
+    let states: Vec<String> = statuses.iter().map(state).collect();
+    // As wide as the longest state, so that the columns after it line up.
+    let width = states.iter().map(String::len).max().unwrap_or(0).max(28);
     out!(
-        "{:<22} {:<9} {:<28} {:>7}  APPLIED AT",
+        "{:<22} {:<9} {:<width$} {:>7}  APPLIED AT",
         "UNIT",
         "KIND",
         "STATE",
         "ROWS"
     );
-    for s in statuses {
-        let state = match s.state {
-            UnitState::Applied => "applied".to_owned(),
-            UnitState::Drifted => {
-                let drift = s.drift.clone().unwrap_or_default();
-                let edited = if drift.edited_tables.is_empty() {
-                    format!("{} edited", drift.changed)
-                } else {
-                    format!("edited in {}", drift.edited_tables.join(", "))
-                };
-                format!("drifted: {} missing, {edited}", drift.missing)
-            }
-            UnitState::Changed => match &s.changes {
-                Some(changes) => format!("changed since applied: {}", changed(changes)),
-                None => "changed since applied".to_owned(),
-            },
-            UnitState::Pending => match &s.changes {
-                Some(changes) => {
-                    format!(
-                        "pending: {} rows",
-                        changes.iter().map(|c| c.new).sum::<u64>()
-                    )
-                }
-                None => "pending".to_owned(),
-            },
-            UnitState::NotInEnvironment => "not in this env".to_owned(),
-        };
+    for (s, state) in statuses.iter().zip(states) {
         let (rows, at) = s
             .applied
             .as_ref()
@@ -356,7 +333,7 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
                 )
             });
         out!(
-            "{:<22} {:<9} {:<28} {:>7}  {at}",
+            "{:<22} {:<9} {:<width$} {:>7}  {at}",
             s.unit,
             s.kind.to_string(),
             state,
@@ -364,6 +341,34 @@ pub fn print_status(statuses: &[UnitStatus], json: bool) -> Result<(), Error> {
         );
     }
     Ok(())
+}
+
+/// A unit's state as `--status` prints it, with what a run would change where it is known.
+fn state(s: &UnitStatus) -> String {
+    match s.state {
+        UnitState::Applied => "applied".to_owned(),
+        UnitState::Drifted => {
+            let drift = s.drift.clone().unwrap_or_default();
+            let edited = if drift.edited_tables.is_empty() {
+                format!("{} edited", drift.changed)
+            } else {
+                format!("edited in {}", drift.edited_tables.join(", "))
+            };
+            format!("drifted: {} missing, {edited}", drift.missing)
+        }
+        UnitState::Changed => match &s.changes {
+            Some(changes) => format!("changed since applied: {}", changed(changes)),
+            None => "changed since applied".to_owned(),
+        },
+        UnitState::Pending => match &s.changes {
+            Some(changes) => {
+                let rows: u64 = changes.iter().map(|c| c.new).sum();
+                format!("pending: {rows} rows")
+            }
+            None => "pending".to_owned(),
+        },
+        UnitState::NotInEnvironment => "not in this env".to_owned(),
+    }
 }
 
 /// `2 new, 5 kept, 1 gone`: what a run would do to a changed unit's rows.
