@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -35,6 +35,10 @@ const FILLERS: usize = 3;
 /// How many databases of a template a process of several tests (`cargo test`'s) keeps claimed
 /// and connected ahead of its tests: one for each of two test threads.
 const AHEAD: usize = 2;
+/// How many drops of finished tests may wait before the pool holds back its next copy: under
+/// churn (many short tests) the server drops slower than it copies, and drops left waiting
+/// would pile up databases nobody uses and run into connection timeouts.
+const MAX_PENDING_DROPS: usize = 4;
 /// The environment variable choosing how the server copies a template (PostgreSQL 15 and
 /// newer): `wal_log` (the server's default) or `file_copy`.
 pub const STRATEGY_ENV: &str = "SEEDBED_TEST_CLONE_STRATEGY";
@@ -146,6 +150,9 @@ pub(crate) struct Server {
     slow: PgPool,
     /// `DROP DATABASE` of finished tests, which waits for their sessions to end.
     drops: PgPool,
+    /// Drops asked for and not done yet, and a signal whenever one is done.
+    pending_drops: AtomicUsize,
+    dropped: tokio::sync::Notify,
     /// Whether `CREATE DATABASE` takes `STRATEGY` (PostgreSQL 15 and newer).
     strategy: Option<&'static str>,
     pool_size: usize,
@@ -240,8 +247,10 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         .max_connections(4)
         .connect_lazy(admin_url)
         .map_err(admin_error(admin_url))?;
+    // A drop waits its turn however long the queue: one that gave up would leave its database.
     let drops = PgPoolOptions::new()
         .max_connections(2)
+        .acquire_timeout(Duration::from_secs(3600))
         .connect_lazy(admin_url)
         .map_err(admin_error(admin_url))?;
     super::janitor::ensure_running(&mut member, admin_url, &locks).await;
@@ -255,6 +264,8 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         admin,
         slow,
         drops,
+        pending_drops: AtomicUsize::new(0),
+        dropped: tokio::sync::Notify::new(),
         strategy,
         pool_size,
         templates: Mutex::new(HashMap::new()),
@@ -313,11 +324,23 @@ impl Server {
     /// Drops a test's database.
     pub async fn drop_database(&self, name: &str) -> Result<(), Error> {
         let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        sqlx::query(&sql)
-            .execute(&self.drops)
-            .await
-            .map(drop)
-            .map_err(|e| Error::database(sql, &e))
+        self.pending_drops.fetch_add(1, Ordering::Relaxed);
+        let dropped = sqlx::query(&sql).execute(&self.drops).await;
+        self.pending_drops.fetch_sub(1, Ordering::Relaxed);
+        self.dropped.notify_waiters();
+        dropped.map(drop).map_err(|e| Error::database(sql, &e))
+    }
+
+    /// Waits while more drops than [`MAX_PENDING_DROPS`] are queued, so that copies made ahead
+    /// never outrun the drops of the tests that used them.
+    async fn drops_caught_up(&self) {
+        loop {
+            let done = self.dropped.notified();
+            if self.pending_drops.load(Ordering::Relaxed) <= MAX_PENDING_DROPS {
+                return;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(50), done).await;
+        }
     }
 
     /// [`Server::execute`] for `CREATE DATABASE`.
@@ -497,6 +520,7 @@ impl Server {
                 if !ready.is_ok_and(|n| (n as usize) < wanted) {
                     break;
                 }
+                server.drops_caught_up().await;
                 let suffix = format!(
                     "{}_{}",
                     std::process::id(),
