@@ -186,7 +186,7 @@ async fn examine_connected(
     });
 
     // What a run writes: the ledger (or the right to create it) and every seeded table.
-    let ledger_writable = ledger::writable(&mut *conn).await?;
+    let ledger_writable = ledger::writable(&mut conn).await?;
     let model = migrations.model()?;
     let mut denied = Vec::new();
     for name in model.tables.keys() {
