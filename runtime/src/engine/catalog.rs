@@ -116,6 +116,20 @@ impl ForeignKey {
     }
 }
 
+impl TableInfo {
+    /// The defaults of the columns a row may leave out, as one text: equal as long as a re-run
+    /// would give those columns what it gave them when the rows were written.
+    pub fn defaults(&self) -> String {
+        let mut defaults: Vec<String> = self
+            .omitted
+            .iter()
+            .map(|(column, omitted)| format!("{column}={omitted:?}"))
+            .collect();
+        defaults.sort();
+        defaults.join("\u{1f}")
+    }
+}
+
 impl Catalog {
     /// A catalog of `tables` and `foreign_keys`, as an engine reads them.
     pub fn new(tables: HashMap<String, TableInfo>, foreign_keys: Vec<ForeignKey>) -> Catalog {

@@ -34,6 +34,11 @@ pub struct TableDigest {
     /// The sum of a 64-bit hash of each row's text: independent of row order, and computed by
     /// the server in one pass without holding the rows.
     pub digest: String,
+    /// What the table's columns a row may leave out defaulted to when the rows were written
+    /// ([`TableInfo::defaults`](crate::engine::catalog::TableInfo::defaults)): a migration that
+    /// changes one changes what a fresh apply gives those rows. `None` in older ledgers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<String>,
 }
 
 /// A unit's entry, written in the unit's transaction with its rows.

@@ -362,6 +362,7 @@ fn digest(state: &State, unit: &str, table: &str) -> TableDigest {
         columns: Vec::new(),
         rows: rows.len() as i64,
         digest: rows.join("\n"),
+        defaults: None,
     }
 }
 

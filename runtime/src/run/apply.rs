@@ -3,9 +3,9 @@
 //!
 //! A new unit is written under generation 1. A unit whose definition changed is written under
 //! the next generation, and its rows left with an older one (removed from its definition) are
-//! deleted, unless other data points at them. An unchanged unit is written again only to find
-//! drift (rows deleted or edited by hand since): when there is none it is rolled back and
-//! reported unchanged.
+//! deleted, unless other data points at them. An unchanged unit is compared with the digests
+//! of its rows the ledger kept, per table; only when they differ (rows deleted or edited by
+//! hand since) is it written again.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -94,9 +94,10 @@ pub(crate) async fn apply(
     }
 }
 
-/// A unit without loops: its built rows upserted. An unchanged definition is still written,
-/// under its own generation: rows deleted or edited by hand since (drift) come back, and when
-/// none did the transaction is rolled back and the unit reported unchanged.
+/// A unit without loops: its built rows upserted. An unchanged definition whose rows are as
+/// the ledger's digests of them say is left as it is; otherwise it is written again, under its
+/// own generation: rows deleted or edited by hand since (drift) come back, and when none did
+/// the transaction is rolled back and the unit reported unchanged.
 async fn apply_static(
     engine: &mut impl Engine,
     plan: UnitPlan,
@@ -105,17 +106,38 @@ async fn apply_static(
     let started = Instant::now();
     let UnitPlan {
         unit,
+        previous,
         decision,
         checksum,
         rows,
         ..
     } = plan;
+    let rows = rows.unwrap_or_default();
+    if decision.action == Action::Verify
+        && let Some(previous) = &previous
+        && previous.digests.is_some()
+        && engine.compare(previous).await?.is_clean()
+    {
+        let tables = rows
+            .iter()
+            .map(|t| TableReport {
+                table: t.meta.name.into(),
+                unchanged: t.rows.len() as u64,
+                ..TableReport::default()
+            })
+            .collect();
+        return Ok(UnitReport {
+            unit: unit.name.into(),
+            outcome: Outcome::Unchanged,
+            tables,
+            millis: millis(started.elapsed()),
+        });
+    }
+    let written: Vec<&'static str> = rows.iter().map(|t| t.meta.name).collect();
     let catalog = engine.catalog().await?;
     let recorded = engine.commits();
     let mut tx = engine.begin_unit(unit.name).await?;
-    let mut table_reports = tx
-        .upsert(unit, rows.unwrap_or_default(), decision.generation)
-        .await?;
+    let mut table_reports = tx.upsert(unit, rows, decision.generation).await?;
     if decision.action == Action::Update {
         let stale = Recorded::Stale {
             unit: unit.name,
@@ -133,6 +155,8 @@ async fn apply_static(
             millis: millis(started.elapsed()),
         });
     }
+    // Digests of the rows as committed: the next run finds them unchanged without writing.
+    let digests = tx.digests(unit.name, &written).await?;
     let report = UnitReport {
         unit: unit.name.into(),
         outcome: decision.outcome(),
@@ -147,7 +171,7 @@ async fn apply_static(
         started,
         decision,
         context,
-        None,
+        Some(&digests),
     );
     tx.record(&entry).await?;
     commit_unit(tx, unit.name, recorded).await?;

@@ -249,8 +249,10 @@ impl TestDatabase {
         }
         let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
         pool::spawn_on_worker(move || async move {
-            let server = pool::server(&admin_url, &user_prefix()).await?;
-            server.drop_database(&name).await
+            pool::server(&admin_url, &user_prefix())
+                .await?
+                .drop_later(name);
+            Ok(())
         });
     }
 

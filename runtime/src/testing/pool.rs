@@ -35,10 +35,11 @@ const FILLERS: usize = 3;
 /// How many databases of a template a process of several tests (`cargo test`'s) keeps claimed
 /// and connected ahead of its tests: one for each of two test threads.
 const AHEAD: usize = 2;
-/// How many drops of finished tests may wait before the pool holds back its next copy: under
-/// churn (many short tests) the server drops slower than it copies, and drops left waiting
-/// would pile up databases nobody uses and run into connection timeouts.
-const MAX_PENDING_DROPS: usize = 4;
+/// How many databases of finished tests may wait to be dropped. A drop costs the server about
+/// what a copy does, so while copies are under way the drops of passed tests wait (a test waits
+/// for copies, never for drops); past this many, drops go first and copies wait for them, so
+/// that the server never holds more than this many databases nobody uses.
+const MAX_DROP_BACKLOG: usize = 32;
 /// The environment variable choosing how the server copies a template (PostgreSQL 15 and
 /// newer): `wal_log` (the server's default) or `file_copy`.
 pub const STRATEGY_ENV: &str = "SEEDBED_TEST_CLONE_STRATEGY";
@@ -150,9 +151,12 @@ pub(crate) struct Server {
     slow: PgPool,
     /// `DROP DATABASE` of finished tests, which waits for their sessions to end.
     drops: PgPool,
-    /// Drops asked for and not done yet, and a signal whenever one is done.
-    pending_drops: AtomicUsize,
-    dropped: tokio::sync::Notify,
+    /// Databases of passed tests to drop, and whether a task is dropping them.
+    backlog: Mutex<(VecDeque<String>, bool)>,
+    /// Told whenever a drop or a copy ends.
+    settled: tokio::sync::Notify,
+    /// `CREATE DATABASE`s under way.
+    copies: AtomicUsize,
     /// Whether `CREATE DATABASE` takes `STRATEGY` (PostgreSQL 15 and newer).
     strategy: Option<&'static str>,
     pool_size: usize,
@@ -264,8 +268,9 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         admin,
         slow,
         drops,
-        pending_drops: AtomicUsize::new(0),
-        dropped: tokio::sync::Notify::new(),
+        backlog: Mutex::new((VecDeque::new(), false)),
+        settled: tokio::sync::Notify::new(),
+        copies: AtomicUsize::new(0),
         strategy,
         pool_size,
         templates: Mutex::new(HashMap::new()),
@@ -321,35 +326,76 @@ impl Server {
             .map_err(|e| Error::database(sql, &e))
     }
 
-    /// Drops a test's database.
+    /// Drops a test's database now.
     pub async fn drop_database(&self, name: &str) -> Result<(), Error> {
         let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        self.pending_drops.fetch_add(1, Ordering::Relaxed);
         let dropped = sqlx::query(&sql).execute(&self.drops).await;
-        self.pending_drops.fetch_sub(1, Ordering::Relaxed);
-        self.dropped.notify_waiters();
+        self.settled.notify_waiters();
         dropped.map(drop).map_err(|e| Error::database(sql, &e))
     }
 
-    /// Waits while more drops than [`MAX_PENDING_DROPS`] are queued, so that copies made ahead
-    /// never outrun the drops of the tests that used them.
-    async fn drops_caught_up(&self) {
-        loop {
-            let done = self.dropped.notified();
-            if self.pending_drops.load(Ordering::Relaxed) <= MAX_PENDING_DROPS {
+    /// Drops a passed test's database once no copy is under way, or at once past
+    /// [`MAX_DROP_BACKLOG`]. One the process ends before dropping goes with the end of the run
+    /// (its owner gone, the janitor's sweep takes it).
+    pub fn drop_later(self: &Arc<Self>, name: String) {
+        {
+            let mut backlog = lock(&self.backlog);
+            backlog.0.push_back(name);
+            if backlog.1 {
                 return;
             }
-            let _ = tokio::time::timeout(Duration::from_millis(50), done).await;
+            backlog.1 = true;
+        }
+        let server = Arc::clone(self);
+        tokio::task::spawn_local(async move {
+            loop {
+                let settled = server.settled.notified();
+                let next = {
+                    let mut backlog = lock(&server.backlog);
+                    let behind = backlog.0.len() > MAX_DROP_BACKLOG;
+                    let copying = server.copies.load(Ordering::Relaxed) > 0;
+                    match backlog.0.front() {
+                        None => {
+                            backlog.1 = false;
+                            return;
+                        }
+                        Some(_) if copying && !behind => None,
+                        Some(_) => backlog.0.pop_front(),
+                    }
+                };
+                match next {
+                    Some(name) => {
+                        if let Err(e) = server.drop_database(&name).await {
+                            tracing::warn!(%e, "could not drop a test database; the end of the run drops it");
+                        }
+                    }
+                    None => {
+                        let _ = tokio::time::timeout(Duration::from_millis(50), settled).await;
+                    }
+                }
+            }
+        });
+    }
+
+    /// Waits while more than [`MAX_DROP_BACKLOG`] databases wait to be dropped: copies made
+    /// ahead never outrun the drops of the tests that used them.
+    async fn drops_caught_up(&self) {
+        loop {
+            let settled = self.settled.notified();
+            if lock(&self.backlog).0.len() <= MAX_DROP_BACKLOG {
+                return;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(50), settled).await;
         }
     }
 
-    /// [`Server::execute`] for `CREATE DATABASE`.
+    /// [`Server::execute`] for `CREATE DATABASE`, counted in [`Server::copies`].
     pub async fn execute_slow(&self, sql: &str) -> Result<(), Error> {
-        sqlx::query(sql)
-            .execute(&self.slow)
-            .await
-            .map(drop)
-            .map_err(|e| Error::database(sql, &e))
+        self.copies.fetch_add(1, Ordering::Relaxed);
+        let copied = sqlx::query(sql).execute(&self.slow).await;
+        self.copies.fetch_sub(1, Ordering::Relaxed);
+        self.settled.notify_waiters();
+        copied.map(drop).map_err(|e| Error::database(sql, &e))
     }
 
     /// Whether `template` is known to exist (built or found by this process).

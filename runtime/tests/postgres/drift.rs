@@ -113,3 +113,59 @@ async fn md5_of(pool: &PgPool, table: &str) -> Result<String> {
     let sql = format!("SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM {table} t");
     Ok(sqlx::query_scalar(&sql).fetch_one(pool).await?)
 }
+
+#[tokio::test]
+async fn an_unchanged_upserted_unit_is_compared_without_writing() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let pool = &fresh.pool;
+    let opts = options("development", &[]);
+    apply(pool, &["t_venues"], &opts).await?;
+
+    // Another session holds a lock every write to the unit's tables would wait for: the
+    // re-run compares the rows with the ledger's digests and never writes.
+    let mut holder = pool.begin().await?;
+    sqlx::query("LOCK TABLE organizers, venues IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *holder)
+        .await?;
+    let again = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        apply(pool, &["t_venues"], &opts),
+    )
+    .await
+    .context("the re-run waited for the lock: it wrote")??;
+    assert_eq!(report(&again, "t_venues").outcome, Outcome::Unchanged);
+    let rows: u64 = report(&again, "t_venues")
+        .tables
+        .iter()
+        .map(|t| t.unchanged)
+        .sum();
+    assert_eq!(rows, 3);
+    holder.rollback().await?;
+    fresh.finish().await
+}
+
+#[tokio::test]
+async fn a_migration_that_changes_a_default_the_rows_leave_out_rewrites_them() -> Result<()> {
+    let fresh = Fresh::migrated().await?;
+    let pool = &fresh.pool;
+    let opts = options("development", &[]);
+    apply(pool, &["t_venues"], &opts).await?;
+    let capacity = || {
+        sqlx::query_scalar::<_, Option<i32>>(
+            "SELECT capacity FROM venues WHERE slug = 'runner-hall-a'",
+        )
+        .fetch_one(pool)
+    };
+    assert_eq!(capacity().await?, None);
+
+    // Hall A leaves `capacity` out: a fresh apply now gives it the new default, so a re-run must.
+    sqlx::query("ALTER TABLE venues ALTER COLUMN capacity SET DEFAULT 100")
+        .execute(pool)
+        .await?;
+    let reports = apply(pool, &["t_venues"], &opts).await?;
+    assert_eq!(report(&reports, "t_venues").outcome, Outcome::Restored);
+    assert_eq!(capacity().await?, Some(100));
+    let again = apply(pool, &["t_venues"], &opts).await?;
+    assert_eq!(report(&again, "t_venues").outcome, Outcome::Unchanged);
+    fresh.finish().await
+}

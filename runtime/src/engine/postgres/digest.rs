@@ -24,7 +24,8 @@ pub async fn take(
 ) -> Result<BTreeMap<String, TableDigest>, Error> {
     let mut digests = BTreeMap::new();
     for table in tables {
-        let mut columns: Vec<String> = catalog.table(table)?.columns.keys().cloned().collect();
+        let info = catalog.table(table)?;
+        let mut columns: Vec<String> = info.columns.keys().cloned().collect();
         columns.sort();
         let (rows, digest) = measure(conn, catalog, unit, table, &columns).await?;
         digests.insert(
@@ -33,6 +34,7 @@ pub async fn take(
                 columns,
                 rows,
                 digest,
+                defaults: Some(info.defaults()),
             },
         );
     }
@@ -53,8 +55,14 @@ pub async fn compare(
             comparison.missing += then.rows.max(0) as u64;
             continue;
         };
-        if then.columns.iter().any(|c| !info.columns.contains_key(c)) {
-            // A column of the rows was dropped since: they are not as written.
+        if then.columns.iter().any(|c| !info.columns.contains_key(c))
+            || then
+                .defaults
+                .as_ref()
+                .is_some_and(|d| *d != info.defaults())
+        {
+            // A column of the rows was dropped since, or a default changed: they are not what
+            // a fresh apply gives.
             comparison.edited.push(table.clone());
             continue;
         }
