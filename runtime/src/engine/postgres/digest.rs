@@ -1,8 +1,9 @@
-//! Fingerprints of the rows of units with loops: such a unit may hold millions of rows, so
-//! instead of comparing each with its definition (as units without loops are, see
-//! [`crate::run::apply`]), the ledger keeps, per table, the row count and a digest of the rows as
-//! they were committed. A re-run or `--status` computes them again: rows deleted by hand lower
-//! the count, rows edited by hand change the digest.
+//! Fingerprints of a unit's rows: per table, the row count and a digest of the rows as they
+//! were committed, kept in the ledger. A unit with loops may hold millions of rows, so it is
+//! compared by them alone; a unit without loops is compared by them first, and written again
+//! (each row against its definition, see [`crate::run::apply`]) only when they differ. A re-run
+//! or `--status` computes them again: rows deleted by hand lower the count, rows edited by hand
+//! change the digest.
 
 use std::collections::BTreeMap;
 
