@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::Error;
 use crate::engine::catalog::{Catalog, ForeignKey};
 use crate::engine::ledger::{Entry, Record, TableChanges, TableDigest};
-use crate::engine::{Comparison, Engine, Recorded, Transaction};
+use crate::engine::{Comparison, Engine, Recorded, Transaction, Upserted};
 use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
@@ -608,9 +608,9 @@ impl Transaction for MemoryTx<'_> {
         unit: &'static Unit,
         tables: Vec<TableRowsBuilt>,
         generation: i64,
-    ) -> Result<BTreeMap<String, TableReport>, Error> {
+    ) -> Result<Upserted, Error> {
         let catalog = Arc::clone(&self.engine.catalog);
-        let mut reports = BTreeMap::new();
+        let mut upserted = Upserted::default();
         for table in &tables {
             let name = table.meta.name;
             if table.meta.generated_key.is_some() {
@@ -632,9 +632,11 @@ impl Transaction for MemoryTx<'_> {
                 rows.insert(key.clone(), row);
                 self.record_key(unit.name, name, key, generation)?;
             }
-            reports.insert(name.to_owned(), report);
+            upserted.reports.insert(name.to_owned(), report);
+            let written = digest(&self.engine.state, unit.name, name);
+            upserted.digests.insert(name.to_owned(), written);
         }
-        Ok(reports)
+        Ok(upserted)
     }
 
     async fn bulk_load(

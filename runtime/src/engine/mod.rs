@@ -32,6 +32,14 @@ pub(crate) enum Recorded<'a> {
     Stale { unit: &'a str, generation: i64 },
 }
 
+/// What an upsert wrote, per table: its report, and the digest of the rows it inserted or
+/// updated, which is the digest of all the unit's rows there when none was unchanged.
+#[derive(Debug, Default)]
+pub(crate) struct Upserted {
+    pub reports: BTreeMap<String, TableReport>,
+    pub digests: BTreeMap<String, TableDigest>,
+}
+
 /// The rows of a unit with loops that the database holds now, against what the ledger kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Comparison {
@@ -143,7 +151,7 @@ pub(crate) trait Transaction {
         unit: &'static Unit,
         tables: Vec<TableRowsBuilt>,
         generation: i64,
-    ) -> Result<BTreeMap<String, TableReport>, Error>;
+    ) -> Result<Upserted, Error>;
     /// Streams the rows `unit` generates under `context` into its tables (empty of them) and
     /// records their keys under `generation`; per table what went in, and the checksum.
     async fn bulk_load(

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::Error;
 use crate::engine::ledger::{Record, TableDigest};
-use crate::engine::{Engine, Recorded, Transaction};
+use crate::engine::{Engine, Recorded, Transaction, Upserted};
 use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
@@ -137,7 +137,10 @@ async fn apply_static(
     let catalog = engine.catalog().await?;
     let recorded = engine.commits();
     let mut tx = engine.begin_unit(unit.name).await?;
-    let mut table_reports = tx.upsert(unit, rows, decision.generation).await?;
+    let Upserted {
+        reports: mut table_reports,
+        digests: mut written_digests,
+    } = tx.upsert(unit, rows, decision.generation).await?;
     if decision.action == Action::Update {
         let stale = Recorded::Stale {
             unit: unit.name,
@@ -155,8 +158,17 @@ async fn apply_static(
             millis: millis(started.elapsed()),
         });
     }
-    // Digests of the rows as committed: the next run finds them unchanged without writing.
-    let digests = tx.digests(unit.name, &written).await?;
+    // Digests of the rows as committed, so the next run finds them unchanged without writing:
+    // those of the upsert where it wrote every row of a table, the others read back.
+    let (whole, partly): (Vec<&str>, Vec<&str>) = written
+        .iter()
+        .partition(|t| table_reports.get(**t).is_some_and(|r| r.unchanged == 0));
+    let mut digests = tx.digests(unit.name, &partly).await?;
+    for table in whole {
+        if let Some(digest) = written_digests.remove(table) {
+            digests.insert(table.to_owned(), digest);
+        }
+    }
     let report = UnitReport {
         unit: unit.name.into(),
         outcome: decision.outcome(),

@@ -11,7 +11,7 @@ use sqlx::PgConnection;
 
 use crate::Error;
 use crate::engine::Comparison;
-use crate::engine::catalog::Catalog;
+use crate::engine::catalog::{Catalog, TableInfo};
 pub use crate::engine::ledger::TableDigest;
 use crate::engine::postgres::ledger;
 use crate::engine::postgres::sql::ident;
@@ -26,18 +26,8 @@ pub async fn take(
     let mut digests = BTreeMap::new();
     for table in tables {
         let info = catalog.table(table)?;
-        let mut columns: Vec<String> = info.columns.keys().cloned().collect();
-        columns.sort();
-        let (rows, digest) = measure(conn, catalog, unit, table, &columns).await?;
-        digests.insert(
-            table.to_owned(),
-            TableDigest {
-                columns,
-                rows,
-                digest,
-                defaults: Some(info.defaults()),
-            },
-        );
+        let (rows, digest) = measure(conn, catalog, unit, table, &digest_columns(info)).await?;
+        digests.insert(table.to_owned(), table_digest(info, rows, digest));
     }
     Ok(digests)
 }
@@ -77,6 +67,36 @@ pub async fn compare(
     Ok(comparison)
 }
 
+/// The 64-bit hash of row `alias` over `columns` (sorted, as [`take`] lists them), as a
+/// `numeric` to sum: a table's digest is the sum over its rows.
+pub(crate) fn row_hash(alias: &str, columns: &[String]) -> String {
+    let row: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{}.{}", ident(alias), ident(c)))
+        .collect();
+    format!(
+        "('x' || left(md5(ROW({})::text), 16))::bit(64)::bigint::numeric",
+        row.join(", ")
+    )
+}
+
+/// The digest of a table's rows over its columns, as [`take`] keeps it: the columns sorted.
+pub(crate) fn table_digest(info: &TableInfo, rows: i64, digest: String) -> TableDigest {
+    TableDigest {
+        columns: digest_columns(info),
+        rows,
+        digest,
+        defaults: Some(info.defaults()),
+    }
+}
+
+/// The columns a digest of the table covers: all of them, sorted.
+pub(crate) fn digest_columns(info: &TableInfo) -> Vec<String> {
+    let mut columns: Vec<String> = info.columns.keys().cloned().collect();
+    columns.sort();
+    columns
+}
+
 /// The number of rows of `table` recorded for `unit`, and their digest over `columns`.
 async fn measure(
     conn: &mut PgConnection,
@@ -86,11 +106,9 @@ async fn measure(
     columns: &[String],
 ) -> Result<(i64, String), Error> {
     let info = catalog.table(table)?;
-    let row: Vec<String> = columns.iter().map(|c| format!("s.{}", ident(c))).collect();
     let sql = format!(
-        "SELECT count(*), coalesce(sum(('x' || left(md5(ROW({row})::text), 16))::bit(64)::bigint::numeric), 0)::text
-         FROM ({rows}) AS s",
-        row = row.join(", "),
+        "SELECT count(*), coalesce(sum({hash}), 0)::text FROM ({rows}) AS s",
+        hash = row_hash("s", columns),
         rows = info.seeded_columns(table, columns, "unit = $1"),
     );
     sqlx::query_as(&sql)

@@ -26,7 +26,7 @@ use sqlx::{Arguments, Connection, PgConnection};
 use crate::Error;
 use crate::engine::catalog::{Catalog, ForeignKey};
 use crate::engine::ledger::{Entry, Record, TableChanges, TableDigest};
-use crate::engine::{Comparison, Engine, Recorded, Transaction};
+use crate::engine::{Comparison, Engine, Recorded, Transaction, Upserted};
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::build::TableRowsBuilt;
@@ -407,7 +407,7 @@ impl Transaction for PgTransaction<'_> {
         unit: &'static Unit,
         mut tables: Vec<TableRowsBuilt>,
         generation: i64,
-    ) -> Result<BTreeMap<String, TableReport>, Error> {
+    ) -> Result<Upserted, Error> {
         // Every generated key first, so that references in any table find their rows.
         let mut identities: HashMap<&'static str, Vec<String>> = HashMap::new();
         for table in &mut tables {
@@ -426,18 +426,19 @@ impl Transaction for PgTransaction<'_> {
                 .await?;
         }
         let names: Vec<&str> = tables.iter().map(|t| t.meta.name).collect();
-        let mut reports = BTreeMap::new();
+        let mut upserted = Upserted::default();
         for name in self.catalog.insert_order(&names) {
             let Some(table) = tables.iter().find(|t| t.meta.name == name) else {
                 continue;
             };
             let ids = identities.get(name).map(Vec::as_slice);
-            let report =
+            let (report, written) =
                 upsert::upsert_table(&mut self.tx, unit, &self.catalog, table, ids, generation)
                     .await?;
-            reports.insert(name.to_owned(), report);
+            upserted.reports.insert(name.to_owned(), report);
+            upserted.digests.insert(name.to_owned(), written);
         }
-        Ok(reports)
+        Ok(upserted)
     }
 
     async fn bulk_load(

@@ -1,13 +1,14 @@
 //! Rows of units without loops upserted: each table's rows in one statement per set of columns
 //! written. The values travel as one `text[]` per column, are unnested, cast to the column
 //! types, and upserted on the primary key; the same statement records every row's key in the
-//! ledger under the unit's generation.
+//! ledger under the unit's generation, and returns the digest of the rows it wrote.
 
 use crate::Error;
 use crate::engine::catalog::{Catalog, Omitted, TableInfo};
-use crate::engine::postgres::ledger;
+use crate::engine::ledger::TableDigest;
 use crate::engine::postgres::row_error::constraint_error;
 use crate::engine::postgres::sql::ident;
+use crate::engine::postgres::{digest, ledger};
 use crate::error::ApplyError;
 use crate::plan::{Row, Unit};
 use crate::run::build::TableRowsBuilt;
@@ -15,7 +16,8 @@ use crate::run::report::TableReport;
 use sqlx::PgConnection;
 
 /// Upserts every row of one table and records their keys under `generation`, with the rows'
-/// `identities` (label or `#n`) when the database generates the table's keys.
+/// `identities` (label or `#n`) when the database generates the table's keys. Returns the
+/// digest of the rows it inserted or updated, as [`digest`] takes it.
 pub(crate) async fn upsert_table(
     conn: &mut PgConnection,
     unit: &Unit,
@@ -23,7 +25,7 @@ pub(crate) async fn upsert_table(
     table: &TableRowsBuilt,
     identities: Option<&[String]>,
     generation: i64,
-) -> Result<TableReport, Error> {
+) -> Result<(TableReport, TableDigest), Error> {
     let meta = table.meta;
     let info = catalog.table(meta.name)?;
     let mut report = TableReport {
@@ -48,10 +50,11 @@ pub(crate) async fn upsert_table(
         }
     }
     let generated = identities.is_some();
+    let mut written: i128 = 0;
     for (columns, rows, ids) in groups {
         let names = meta.column_names(columns);
         let sql = upsert_sql(meta.name, info, &names, generated)?;
-        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql)
+        let mut query = sqlx::query_as::<_, (i64, i64, String)>(&sql)
             .bind(unit.name)
             .bind(generation);
         for position in 0..columns.len() {
@@ -64,7 +67,7 @@ pub(crate) async fn upsert_table(
         if generated {
             query = query.bind(ids);
         }
-        let (inserted, updated) = query.fetch_one(&mut *conn).await.map_err(|e| {
+        let (inserted, updated, hashes) = query.fetch_one(&mut *conn).await.map_err(|e| {
             // Searched among all the table's rows, so an unlabelled one gets its number.
             let all: Vec<&Row> = table.rows.iter().collect();
             constraint_error(unit.name, meta, &all, &e)
@@ -73,8 +76,14 @@ pub(crate) async fn upsert_table(
         report.inserted += inserted as u64;
         report.updated += updated as u64;
         report.unchanged += rows.len() as u64 - (inserted + updated) as u64;
+        // A sum of 64-bit hashes: a numeric the server prints as a plain integer.
+        written += hashes.parse::<i128>().unwrap_or_default();
     }
-    Ok(report)
+    let rows = (report.inserted + report.updated) as i64;
+    Ok((
+        report,
+        digest::table_digest(info, rows, written.to_string()),
+    ))
 }
 
 /// The upsert-and-record statement for one table and set of columns. `$1` is the unit, `$2`
@@ -174,6 +183,7 @@ fn upsert_sql(
             row_of(&excluded),
         )
     };
+    let digest_columns = digest::digest_columns(info);
     let key_text = info.key_text(|k| {
         let i = written.iter().position(|c| *c == k).unwrap_or_default();
         casts[i].clone()
@@ -182,15 +192,18 @@ fn upsert_sql(
         "WITH input AS (SELECT *{computed} FROM unnest({unnest}) AS input({aliases})),
          upserted AS (
              INSERT INTO {table_q} ({quoted}) {overriding}SELECT {casts} FROM input {on_conflict}
-             RETURNING (xmax = 0) AS inserted),
+             RETURNING (xmax = 0) AS inserted, {hash} AS hash),
          {recorded}
-         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted",
+         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+                coalesce(sum(hash), 0)::text
+         FROM upserted",
         unnest = unnest.join(", "),
         aliases = aliases.join(", "),
         table_q = ident(table),
         quoted = quoted.join(", "),
         casts = casts.join(", "),
         recorded = ledger::record_keys_in_upsert(table, &key_text, label),
+        hash = digest::row_hash(table, &digest_columns),
     ))
 }
 
