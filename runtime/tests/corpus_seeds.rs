@@ -5,7 +5,7 @@
 //! dir of its own under `CARGO_TARGET_TMPDIR`, so dependencies build once and the outer
 //! cargo's lock is not waited on), each binary migrates a fresh [`TestDatabase`] with the
 //! embedded migrator and applies its units one by one with `seedbed::run`, and every table
-//! must then hold its row.
+//! must then hold its row; a second run of them all must leave every seeded unit as it is.
 //!
 //! A table that cannot get a row honestly (a circle of NOT NULL keys, a name `seed!` cannot
 //! write, a type without a known text form) is skipped with the reason; so is one whose row did
@@ -44,6 +44,10 @@ struct Corpus {
     /// An error about the whole crate (it did not build, the binary failed).
     fatal: Option<String>,
     seeded: Vec<String>,
+    /// Seeded units a second run did not leave as they were, with what it did.
+    not_idempotent: Vec<String>,
+    /// Units a second run compared row by row (their digests no longer matched).
+    compared: usize,
 }
 
 fn repo_root() -> PathBuf {
@@ -283,6 +287,18 @@ async fn apply(root: &Path, corpus: &mut Corpus) -> Result<(), String> {
                         );
                     }
                 }
+                "again" => {
+                    // Applied before and unchanged since: skipped, by its digests alone where
+                    // nothing touched its rows since (a trigger of a later unit's table may
+                    // have: then compared row by row, and still left as it is).
+                    let seeded = corpus.seeded.iter().any(|t| t == table);
+                    match rest.split_once(' ') {
+                        Some(("Unchanged", "0")) => {}
+                        Some(("Unchanged", _)) => corpus.compared += 1,
+                        _ if seeded => corpus.not_idempotent.push(format!("{unit}: {rest}")),
+                        _ => {}
+                    }
+                }
                 _ => {
                     corpus
                         .forced
@@ -317,6 +333,8 @@ fn one_row_per_table_compiles_and_applies() {
                 generated,
                 fatal: None,
                 seeded: Vec::new(),
+                not_idempotent: Vec::new(),
+                compared: 0,
             }
         })
         .collect();
@@ -335,8 +353,8 @@ fn one_row_per_table_compiles_and_applies() {
         }
     }
     eprintln!(
-        "{:<24} {:>7} {:>9} {:>6} {:>7} {:>8}",
-        "corpus", "tables", "seedable", "no pk", "seeded", "skipped"
+        "{:<24} {:>7} {:>9} {:>6} {:>7} {:>8} {:>9}",
+        "corpus", "tables", "seedable", "no pk", "seeded", "skipped", "compared"
     );
     let mut failures = Vec::new();
     for c in &corpora {
@@ -353,16 +371,20 @@ fn one_row_per_table_compiles_and_applies() {
             .filter(|w| w.as_str() == NO_PRIMARY_KEY)
             .count();
         eprintln!(
-            "{:<24} {:>7} {:>9} {:>6} {:>7} {:>8}",
+            "{:<24} {:>7} {:>9} {:>6} {:>7} {:>8} {:>9}",
             c.name,
             c.schema.tables.len(),
             seedable,
             no_pk,
             c.seeded.len(),
-            skipped.len()
+            skipped.len(),
+            c.compared
         );
         for (table, why) in &skipped {
             eprintln!("    {}: skipped {table}: {why}", c.name);
+        }
+        for unit in &c.not_idempotent {
+            failures.push(format!("{}: run again, {unit}", c.name));
         }
         if let Some(fatal) = &c.fatal {
             failures.push(format!("{}: {fatal}", c.name));

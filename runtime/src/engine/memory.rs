@@ -608,6 +608,7 @@ impl Transaction for MemoryTx<'_> {
         unit: &'static Unit,
         tables: Vec<TableRowsBuilt>,
         generation: i64,
+        reset: &[&str],
     ) -> Result<Upserted, Error> {
         let catalog = Arc::clone(&self.engine.catalog);
         let mut upserted = Upserted::default();
@@ -621,9 +622,15 @@ impl Transaction for MemoryTx<'_> {
                 ..TableReport::default()
             };
             for at in 0..table.rows.len() {
-                let row = built_row(table, at);
+                let mut row = built_row(table, at);
                 let key = key_of(&catalog, name, &row)?;
                 let rows = self.engine.state.tables.entry(name.to_owned()).or_default();
+                // Not reset, the columns the row leaves out keep what they hold.
+                if let Some(existing) = rows.get(&key).filter(|_| !reset.contains(&name)) {
+                    for (column, value) in existing {
+                        row.entry(column.clone()).or_insert_with(|| value.clone());
+                    }
+                }
                 match rows.get(&key) {
                     None => report.inserted += 1,
                     Some(existing) if *existing != row => report.updated += 1,

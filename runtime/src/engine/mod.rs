@@ -145,12 +145,15 @@ pub(crate) trait Transaction {
     /// Forgets the rows of `which` in the ledger (and, for units, their entries).
     async fn forget(&mut self, which: Recorded<'_>) -> Result<(), Error>;
     /// Inserts or updates the built rows of `unit` and records their keys under `generation`;
-    /// per table, what was inserted, updated and left as it was.
+    /// per table, what was inserted, updated and left as it was. In the tables `reset` names,
+    /// the columns a row leaves out are set to their defaults (or NULL) on update too; in the
+    /// others they keep what they hold.
     async fn upsert(
         &mut self,
         unit: &'static Unit,
         tables: Vec<TableRowsBuilt>,
         generation: i64,
+        reset: &[&str],
     ) -> Result<Upserted, Error>;
     /// Streams the rows `unit` generates under `context` into its tables (empty of them) and
     /// records their keys under `generation`; per table what went in, and the checksum.

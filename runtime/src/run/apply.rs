@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::Error;
-use crate::engine::ledger::{Record, TableDigest};
+use crate::engine::catalog::Catalog;
+use crate::engine::ledger::{Entry, Record, TableDigest};
 use crate::engine::{Engine, Recorded, Transaction, Upserted};
 use crate::error::ApplyError;
 use crate::plan::Unit;
@@ -135,12 +136,13 @@ async fn apply_static(
     }
     let written: Vec<&'static str> = rows.iter().map(|t| t.meta.name).collect();
     let catalog = engine.catalog().await?;
+    let reset = columns_to_reset(decision, previous.as_ref(), &catalog, &written);
     let recorded = engine.commits();
     let mut tx = engine.begin_unit(unit.name).await?;
     let Upserted {
         reports: mut table_reports,
         digests: mut written_digests,
-    } = tx.upsert(unit, rows, decision.generation).await?;
+    } = tx.upsert(unit, rows, decision.generation, &reset).await?;
     if decision.action == Action::Update {
         let stale = Recorded::Stale {
             unit: unit.name,
@@ -191,6 +193,34 @@ async fn apply_static(
         millis: millis(started.elapsed()),
         ..report
     })
+}
+
+/// The tables of `written` where the columns rows leave out are set to their defaults: all of
+/// them when the definition is new or changed (a fresh apply gives those columns their
+/// defaults); for an unchanged one, only those whose defaults a migration changed since. Left
+/// alone otherwise, such a column keeps what triggers and the application put there since (a
+/// counter a trigger keeps, a timestamp it touches): resetting it would fight them.
+fn columns_to_reset(
+    decision: Decision,
+    previous: Option<&Entry>,
+    catalog: &Catalog,
+    written: &[&'static str],
+) -> Vec<&'static str> {
+    if decision.action != Action::Verify {
+        return written.to_vec();
+    }
+    let kept = previous.and_then(|p| p.digests.as_ref());
+    written
+        .iter()
+        .copied()
+        .filter(|table| {
+            let then = kept
+                .and_then(|k| k.0.get(*table))
+                .and_then(|d| d.defaults.as_ref());
+            let now = catalog.table(table).map(|info| info.defaults());
+            then.zip(now.ok()).is_some_and(|(then, now)| *then != now)
+        })
+        .collect()
 }
 
 /// A unit with loops: its rows streamed in bulk. When its definition changed, its old rows are
@@ -279,7 +309,7 @@ fn millis(d: Duration) -> f64 {
 /// the change.
 async fn remove_stale(
     tx: &mut impl Transaction,
-    catalog: &crate::engine::catalog::Catalog,
+    catalog: &Catalog,
     stale: Recorded<'_>,
     reports: &mut BTreeMap<String, TableReport>,
 ) -> Result<(), Error> {

@@ -407,6 +407,7 @@ impl Transaction for PgTransaction<'_> {
         unit: &'static Unit,
         mut tables: Vec<TableRowsBuilt>,
         generation: i64,
+        reset: &[&str],
     ) -> Result<Upserted, Error> {
         // Every generated key first, so that references in any table find their rows.
         let mut identities: HashMap<&'static str, Vec<String>> = HashMap::new();
@@ -432,9 +433,16 @@ impl Transaction for PgTransaction<'_> {
                 continue;
             };
             let ids = identities.get(name).map(Vec::as_slice);
-            let (report, written) =
-                upsert::upsert_table(&mut self.tx, unit, &self.catalog, table, ids, generation)
-                    .await?;
+            let reset = reset.contains(&name);
+            let (report, written) = upsert::upsert_table(
+                &mut self.tx,
+                unit,
+                &self.catalog,
+                table,
+                (ids, generation),
+                reset,
+            )
+            .await?;
             upserted.reports.insert(name.to_owned(), report);
             upserted.digests.insert(name.to_owned(), written);
         }

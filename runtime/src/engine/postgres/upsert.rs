@@ -16,15 +16,16 @@ use crate::run::report::TableReport;
 use sqlx::PgConnection;
 
 /// Upserts every row of one table and records their keys under `generation`, with the rows'
-/// `identities` (label or `#n`) when the database generates the table's keys. Returns the
-/// digest of the rows it inserted or updated, as [`digest`] takes it.
+/// `identities` (label or `#n`) when the database generates the table's keys; with `reset`,
+/// the columns rows leave out are set to their defaults on update too. Returns the digest of
+/// the rows it inserted or updated, as [`digest`] takes it.
 pub(crate) async fn upsert_table(
     conn: &mut PgConnection,
     unit: &Unit,
     catalog: &Catalog,
     table: &TableRowsBuilt,
-    identities: Option<&[String]>,
-    generation: i64,
+    (identities, generation): (Option<&[String]>, i64),
+    reset: bool,
 ) -> Result<(TableReport, TableDigest), Error> {
     let meta = table.meta;
     let info = catalog.table(meta.name)?;
@@ -53,7 +54,7 @@ pub(crate) async fn upsert_table(
     let mut written: i128 = 0;
     for (columns, rows, ids) in groups {
         let names = meta.column_names(columns);
-        let sql = upsert_sql(meta.name, info, &names, generated)?;
+        let sql = upsert_sql(meta.name, info, &names, (generated, reset))?;
         let mut query = sqlx::query_as::<_, (i64, i64, String)>(&sql)
             .bind(unit.name)
             .bind(generation);
@@ -89,12 +90,13 @@ pub(crate) async fn upsert_table(
 /// The upsert-and-record statement for one table and set of columns. `$1` is the unit, `$2`
 /// the generation, `$3...` one `text[]` per column, then, for a table whose keys the database
 /// generates (`generated`), one of the rows' identities for the ledger; its key is written
-/// explicitly, over an identity column's `GENERATED ALWAYS`.
+/// explicitly, over an identity column's `GENERATED ALWAYS`. With `reset`, the columns left
+/// out are set to their defaults on update too.
 fn upsert_sql(
     table: &str,
     info: &TableInfo,
     columns: &[&str],
-    generated: bool,
+    (generated, reset): (bool, bool),
 ) -> Result<String, Error> {
     let mut aliases = Vec::new();
     let mut casts = Vec::new();
@@ -149,7 +151,9 @@ fn upsert_sql(
     let mut reset: Vec<&String> = info
         .omitted
         .iter()
-        .filter(|(c, o)| matches!(o, Omitted::Constant(_)) && !written.contains(&c.as_str()))
+        .filter(|(c, o)| {
+            reset && matches!(o, Omitted::Constant(_)) && !written.contains(&c.as_str())
+        })
         .map(|(c, _)| c)
         .collect();
     reset.sort();
