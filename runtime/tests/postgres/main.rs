@@ -9,6 +9,7 @@
 //! tested with Festival Scout's binary in `seeds/tests/runner.rs`.
 
 mod apply;
+mod bulk;
 mod change;
 mod cleanup;
 mod concurrency;
