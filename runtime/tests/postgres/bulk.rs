@@ -82,6 +82,22 @@ async fn a_large_unit_loads_bare_and_ends_with_every_key_and_index_as_migrated()
             .iter()
             .all(|r| r.outcome == seedbed::run::Outcome::Unchanged)
     );
+
+    // A changed definition: its old rows go first, and the table, empty again, loads bare.
+    let before = events_key_oid(pool).await?;
+    let changed = apply(
+        pool,
+        &["t_bulk_events"],
+        &options("development", &[("n", 13_000)]),
+    )
+    .await?;
+    assert_eq!(
+        crate::support::counts(&changed, "t_bulk_events", "events"),
+        (13_000, 0, 0, 12_000)
+    );
+    assert_eq!(count(pool, "events").await?, 13_000);
+    assert_ne!(events_key_oid(pool).await?, before);
+    assert_eq!(keys_and_indexes(pool).await?, expected);
     fresh.finish().await
 }
 
