@@ -43,33 +43,33 @@ WHERE c.oid = ANY($1::text[]::regclass[])
     SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal AND t.tgdeferrable)
 ORDER BY 1";
 
-/// What is dropped, in the order it is built again: primary keys and unique constraints, then
-/// the other indexes, then foreign keys. `$1`: the eligible tables.
+/// What is dropped for one table, in the order it is built again: its primary key (step 0),
+/// unique constraints (1), other indexes (2), then the foreign keys (3) of the table and those
+/// of other tables that depend on one of its indexes. `$1`: the table.
 const DEFINITIONS: &str = "
-WITH t AS (SELECT unnest($1::text[]::regclass[]) AS oid),
-dropped AS (
+WITH dropped AS (
   SELECT i.indexrelid FROM pg_index i
-  WHERE i.indrelid IN (SELECT oid FROM t)
+  WHERE i.indrelid = $1::text::regclass
     AND NOT EXISTS (SELECT FROM pg_constraint k
                     WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid
                       AND k.contype = 'x'))
-SELECT 0 AS step, k.contype = 'p' AS first, k.conrelid::regclass::text, k.conname::text,
-       pg_get_constraintdef(k.oid)
+SELECT CASE k.contype WHEN 'p' THEN 0 ELSE 1 END AS step, k.conrelid::regclass::text,
+       k.conname::text, pg_get_constraintdef(k.oid)
 FROM pg_constraint k
-WHERE k.contype IN ('p', 'u') AND k.conrelid IN (SELECT oid FROM t)
+WHERE k.contype IN ('p', 'u') AND k.conrelid = $1::text::regclass
 UNION ALL
-SELECT 1, false, i.indrelid::regclass::text, i.indexrelid::regclass::text,
+SELECT 2, i.indrelid::regclass::text, i.indexrelid::regclass::text,
        pg_get_indexdef(i.indexrelid)
 FROM pg_index i
 WHERE i.indexrelid IN (SELECT indexrelid FROM dropped)
   AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid
                   AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u'))
 UNION ALL
-SELECT 2, false, k.conrelid::regclass::text, k.conname::text, pg_get_constraintdef(k.oid)
+SELECT 3, k.conrelid::regclass::text, k.conname::text, pg_get_constraintdef(k.oid)
 FROM pg_constraint k
 WHERE k.contype = 'f'
-  AND (k.conrelid IN (SELECT oid FROM t) OR k.conindid IN (SELECT indexrelid FROM dropped))
-ORDER BY 1, 2 DESC, 3, 4";
+  AND (k.conrelid = $1::text::regclass OR k.conindid IN (SELECT indexrelid FROM dropped))
+ORDER BY 1, 2, 3";
 
 /// A key, index or foreign key dropped for the load.
 struct Dropped {
@@ -84,7 +84,7 @@ struct Dropped {
 impl Dropped {
     fn drop_sql(&self) -> String {
         match self.step {
-            1 => format!("DROP INDEX {}", self.name),
+            2 => format!("DROP INDEX {}", self.name),
             _ => format!(
                 "ALTER TABLE {} DROP CONSTRAINT {}",
                 self.table,
@@ -95,7 +95,7 @@ impl Dropped {
 
     fn build_sql(&self) -> String {
         match self.step {
-            1 => self.definition.clone(),
+            2 => self.definition.clone(),
             _ => format!(
                 "ALTER TABLE {} ADD CONSTRAINT {} {}",
                 self.table,
@@ -119,76 +119,70 @@ pub(crate) struct BuildError {
 }
 
 /// Drops the keys, indexes and foreign keys of `tables` (those that can go, see the module's
-/// comment) under a savepoint. When the server refuses (a role that does not own a table), it
-/// is rolled back, nothing is dropped and the tables load row by row; `noted` says whether
-/// this run said so already.
+/// comment), each table under a savepoint of its own. Where the server refuses (a role that
+/// does not own the table, or a table pointing at it), that table's drops are rolled back and
+/// it loads row by row; `noted` says whether this run said so already.
 pub(crate) async fn drop_for_load(
     conn: &mut PgConnection,
     tables: &BTreeSet<String>,
     noted: &mut bool,
 ) -> Result<BuildAfter, Error> {
-    let none = BuildAfter {
-        dropped: Vec::new(),
-    };
     let names: Vec<String> = tables.iter().map(|t| ident(t)).collect();
     let eligible: Vec<String> = sqlx::query_scalar(ELIGIBLE)
         .bind(&names)
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| Error::database("reading which tables can be loaded bare", &e))?;
-    if eligible.is_empty() {
-        return Ok(none);
-    }
-    let rows: Vec<(i32, bool, String, String, String)> = sqlx::query_as(DEFINITIONS)
-        .bind(&eligible)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| Error::database("reading the keys and indexes to build after the load", &e))?;
-    let dropped: Vec<Dropped> = rows
-        .into_iter()
-        .map(|(step, _, table, name, definition)| Dropped {
-            step,
-            table,
-            name,
-            definition,
-        })
-        .collect();
-    // Foreign keys first: a key or index they depend on cannot go before them.
-    let mut sql = format!("SAVEPOINT {SAVEPOINT};");
-    for d in dropped.iter().rev() {
-        sql.push_str(&d.drop_sql());
-        sql.push(';');
-    }
-    match sqlx::raw_sql(&sql).execute(&mut *conn).await {
-        Ok(_) => {
-            let release = format!("RELEASE SAVEPOINT {SAVEPOINT}");
-            sqlx::raw_sql(&release)
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| Error::database("dropping keys and indexes for the load", &e))?;
-            Ok(BuildAfter { dropped })
+    let mut dropped = Vec::new();
+    for table in eligible {
+        // Read after the tables before it: a foreign key between two of them is dropped once.
+        let rows: Vec<(i32, String, String, String)> = sqlx::query_as(DEFINITIONS)
+            .bind(&table)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| Error::database(format!("reading the keys and indexes of {table}"), &e))?;
+        let these: Vec<Dropped> = rows
+            .into_iter()
+            .map(|(step, table, name, definition)| Dropped {
+                step,
+                table,
+                name,
+                definition,
+            })
+            .collect();
+        // Foreign keys first: a key or index they depend on cannot go before them.
+        let mut sql = format!("SAVEPOINT {SAVEPOINT};");
+        for d in these.iter().rev() {
+            sql.push_str(&d.drop_sql());
+            sql.push(';');
         }
-        Err(refused) => {
-            let back = format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}");
-            sqlx::raw_sql(&back)
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| Error::database("undoing the drop of keys and indexes", &e))?;
-            if !*noted {
-                *noted = true;
-                let (sqlstate, message) = super::error::db_error_parts(&refused);
-                tracing::warn!(
-                    "loading {} with its keys and indexes in place (slower): they could not be \
-                     dropped for the load and built after it: {message}{}",
-                    eligible.join(", "),
-                    sqlstate
-                        .map(|c| format!(" (SQLSTATE {c})"))
-                        .unwrap_or_default()
-                );
+        sql.push_str(&format!("RELEASE SAVEPOINT {SAVEPOINT}"));
+        match sqlx::raw_sql(&sql).execute(&mut *conn).await {
+            Ok(_) => dropped.extend(these),
+            Err(refused) => {
+                let back =
+                    format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}");
+                sqlx::raw_sql(&back)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| Error::database("undoing the drop of keys and indexes", &e))?;
+                if !*noted {
+                    *noted = true;
+                    let (sqlstate, message) = super::error::db_error_parts(&refused);
+                    tracing::warn!(
+                        "could not drop the keys and indexes of {table} to build them after the \
+                         load: {message}{}; it loads with them in place (slower), as will any \
+                         other table of this run that refuses",
+                        sqlstate
+                            .map(|c| format!(" (SQLSTATE {c})"))
+                            .unwrap_or_default()
+                    );
+                }
             }
-            Ok(none)
         }
     }
+    dropped.sort_by_key(|d| d.step);
+    Ok(BuildAfter { dropped })
 }
 
 impl BuildAfter {
