@@ -134,6 +134,35 @@ async fn a_duplicate_found_by_the_build_fails_the_unit_and_leaves_every_index() 
     fresh.finish().await
 }
 
+#[tokio::test]
+async fn a_dangling_reference_found_by_the_build_fails_the_unit_and_leaves_every_key() -> Result<()>
+{
+    let fresh = migrated().await?;
+    let pool = &fresh.pool;
+    let expected = keys_and_indexes(pool).await?;
+    let err = apply(
+        pool,
+        &["t_bulk_events"],
+        &options("development", &[("dangling", 9_000)]),
+    )
+    .await
+    .expect_err("event 9000 is at a venue that does not exist");
+    let message = err.to_string();
+    for part in [
+        "unit `t_bulk_events`",
+        "table `events`",
+        "violates constraint `events_venue",
+        "is not present in table",
+        "23503",
+    ] {
+        assert!(message.contains(part), "`{part}` missing: {message}");
+    }
+    assert_eq!(count(pool, "events").await?, 0);
+    assert_eq!(ledger_units(pool).await?, ["t_venues"]);
+    assert_eq!(keys_and_indexes(pool).await?, expected);
+    fresh.finish().await
+}
+
 /// Collects what `tracing` prints on this thread.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
