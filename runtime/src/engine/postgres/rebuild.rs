@@ -54,28 +54,33 @@ WITH dropped AS (
                     WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid
                       AND k.contype = 'x'))
 SELECT CASE k.contype WHEN 'p' THEN 0 ELSE 1 END AS step, k.conrelid::regclass::text,
-       k.conname::text, pg_get_constraintdef(k.oid)
+       (SELECT relname::text FROM pg_class WHERE oid = k.conrelid), k.conname::text,
+       pg_get_constraintdef(k.oid)
 FROM pg_constraint k
 WHERE k.contype IN ('p', 'u') AND k.conrelid = $1::text::regclass
 UNION ALL
-SELECT 2, i.indrelid::regclass::text, i.indexrelid::regclass::text,
-       pg_get_indexdef(i.indexrelid)
+SELECT 2, i.indrelid::regclass::text, (SELECT relname::text FROM pg_class WHERE oid = i.indrelid),
+       i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
 FROM pg_index i
 WHERE i.indexrelid IN (SELECT indexrelid FROM dropped)
   AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid
                   AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u'))
 UNION ALL
-SELECT 3, k.conrelid::regclass::text, k.conname::text, pg_get_constraintdef(k.oid)
+SELECT 3, k.conrelid::regclass::text,
+       (SELECT relname::text FROM pg_class WHERE oid = k.conrelid), k.conname::text,
+       pg_get_constraintdef(k.oid)
 FROM pg_constraint k
 WHERE k.contype = 'f'
   AND (k.conrelid = $1::text::regclass OR k.conindid IN (SELECT indexrelid FROM dropped))
-ORDER BY 1, 2, 3";
+ORDER BY 1, 2, 4";
 
 /// A key, index or foreign key dropped for the load.
 struct Dropped {
     step: i32,
     /// The table it belongs to, as `regclass` prints it (quoted where needed).
     table: String,
+    /// The table's own name, for an error.
+    relname: String,
     /// Its name, quoted where needed for an index (`regclass`), as is for a constraint.
     name: String,
     definition: String,
@@ -136,16 +141,17 @@ pub(crate) async fn drop_for_load(
     let mut dropped = Vec::new();
     for table in eligible {
         // Read after the tables before it: a foreign key between two of them is dropped once.
-        let rows: Vec<(i32, String, String, String)> = sqlx::query_as(DEFINITIONS)
+        let rows: Vec<(i32, String, String, String, String)> = sqlx::query_as(DEFINITIONS)
             .bind(&table)
             .fetch_all(&mut *conn)
             .await
             .map_err(|e| Error::database(format!("reading the keys and indexes of {table}"), &e))?;
         let these: Vec<Dropped> = rows
             .into_iter()
-            .map(|(step, table, name, definition)| Dropped {
+            .map(|(step, table, relname, name, definition)| Dropped {
                 step,
                 table,
+                relname,
                 name,
                 definition,
             })
@@ -182,6 +188,17 @@ pub(crate) async fn drop_for_load(
         }
     }
     dropped.sort_by_key(|d| d.step);
+    if !dropped.is_empty() {
+        // Raised for this transaction only, never lowered: each parallel worker of an index
+        // build needs 32MB of it.
+        sqlx::raw_sql(
+            "SELECT set_config('maintenance_work_mem', '256MB', true) FROM pg_settings
+             WHERE name = 'maintenance_work_mem' AND setting::bigint < 262144",
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| Error::database("raising maintenance_work_mem for the builds", &e))?;
+    }
     Ok(BuildAfter { dropped })
 }
 
@@ -189,25 +206,12 @@ impl BuildAfter {
     /// Builds again what was dropped, keys and unique constraints first, then indexes, then
     /// foreign keys (which need the keys they reference).
     pub(crate) async fn build(self, conn: &mut PgConnection) -> Result<(), BuildError> {
-        if self.dropped.is_empty() {
-            return Ok(());
-        }
-        // Raised for this transaction only, never lowered: each parallel worker needs 32MB.
-        let memory = "SELECT set_config('maintenance_work_mem', '256MB', true)
-                      FROM pg_settings WHERE name = 'maintenance_work_mem' AND setting::bigint < 262144";
-        sqlx::raw_sql(memory)
-            .execute(&mut *conn)
-            .await
-            .map_err(|error| BuildError {
-                table: self.dropped[0].table.clone(),
-                error,
-            })?;
-        for d in &self.dropped {
+        for d in self.dropped {
             sqlx::raw_sql(&d.build_sql())
                 .execute(&mut *conn)
                 .await
                 .map_err(|error| BuildError {
-                    table: d.table.trim_matches('"').replace("\"\"", "\""),
+                    table: d.relname,
                     error,
                 })?;
         }
