@@ -14,11 +14,14 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use crate::support::{Fresh, apply, count, ledger_units, options};
 
 /// What the schema adds by hand for these tests, so that the rebuild meets each kind of thing it
-/// keeps: a NOT VALID foreign key of another table pointing at `events` and a NOT VALID check,
-/// a deferrable foreign key, a unique index that is not a constraint, a partial index.
+/// keeps: foreign keys of another table pointing at `events`, one NOT VALID and one deferrable
+/// (whose checks of deleted rows wait for the commit), a NOT VALID check, a deferrable foreign
+/// key of `events`, a unique index that is not a constraint, a partial index.
 const EXTRA: &str = "
 ALTER TABLE reviews ADD CONSTRAINT reviews_event_unchecked
     FOREIGN KEY (event_id) REFERENCES events (id) NOT VALID;
+ALTER TABLE event_saves ADD CONSTRAINT event_saves_event_deferred
+    FOREIGN KEY (event_id) REFERENCES events (id) DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE events ADD CONSTRAINT events_title_not_blank CHECK (title <> '') NOT VALID;
 ALTER TABLE events ADD CONSTRAINT events_venue_deferred
     FOREIGN KEY (venue_id) REFERENCES venues (id) DEFERRABLE INITIALLY DEFERRED;

@@ -138,6 +138,15 @@ pub(crate) async fn drop_for_load(
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| Error::database("reading which tables can be loaded bare", &e))?;
+    if !eligible.is_empty() {
+        // Checks left pending by the unit's stale rows (deferrable foreign keys pointing at
+        // rows it deleted) would stop any ALTER TABLE of their tables: they run now, and pass,
+        // since nothing else pointed at those rows, and what follows is deferred again.
+        sqlx::raw_sql("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| Error::database("checking the deletes before the load", &e))?;
+    }
     let mut dropped = Vec::new();
     for table in eligible {
         // Read after the tables before it: a foreign key between two of them is dropped once.
