@@ -105,6 +105,29 @@ async fn a_large_unit_loads_bare_and_ends_with_every_key_and_index_as_migrated()
 }
 
 #[tokio::test]
+async fn a_dry_run_of_a_large_unit_leaves_the_keys_and_indexes_it_dropped() -> Result<()> {
+    let fresh = migrated().await?;
+    let pool = &fresh.pool;
+    let expected = keys_and_indexes(pool).await?;
+    let before = events_key_oid(pool).await?;
+    let registry = seedbed::select::Registry::discover()?;
+    let opts = options("development", &[]);
+    let selected = registry.select(
+        Some(&crate::support::names(&["t_bulk_events"])),
+        "development",
+    )?;
+    let reports = seedbed::run::dry_run(pool, &selected, &opts).await?;
+    assert_eq!(
+        crate::support::counts(&reports, "t_bulk_events", "events"),
+        (12_000, 0, 0, 0)
+    );
+    assert_eq!(count(pool, "events").await?, 0);
+    assert_eq!(events_key_oid(pool).await?, before);
+    assert_eq!(keys_and_indexes(pool).await?, expected);
+    fresh.finish().await
+}
+
+#[tokio::test]
 async fn a_duplicate_found_by_the_build_fails_the_unit_and_leaves_every_index() -> Result<()> {
     let fresh = migrated().await?;
     let pool = &fresh.pool;
