@@ -43,6 +43,8 @@ pub(crate) struct Memory {
     state: State,
     commits: bool,
     locked: bool,
+    /// Per streamed unit, in order, the tables it was asked to load bare and build after.
+    built_after: Vec<(String, BTreeSet<String>)>,
 }
 
 fn refused(message: impl Into<String>) -> Error {
@@ -60,6 +62,7 @@ impl Memory {
             state: State::default(),
             commits: true,
             locked: false,
+            built_after: Vec::new(),
         }
     }
 
@@ -98,6 +101,11 @@ impl Memory {
                 row.1.insert(column.to_owned(), Some(to.to_owned()));
             }
         }
+    }
+
+    /// Per streamed unit, in order, the tables the policy chose to build after the load.
+    pub(crate) fn built_after(&self) -> &[(String, BTreeSet<String>)] {
+        &self.built_after
     }
 
     /// The values of `column` in `table`, sorted.
@@ -540,6 +548,10 @@ impl Transaction for MemoryTx<'_> {
         Ok(self.count_rows(table).await? == 0)
     }
 
+    async fn rows_up_to(&mut self, table: &str, limit: u64) -> Result<u64, Error> {
+        Ok((self.count_rows(table).await? as u64).min(limit))
+    }
+
     async fn count_recorded(&mut self, table: &str, unit: &str) -> Result<i64, Error> {
         let units = [unit.to_owned()];
         let keys = self.keys_of(table, Recorded::Units(&units));
@@ -651,7 +663,12 @@ impl Transaction for MemoryTx<'_> {
         unit: &'static Unit,
         context: &Context,
         generation: i64,
+        build_after: &BTreeSet<String>,
     ) -> Result<(Vec<TableReport>, String), Error> {
+        // Keys are checked row by row either way: the choice is only recorded.
+        self.engine
+            .built_after
+            .push((unit.name.to_owned(), build_after.clone()));
         let (tables, checksum) = build(unit, context)?;
         let catalog = Arc::clone(&self.engine.catalog);
         let mut reports = Vec::new();

@@ -11,7 +11,7 @@ pub mod ledger;
 pub(crate) mod memory;
 pub mod postgres;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::Error;
@@ -121,6 +121,8 @@ pub(crate) trait Transaction {
     async fn count_rows(&mut self, table: &str) -> Result<i64, Error>;
     /// Whether `table` holds no row.
     async fn is_empty(&mut self, table: &str) -> Result<bool, Error>;
+    /// The rows of `table`, counted up to `limit`: what it holds when that is fewer.
+    async fn rows_up_to(&mut self, table: &str, limit: u64) -> Result<u64, Error>;
     /// The rows of `table` that `unit` recorded and the table still holds.
     async fn count_recorded(&mut self, table: &str, unit: &str) -> Result<i64, Error>;
     /// Rows of `fk`'s table pointing at rows of `which` in its referenced table; with
@@ -156,12 +158,16 @@ pub(crate) trait Transaction {
         reset: &[&str],
     ) -> Result<Upserted, Error>;
     /// Streams the rows `unit` generates under `context` into its tables (empty of them) and
-    /// records their keys under `generation`; per table what went in, and the checksum.
+    /// records their keys under `generation`; per table what went in, and the checksum. The
+    /// tables of `build_after` may be loaded without their keys and indexes and have them built
+    /// after the rows are in (an engine that cannot loads them as the others); the transaction
+    /// ends with the same keys, indexes and constraints either way.
     async fn bulk_load(
         &mut self,
         unit: &'static Unit,
         context: &Context,
         generation: i64,
+        build_after: &BTreeSet<String>,
     ) -> Result<(Vec<TableReport>, String), Error>;
     /// Digests of the rows `unit` recorded in `tables`, for [`Engine::compare`] later.
     async fn digests(

@@ -7,7 +7,7 @@
 //! of its rows the ledger kept, per table; only when they differ (rows deleted or edited by
 //! hand since) is it written again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use crate::Error;
@@ -18,9 +18,9 @@ use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::RunOutcome;
-use crate::run::panics;
 use crate::run::plan::{Action, Decision, UnitPlan};
 use crate::run::report::{Blocker, Outcome, TableReport, UnitReport};
+use crate::run::{build, panics};
 
 /// The units this process committed, and the one whose commit is under way: what a run stopped
 /// by a signal reports (see [`crate::cli::main`]). Runs inside an outer transaction (dry runs,
@@ -264,7 +264,10 @@ async fn apply_streamed(
         };
         remove_stale(&mut tx, &catalog, stale, &mut removed).await?;
     }
-    let (mut tables, checksum) = tx.bulk_load(unit, context, decision.generation).await?;
+    let build_after = build_after(&mut tx, unit, context).await?;
+    let (mut tables, checksum) = tx
+        .bulk_load(unit, context, decision.generation, &build_after)
+        .await?;
     for table in &mut tables {
         table.deleted = removed.remove(&table.table).map_or(0, |r| r.deleted);
     }
@@ -297,6 +300,34 @@ async fn apply_streamed(
         millis: millis(started.elapsed()),
         ..report
     })
+}
+
+/// Rows a unit must bring into a table before loading it bare and building its keys and
+/// indexes afterwards pays: below, the drops and builds cost more than they save.
+const BUILD_AFTER_ROWS: u64 = 10_000;
+
+/// The tables of a streamed unit loaded bare, their keys and indexes built after the rows are
+/// in: those it brings at least [`BUILD_AFTER_ROWS`] rows into and that hold at most a quarter
+/// as many now (after its stale rows went). Building an index over every row then costs less
+/// than maintaining it row by row; beside a table holding many more rows, it would not. Only
+/// rows known before generating count ([`build::known_rows`]): a loop of unknown length
+/// (rare: seed loops walk ranges and `Vec`s) keeps the row-by-row path, which is never wrong.
+async fn build_after(
+    tx: &mut impl Transaction,
+    unit: &Unit,
+    context: &Context,
+) -> Result<BTreeSet<String>, Error> {
+    let mut tables = BTreeSet::new();
+    for (table, rows) in build::known_rows(unit, context)? {
+        if rows < BUILD_AFTER_ROWS {
+            continue;
+        }
+        let limit = rows / 4;
+        if tx.rows_up_to(table, limit + 1).await? <= limit {
+            tables.insert(table.to_owned());
+        }
+    }
+    Ok(tables)
 }
 
 fn millis(d: Duration) -> f64 {

@@ -147,6 +147,24 @@ pub(crate) fn tables_of(unit: &Unit, context: &Context) -> Result<Vec<&'static T
     })
 }
 
+/// Per table, the rows a unit is known to bring before any is generated: the rows written out
+/// literally and those of loops over something of known length (a range, a `Vec`); a loop
+/// whose length is unknown counts for none (the lower bound of its size hint).
+pub(crate) fn known_rows(
+    unit: &Unit,
+    context: &Context,
+) -> Result<BTreeMap<&'static str, u64>, Error> {
+    let context = Arc::new(context.clone());
+    panics::guard(unit.name, || {
+        context
+            .sync_scope_unit(unit.name, unit.build)
+            .tables
+            .iter()
+            .map(|t| (t.meta.name, t.rows.size_hint().0 as u64))
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -701,3 +701,49 @@ async fn the_plan_counts_what_a_run_inserts_keeps_and_deletes_before_it_writes()
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_large_streamed_unit_is_loaded_bare_only_into_a_table_small_beside_it()
+-> Result<(), Error> {
+    let chosen = |db: &Memory| db.built_after().last().map(|(_, t)| t.clone());
+    let tickets = || std::collections::BTreeSet::from(["tickets".to_owned()]);
+
+    let mut db = Memory::new(catalog());
+    run(
+        &mut db,
+        &[&*TICKETS],
+        &options("development", &[("tickets", 3)]),
+    )
+    .await?;
+    assert_eq!(chosen(&db), Some(Default::default()), "a small unit");
+    let mut db = Memory::new(catalog());
+    let large = options("development", &[("tickets", 20_000)]);
+    run(&mut db, &[&*TICKETS], &large).await?;
+    assert_eq!(
+        chosen(&db),
+        Some(tickets()),
+        "a large unit into an empty table"
+    );
+    // Its definition changed: its old rows go first, and the table is empty again.
+    let larger = options("development", &[("tickets", 30_000)]);
+    run(&mut db, &[&*TICKETS], &larger).await?;
+    assert_eq!(chosen(&db), Some(tickets()), "after its stale rows went");
+
+    let mut db = Memory::new(catalog());
+    for i in 0..5_001 {
+        db.insert("tickets", &[("id", &format!("other {i}")), ("name", "")]);
+    }
+    run(&mut db, &[&*TICKETS], &large).await?;
+    assert_eq!(
+        chosen(&db),
+        Some(Default::default()),
+        "a table holding more than a quarter of what the unit brings"
+    );
+    let mut db = Memory::new(catalog());
+    for i in 0..5_000 {
+        db.insert("tickets", &[("id", &format!("other {i}")), ("name", "")]);
+    }
+    run(&mut db, &[&*TICKETS], &large).await?;
+    assert_eq!(chosen(&db), Some(tickets()), "a quarter exactly");
+    Ok(())
+}

@@ -1,6 +1,6 @@
-//! The runner against a real PostgreSQL: idempotence, change propagation, exact and blocked
-//! cleanup, concurrency, the guards, pending migrations, drift, the ledger, and the errors that
-//! name what the server refused.
+//! The runner against a real PostgreSQL: idempotence, change propagation, large units loaded
+//! into bare tables, exact and blocked cleanup, concurrency, the guards, pending migrations,
+//! drift, the ledger, and the errors that name what the server refused.
 //!
 //! Every test works in a fresh database of its own (`SEEDBED_TEST_ADMIN_URL`, default
 //! `postgres://postgres@127.0.0.1:5432`), dropped at the end, on failure too, migrated with the
@@ -9,6 +9,7 @@
 //! tested with Festival Scout's binary in `seeds/tests/runner.rs`.
 
 mod apply;
+mod bulk;
 mod change;
 mod cleanup;
 mod concurrency;

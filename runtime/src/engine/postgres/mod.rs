@@ -12,12 +12,13 @@ pub(crate) mod keys;
 pub mod ledger;
 pub mod local_cluster;
 pub(crate) mod lock;
+pub(crate) mod rebuild;
 pub(crate) mod row_error;
 pub mod snapshot;
 pub mod sql;
 pub(crate) mod upsert;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use sqlx::postgres::PgArguments;
@@ -41,6 +42,8 @@ pub(crate) struct PgEngine<'c> {
     /// Keys of generated-key tables, kept across the units of a run.
     keys: GeneratedKeys,
     commits: bool,
+    /// Whether this run said already that tables could not be loaded bare.
+    bare_refused: bool,
 }
 
 impl<'c> PgEngine<'c> {
@@ -51,6 +54,7 @@ impl<'c> PgEngine<'c> {
             catalog: None,
             keys: GeneratedKeys::default(),
             commits,
+            bare_refused: false,
         }
     }
 }
@@ -160,6 +164,7 @@ impl Engine for PgEngine<'_> {
             tx,
             catalog,
             keys: &mut self.keys,
+            bare_refused: &mut self.bare_refused,
         })
     }
 
@@ -198,6 +203,7 @@ pub(crate) struct PgTransaction<'a> {
     tx: sqlx::Transaction<'a, sqlx::Postgres>,
     catalog: Arc<Catalog>,
     keys: &'a mut GeneratedKeys,
+    bare_refused: &'a mut bool,
 }
 
 impl PgTransaction<'_> {
@@ -307,6 +313,19 @@ impl Transaction for PgTransaction<'_> {
             .fetch_one(&mut *self.tx)
             .await
             .map_err(|e| Error::database(format!("counting the rows of `{table}`"), &e))
+    }
+
+    async fn rows_up_to(&mut self, table: &str, limit: u64) -> Result<u64, Error> {
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT FROM {} LIMIT $1) AS s",
+            ident(table)
+        );
+        let rows: i64 = sqlx::query_scalar(&sql)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| Error::database(format!("counting the rows of `{table}`"), &e))?;
+        Ok(rows as u64)
     }
 
     async fn count_recorded(&mut self, table: &str, unit: &str) -> Result<i64, Error> {
@@ -454,8 +473,14 @@ impl Transaction for PgTransaction<'_> {
         unit: &'static Unit,
         context: &Context,
         generation: i64,
+        build_after: &BTreeSet<String>,
     ) -> Result<(Vec<TableReport>, String), Error> {
-        copy::copy_unit(
+        let bare = if build_after.is_empty() {
+            None
+        } else {
+            Some(rebuild::drop_for_load(&mut self.tx, build_after, self.bare_refused).await?)
+        };
+        let loaded = copy::copy_unit(
             &mut self.tx,
             unit,
             &self.catalog,
@@ -463,8 +488,16 @@ impl Transaction for PgTransaction<'_> {
             context,
             self.keys,
         )
-        .await
-        .map_err(|e| row_error::name_streamed_row(unit, context, e))
+        .await;
+        let built = match (loaded, bare) {
+            (Ok(loaded), Some(bare)) => bare
+                .build(&mut self.tx)
+                .await
+                .map(|()| loaded)
+                .map_err(|e| row_error::build_error(unit.name, &e.table, &e.error)),
+            (loaded, _) => loaded,
+        };
+        built.map_err(|e| row_error::name_streamed_row(unit, context, e))
     }
 
     async fn digests(

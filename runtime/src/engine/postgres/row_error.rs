@@ -16,9 +16,7 @@ pub(crate) fn constraint_error(
     rows: &[&Row],
     error: &sqlx::Error,
 ) -> Error {
-    let (sqlstate, message) = super::error::db_error_parts(error);
     let db = error.as_database_error();
-    let constraint = db.and_then(|d| d.constraint()).map(str::to_owned);
     let detail = db
         .and_then(|d| d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
         .and_then(|pg| pg.detail())
@@ -30,6 +28,22 @@ pub(crate) fn constraint_error(
             bad_value_row(meta, rows.iter().copied(), message)
         })
         .unwrap_or_default();
+    described(unit, meta.name, &label, error)
+}
+
+/// A key, index or foreign key of `table` that the rows of `unit`, loaded before it was built,
+/// break: the same error as a row refused on insert ([`name_streamed_row`] then finds the row).
+pub(crate) fn build_error(unit: &str, table: &str, error: &sqlx::Error) -> Error {
+    described(unit, table, "", error)
+}
+
+/// The error of a refused row of `table`, `label` naming it when known.
+fn described(unit: &str, table: &str, label: &str, error: &sqlx::Error) -> Error {
+    let (sqlstate, message) = super::error::db_error_parts(error);
+    let constraint = error
+        .as_database_error()
+        .and_then(|d| d.constraint())
+        .map(str::to_owned);
     let constraint = constraint
         .map(|c| format!("violates constraint `{c}`: "))
         .unwrap_or_default();
@@ -45,7 +59,7 @@ pub(crate) fn constraint_error(
     };
     Error::Apply(ApplyError::Constraint {
         unit: unit.into(),
-        table: meta.name.into(),
+        table: table.into(),
         what: format!("{label}: {constraint}{message}{code}{hint}"),
     })
 }

@@ -210,3 +210,34 @@ fn t_bad_status() -> seedbed::Seed {
         }
     }
 }
+
+/// Runner tests: `scale("n", 12000)` events, enough for their table to be loaded bare and its
+/// keys and indexes built after the rows are in; with `scale("dup", i)`, event `i` takes the
+/// slug of event 0, which the unique constraint on slugs refuses; with `scale("dangling", i)`,
+/// event `i` is at a venue that does not exist, which the foreign key refuses.
+#[seedbed::scenario(depends_on = [t_venues], explicit)]
+fn t_bulk_events() -> seedbed::Seed {
+    let dup = seedbed::scale("dup", 0);
+    let dangling = seedbed::scale("dangling", 0);
+    seedbed::seed! {
+        events {
+            for i in 0..seedbed::scale("n", 12_000) {
+                _ {
+                    organizer_id: t_venues::organizers::runner_org,
+                    venue_id: if dangling > 0 && i == dangling {
+                        seedbed::generated_id("venues", 0)
+                    } else if i % 2 == 0 {
+                        t_venues::venues::hall_a.key()
+                    } else {
+                        t_venues::venues::hall_b.key()
+                    },
+                    slug: format!("bulk-event-{}", if dup > 0 && i == dup { 0 } else { i }),
+                    title: format!("Bulk event {i}"),
+                    starts_at: seedbed::days_from_now(10 + i % 300),
+                    ends_at: seedbed::days_from_now(11 + i % 300),
+                    timezone: "Europe/Berlin",
+                }
+            }
+        }
+    }
+}
