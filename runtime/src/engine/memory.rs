@@ -724,14 +724,20 @@ impl Transaction for MemoryTx<'_> {
         Ok(())
     }
 
-    async fn commit(mut self, _what: &str) -> Result<(), Error> {
-        self.check_foreign_keys()?;
-        self.before = None;
+    async fn set_digests(
+        &mut self,
+        unit: &str,
+        digests: &BTreeMap<String, TableDigest>,
+    ) -> Result<(), Error> {
+        if let Some(entry) = self.ledger()?.entries.get_mut(unit) {
+            entry.digests = Some(sqlx::types::Json(digests.clone()));
+        }
         Ok(())
     }
 
-    async fn rollback(self) -> Result<(), Error> {
-        // Dropping restores the state it began with.
+    async fn commit(mut self, _what: &str) -> Result<(), Error> {
+        self.check_foreign_keys()?;
+        self.before = None;
         Ok(())
     }
 }

@@ -110,8 +110,8 @@ pub(crate) trait Engine {
     ) -> Result<T, Error>;
 }
 
-/// One transaction: what it changes is there after [`Transaction::commit`], and gone after
-/// [`Transaction::rollback`] or when it is dropped.
+/// One transaction: what it changes is there after [`Transaction::commit`], and gone when it is
+/// dropped without one.
 pub(crate) trait Transaction {
     /// The tables holding rows of `which`.
     async fn recorded_tables(&mut self, which: Recorded<'_>) -> Result<Vec<String>, Error>;
@@ -177,8 +177,13 @@ pub(crate) trait Transaction {
     ) -> Result<BTreeMap<String, TableDigest>, Error>;
     /// Records (or replaces) a unit's ledger entry.
     async fn record(&mut self, entry: &Record<'_>) -> Result<(), Error>;
+    /// Replaces the digests of `unit`'s entry, and nothing else of it: its rows are as the
+    /// definition has them, though no longer as committed (a trigger touched them since).
+    async fn set_digests(
+        &mut self,
+        unit: &str,
+        digests: &BTreeMap<String, TableDigest>,
+    ) -> Result<(), Error>;
     /// Makes the transaction's changes last; `what` names them in an error (`unit \`x\``).
     async fn commit(self, what: &str) -> Result<(), Error>;
-    /// Undoes the transaction's changes.
-    async fn rollback(self) -> Result<(), Error>;
 }

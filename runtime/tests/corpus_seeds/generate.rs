@@ -787,8 +787,9 @@ fn render(_schema: &Schema, out: &mut Generated, plans: &BTreeMap<String, Plan>)
 
 const MAIN: &str = r#"
 /// Migrates the database of the URL given, then applies each unit alone, in dependency order,
-/// printing `ok UNIT INSERTED` or `err UNIT MESSAGE` per unit; then all of them again, printing
-/// `again UNIT OUTCOME STATEMENTS` (the statements written: none when its digests matched).
+/// printing `ok UNIT INSERTED` or `err UNIT MESSAGE` per unit; then all of them again, twice,
+/// printing `again UNIT OUTCOME STATEMENTS` and `third ...` (the statements written: none when
+/// its digests matched).
 fn main() {
     let url = std::env::args().nth(1).expect("a database URL");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -817,10 +818,12 @@ fn main() {
             }
         }
         let units = registry.select(None, "development").unwrap();
-        let again = seedbed::run::apply_reporting(&pool, &units, &options).await;
-        for report in &again.reports {
-            let statements: usize = report.tables.iter().map(|t| t.statements.len()).sum();
-            println!("again {} {:?} {statements}", report.unit, report.outcome);
+        for pass in ["again", "third"] {
+            let again = seedbed::run::apply_reporting(&pool, &units, &options).await;
+            for report in &again.reports {
+                let statements: usize = report.tables.iter().map(|t| t.statements.len()).sum();
+                println!("{pass} {} {:?} {statements}", report.unit, report.outcome);
+            }
         }
         pool.close().await;
     });

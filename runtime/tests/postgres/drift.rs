@@ -196,5 +196,19 @@ async fn a_column_the_rows_leave_out_that_a_trigger_keeps_is_left_to_it() -> Res
     let again = apply(pool, &["t_events"], &opts).await?;
     assert_eq!(report(&again, "t_venues").outcome, Outcome::Unchanged);
     assert_eq!(counted().await?, 3);
+
+    // That run kept the digests of the rows as they are: the next one writes nothing at all.
+    let mut holder = pool.begin().await?;
+    sqlx::query("LOCK TABLE organizers, venues, events IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *holder)
+        .await?;
+    let third = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        apply(pool, &["t_events"], &opts),
+    )
+    .await
+    .context("the third run waited for the lock: it wrote")??;
+    assert!(third.iter().all(|r| r.outcome == Outcome::Unchanged));
+    holder.rollback().await?;
     fresh.finish().await
 }

@@ -7,7 +7,7 @@
 //! keys); `seedbed.stamp` the environment the database was first seeded in. A unit's rows and
 //! its ledger entries commit in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sqlx::PgConnection;
 
@@ -314,6 +314,21 @@ pub(crate) async fn record(conn: &mut PgConnection, entry: &Record<'_>) -> Resul
     .execute(&mut *conn)
     .await
     .map_err(|e| Error::database(format!("recording unit `{}` in the ledger", entry.unit), &e))?;
+    Ok(())
+}
+
+/// Replaces the digests of `unit`'s entry.
+pub(crate) async fn set_digests(
+    conn: &mut PgConnection,
+    unit: &str,
+    digests: &BTreeMap<String, TableDigest>,
+) -> Result<(), Error> {
+    sqlx::query("UPDATE seedbed.ledger SET digests = $2 WHERE unit = $1")
+        .bind(unit)
+        .bind(sqlx::types::Json(digests))
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| Error::database(format!("recording the digests of unit `{unit}`"), &e))?;
     Ok(())
 }
 

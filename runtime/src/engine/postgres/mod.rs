@@ -512,20 +512,19 @@ impl Transaction for PgTransaction<'_> {
         ledger::record(&mut self.tx, entry).await
     }
 
+    async fn set_digests(
+        &mut self,
+        unit: &str,
+        digests: &BTreeMap<String, TableDigest>,
+    ) -> Result<(), Error> {
+        ledger::set_digests(&mut self.tx, unit, digests).await
+    }
+
     async fn commit(self, what: &str) -> Result<(), Error> {
         self.tx
             .commit()
             .await
             .map_err(|e| Error::database(format!("committing {what}"), &e))?;
-        self.keys.end_unit();
-        Ok(())
-    }
-
-    async fn rollback(self) -> Result<(), Error> {
-        self.tx
-            .rollback()
-            .await
-            .map_err(|e| Error::database("rolling back", &e))?;
         self.keys.end_unit();
         Ok(())
     }
