@@ -697,11 +697,11 @@ impl Transaction for MemoryTx<'_> {
     async fn digests(
         &mut self,
         unit: &str,
-        tables: &[&str],
+        tables: &[(&str, u64)],
     ) -> Result<BTreeMap<String, TableDigest>, Error> {
         Ok(tables
             .iter()
-            .map(|t| ((*t).to_owned(), digest(&self.engine.state, unit, t)))
+            .map(|(t, _)| ((*t).to_owned(), digest(&self.engine.state, unit, t)))
             .collect())
     }
 

@@ -169,11 +169,12 @@ pub(crate) trait Transaction {
         generation: i64,
         build_after: &BTreeSet<String>,
     ) -> Result<(Vec<TableReport>, String), Error>;
-    /// Digests of the rows `unit` recorded in `tables`, for [`Engine::compare`] later.
+    /// Digests of the rows `unit` recorded in `tables`, for [`Engine::compare`] later; each
+    /// table comes with how many rows of the unit it holds.
     async fn digests(
         &mut self,
         unit: &str,
-        tables: &[&str],
+        tables: &[(&str, u64)],
     ) -> Result<BTreeMap<String, TableDigest>, Error>;
     /// Records (or replaces) a unit's ledger entry.
     async fn record(&mut self, entry: &Record<'_>) -> Result<(), Error>;

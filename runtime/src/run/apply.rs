@@ -155,7 +155,9 @@ async fn apply_static(
         // Its rows are as the definition has them, but not as its digests say (a trigger or
         // the application touched what the definition leaves out, or the ledger is older than
         // digests): the digests of the rows as they are, so that the next run need not look.
-        let digests = tx.digests(unit.name, &written).await?;
+        let digests = tx
+            .digests(unit.name, &held(&table_reports, &written))
+            .await?;
         tx.set_digests(unit.name, &digests).await?;
         commit_unit(tx, unit.name, recorded).await?;
         return Ok(UnitReport {
@@ -167,11 +169,11 @@ async fn apply_static(
     }
     // Digests of the rows as committed, so the next run finds them unchanged without writing:
     // those of the upsert where it wrote every row of a table, the others read back.
-    let (whole, partly): (Vec<&str>, Vec<&str>) = written
-        .iter()
-        .partition(|t| table_reports.get(**t).is_some_and(|r| r.unchanged == 0));
+    let (whole, partly): (Vec<_>, Vec<_>) = held(&table_reports, &written)
+        .into_iter()
+        .partition(|(t, _)| table_reports.get(*t).is_some_and(|r| r.unchanged == 0));
     let mut digests = tx.digests(unit.name, &partly).await?;
-    for table in whole {
+    for (table, _) in whole {
         if let Some(digest) = written_digests.remove(table) {
             digests.insert(table.to_owned(), digest);
         }
@@ -277,10 +279,11 @@ async fn apply_streamed(
         table.deleted = removed.remove(&table.table).map_or(0, |r| r.deleted);
     }
     tables.extend(removed.into_values());
-    let loaded: Vec<&str> = tables
+    // Written from scratch: the unit's rows in a table are the ones it loaded.
+    let loaded: Vec<(&str, u64)> = tables
         .iter()
         .filter(|t| t.inserted > 0)
-        .map(|t| t.table.as_str())
+        .map(|t| (t.table.as_str(), t.inserted))
         .collect();
     let digests = tx.digests(unit.name, &loaded).await?;
     let report = UnitReport {
@@ -333,6 +336,15 @@ async fn build_after(
         }
     }
     Ok(tables)
+}
+
+/// Per table an upserted unit writes, how many of its rows the table holds: all it wrote.
+fn held<'a>(reports: &'a BTreeMap<String, TableReport>, written: &[&str]) -> Vec<(&'a str, u64)> {
+    reports
+        .values()
+        .filter(|t| written.contains(&t.table.as_str()))
+        .map(|t| (t.table.as_str(), t.inserted + t.updated + t.unchanged))
+        .collect()
 }
 
 fn millis(d: Duration) -> f64 {

@@ -258,3 +258,39 @@ async fn a_role_that_may_not_alter_the_tables_loads_row_by_row_and_is_told_once(
     assert_eq!(keys_and_indexes(pool).await?, expected);
     fresh.finish().await
 }
+
+#[tokio::test]
+async fn a_large_unit_beside_other_rows_is_digested_by_its_own_and_found_unchanged() -> Result<()> {
+    let fresh = migrated().await?;
+    let pool = &fresh.pool;
+    let opts = options("development", &[]);
+    apply(pool, &["t_venues"], &opts).await?;
+    // Another event, not seeded: the table's rows are not all the unit's.
+    sqlx::query(
+        "INSERT INTO events (organizer_id, venue_id, slug, title, starts_at, ends_at, timezone)
+         SELECT o.id, v.id, 'hand-made', 'By hand', now(), now() + interval '1 day', 'UTC'
+         FROM organizers o, venues v LIMIT 1",
+    )
+    .execute(pool)
+    .await?;
+    apply(pool, &["t_bulk_events"], &opts).await?;
+    assert_eq!(count(pool, "events").await?, 12_001);
+    let again = apply(pool, &["t_bulk_events"], &opts).await?;
+    assert!(
+        again
+            .iter()
+            .all(|r| r.outcome == seedbed::run::Outcome::Unchanged),
+        "{again:?}"
+    );
+    // Editing the other row is no edit of the unit's.
+    sqlx::query("UPDATE events SET title = 'Edited' WHERE slug = 'hand-made'")
+        .execute(pool)
+        .await?;
+    let third = apply(pool, &["t_bulk_events"], &opts).await?;
+    assert!(
+        third
+            .iter()
+            .all(|r| r.outcome == seedbed::run::Outcome::Unchanged)
+    );
+    fresh.finish().await
+}

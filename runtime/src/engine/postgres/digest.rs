@@ -16,20 +16,52 @@ pub use crate::engine::ledger::TableDigest;
 use crate::engine::postgres::ledger;
 use crate::engine::postgres::sql::ident;
 
-/// The digests of every table `tables` names, over the rows the ledger records for `unit`.
+/// From how many rows of a unit in a table its digest is first taken over the whole table.
+const WHOLE_TABLE_ROWS: u64 = 10_000;
+
+/// The digests of every table `tables` names, over the rows the ledger records for `unit`, each
+/// given with how many of them it holds. A large one is digested over the whole table first,
+/// in one statement that counts its rows too: when it holds no row but the unit's (the common
+/// case after a large load) that digest is theirs, read in a scan the server may run in
+/// parallel, without looking each row's key up in the ledger.
 pub async fn take(
     conn: &mut PgConnection,
     catalog: &Catalog,
     unit: &str,
-    tables: impl IntoIterator<Item = &str>,
+    tables: &[(&str, u64)],
 ) -> Result<BTreeMap<String, TableDigest>, Error> {
     let mut digests = BTreeMap::new();
-    for table in tables {
+    for (table, held) in tables {
         let info = catalog.table(table)?;
-        let (rows, digest) = measure(conn, catalog, unit, table, &digest_columns(info)).await?;
-        digests.insert(table.to_owned(), table_digest(info, rows, digest));
+        let columns = digest_columns(info);
+        let whole = match *held >= WHOLE_TABLE_ROWS {
+            true => Some(measure_whole(conn, table, &columns).await?),
+            false => None,
+        };
+        let (rows, digest) = match whole {
+            Some((rows, digest)) if rows as u64 == *held => (rows, digest),
+            _ => measure(conn, catalog, unit, table, &columns).await?,
+        };
+        digests.insert((*table).to_owned(), table_digest(info, rows, digest));
     }
     Ok(digests)
+}
+
+/// The number of rows of `table` and their digest over `columns`, whoever's they are.
+async fn measure_whole(
+    conn: &mut PgConnection,
+    table: &str,
+    columns: &[String],
+) -> Result<(i64, String), Error> {
+    let sql = format!(
+        "SELECT count(*), coalesce(sum({hash}), 0)::text FROM {t} AS s",
+        hash = row_hash("s", columns),
+        t = ident(table),
+    );
+    sqlx::query_as(&sql)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| Error::database(format!("digesting the rows of {table}"), &e))
 }
 
 /// The rows of `unit` now, against the digests kept when it was written.

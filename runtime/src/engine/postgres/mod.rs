@@ -503,9 +503,9 @@ impl Transaction for PgTransaction<'_> {
     async fn digests(
         &mut self,
         unit: &str,
-        tables: &[&str],
+        tables: &[(&str, u64)],
     ) -> Result<BTreeMap<String, TableDigest>, Error> {
-        digest::take(&mut self.tx, &self.catalog, unit, tables.iter().copied()).await
+        digest::take(&mut self.tx, &self.catalog, unit, tables).await
     }
 
     async fn record(&mut self, entry: &Record<'_>) -> Result<(), Error> {
