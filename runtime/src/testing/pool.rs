@@ -29,7 +29,7 @@ const DEFAULT_POOL_SIZE: usize = 8;
 /// its own `CREATE DATABASE`).
 pub const POOL_SIZE_ENV: &str = "SEEDBED_TEST_POOL";
 /// How long a test with no ready clone waits for one on its way before copying its own.
-const WAIT_FOR_READY: Duration = Duration::from_secs(2);
+const WAIT_FOR_READY: Duration = Duration::from_millis(500);
 /// How many clones of a template one process makes at once.
 const FILLERS: usize = 3;
 /// How many databases of a template a process of several tests (`cargo test`'s) keeps claimed
@@ -40,6 +40,9 @@ const AHEAD: usize = 2;
 /// for copies, never for drops); past this many, drops go first and copies wait for them, so
 /// that the server never holds more than this many databases nobody uses.
 const MAX_DROP_BACKLOG: usize = 32;
+/// How far past [`MAX_DROP_BACKLOG`] the drops may fall behind while a test waits for a copy:
+/// a waiting test goes first, within a bound on what the server holds.
+const MAX_DROP_BACKLOG_WAITING: usize = 4 * MAX_DROP_BACKLOG;
 /// The environment variable choosing how the server copies a template (PostgreSQL 15 and
 /// newer): `wal_log` (the server's default) or `file_copy`.
 pub const STRATEGY_ENV: &str = "SEEDBED_TEST_CLONE_STRATEGY";
@@ -157,6 +160,8 @@ pub(crate) struct Server {
     settled: tokio::sync::Notify,
     /// `CREATE DATABASE`s under way.
     copies: AtomicUsize,
+    /// Claims waiting for a ready clone.
+    waiting: AtomicUsize,
     /// Whether `CREATE DATABASE` takes `STRATEGY` (PostgreSQL 15 and newer).
     strategy: Option<&'static str>,
     pool_size: usize,
@@ -271,6 +276,7 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         backlog: Mutex::new((VecDeque::new(), false)),
         settled: tokio::sync::Notify::new(),
         copies: AtomicUsize::new(0),
+        waiting: AtomicUsize::new(0),
         strategy,
         pool_size,
         templates: Mutex::new(HashMap::new()),
@@ -377,12 +383,17 @@ impl Server {
         });
     }
 
-    /// Waits while more than [`MAX_DROP_BACKLOG`] databases wait to be dropped: copies made
-    /// ahead never outrun the drops of the tests that used them.
+    /// Waits while more than [`MAX_DROP_BACKLOG`] databases wait to be dropped (more than
+    /// [`MAX_DROP_BACKLOG_WAITING`] while a test waits for a copy): copies made ahead never
+    /// outrun the drops of the tests that used them by more.
     async fn drops_caught_up(&self) {
         loop {
             let settled = self.settled.notified();
-            if lock(&self.backlog).0.len() <= MAX_DROP_BACKLOG {
+            let limit = match self.waiting.load(Ordering::Relaxed) {
+                0 => MAX_DROP_BACKLOG,
+                _ => MAX_DROP_BACKLOG_WAITING,
+            };
+            if lock(&self.backlog).0.len() <= limit {
                 return;
             }
             let _ = tokio::time::timeout(Duration::from_millis(50), settled).await;
@@ -493,17 +504,21 @@ impl Server {
         if on_its_way {
             self.refill(template);
         }
+        let mut waiting = None;
         let claimed = loop {
             let made = self.made.notified();
             if self.rename_a_ready_clone(template, name).await? {
                 break Claimed::Ready;
             }
             if !on_its_way || started.elapsed() > WAIT_FOR_READY {
+                drop(waiting.take());
                 self.execute_slow(&self.clone_sql(name, template)).await?;
                 break Claimed::Made;
             }
+            waiting.get_or_insert_with(|| Waiting::start(self));
             let _ = tokio::time::timeout(Duration::from_millis(50), made).await;
         };
+        drop(waiting);
         self.refill(template);
         Ok(claimed)
     }
@@ -663,6 +678,24 @@ impl Server {
         made.map_err(|e| Error::database(format!("making the shared test database {name}"), &e))?;
         lock(&self.shared).insert(name.clone());
         Ok(name)
+    }
+}
+
+/// A claim waiting for a ready clone, counted in [`Server::waiting`] while it lives.
+struct Waiting<'a>(&'a Server);
+
+impl<'a> Waiting<'a> {
+    fn start(server: &'a Server) -> Waiting<'a> {
+        server.waiting.fetch_add(1, Ordering::Relaxed);
+        // A refill held back by the drops may go on now.
+        server.settled.notify_waiters();
+        Waiting(server)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
