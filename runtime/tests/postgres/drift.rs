@@ -109,6 +109,26 @@ async fn rows_of_an_upserted_unit_deleted_or_edited_by_hand_are_reported_and_put
 }
 
 /// The md5 of every row of `table`.
+/// Applies `units` while another session holds a lock on `tables` that every write to them
+/// waits for: an error if the run waited, that is, if it wrote.
+async fn apply_without_writing(
+    pool: &PgPool,
+    tables: &str,
+    units: &[&str],
+    opts: &run::RunOptions,
+) -> Result<Vec<run::UnitReport>> {
+    let mut holder = pool.begin().await?;
+    sqlx::query(&format!("LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE"))
+        .execute(&mut *holder)
+        .await?;
+    let reports =
+        tokio::time::timeout(std::time::Duration::from_secs(10), apply(pool, units, opts))
+            .await
+            .context("the run waited for the lock: it wrote")??;
+    holder.rollback().await?;
+    Ok(reports)
+}
+
 async fn md5_of(pool: &PgPool, table: &str) -> Result<String> {
     let sql = format!("SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM {table} t");
     Ok(sqlx::query_scalar(&sql).fetch_one(pool).await?)
@@ -121,18 +141,8 @@ async fn an_unchanged_upserted_unit_is_compared_without_writing() -> Result<()> 
     let opts = options("development", &[]);
     apply(pool, &["t_venues"], &opts).await?;
 
-    // Another session holds a lock every write to the unit's tables would wait for: the
-    // re-run compares the rows with the ledger's digests and never writes.
-    let mut holder = pool.begin().await?;
-    sqlx::query("LOCK TABLE organizers, venues IN SHARE ROW EXCLUSIVE MODE")
-        .execute(&mut *holder)
-        .await?;
-    let again = tokio::time::timeout(
-        std::time::Duration::from_secs(10),
-        apply(pool, &["t_venues"], &opts),
-    )
-    .await
-    .context("the re-run waited for the lock: it wrote")??;
+    // The re-run compares the rows with the ledger's digests and never writes.
+    let again = apply_without_writing(pool, "organizers, venues", &["t_venues"], &opts).await?;
     assert_eq!(report(&again, "t_venues").outcome, Outcome::Unchanged);
     let rows: u64 = report(&again, "t_venues")
         .tables
@@ -140,7 +150,6 @@ async fn an_unchanged_upserted_unit_is_compared_without_writing() -> Result<()> 
         .map(|t| t.unchanged)
         .sum();
     assert_eq!(rows, 3);
-    holder.rollback().await?;
     fresh.finish().await
 }
 
@@ -198,17 +207,8 @@ async fn a_column_the_rows_leave_out_that_a_trigger_keeps_is_left_to_it() -> Res
     assert_eq!(counted().await?, 3);
 
     // That run kept the digests of the rows as they are: the next one writes nothing at all.
-    let mut holder = pool.begin().await?;
-    sqlx::query("LOCK TABLE organizers, venues, events IN SHARE ROW EXCLUSIVE MODE")
-        .execute(&mut *holder)
-        .await?;
-    let third = tokio::time::timeout(
-        std::time::Duration::from_secs(10),
-        apply(pool, &["t_events"], &opts),
-    )
-    .await
-    .context("the third run waited for the lock: it wrote")??;
+    let tables = "organizers, venues, events";
+    let third = apply_without_writing(pool, tables, &["t_events"], &opts).await?;
     assert!(third.iter().all(|r| r.outcome == Outcome::Unchanged));
-    holder.rollback().await?;
     fresh.finish().await
 }
