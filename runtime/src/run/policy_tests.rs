@@ -666,10 +666,8 @@ async fn the_plan_counts_what_a_run_inserts_keeps_and_deletes_before_it_writes()
     };
     assert_eq!(changes(&pending, "venues"), [("venues".into(), 3, 0, 0)]);
     let reports = run(&mut db, &[&*VENUES, &*EVENTS], &three).await?;
-    assert_eq!(
-        planned_and_done(&pending, &reports).0,
-        planned_and_done(&pending, &reports).1
-    );
+    let (planned, done) = planned_and_done(&pending, &reports);
+    assert_eq!(planned, done);
 
     // Fewer venues: one gone; more: new ones, the rest kept. Each plan is what the run does.
     for scale in [2, 4] {

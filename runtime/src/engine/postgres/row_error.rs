@@ -166,16 +166,9 @@ pub(crate) fn name_streamed_row(unit: &'static Unit, context: &Context, error: E
         .map_or(what.as_str(), |(m, _)| m);
     let bad_value = (!what.starts_with(", row") && quoted_value(bad_value).is_some())
         .then(|| {
-            let context = std::sync::Arc::new(context.clone());
-            context
-                .sync_scope_unit(unit.name, unit.build)
-                .tables
-                .into_iter()
-                .filter(|t| t.meta.name == table)
-                .find_map(|t| {
-                    let meta = t.meta;
-                    bad_value_row(meta, KeyedRows::new(unit.name, &context, t), bad_value)
-                })
+            find_in_rows(unit, context, &table, |meta, rows| {
+                bad_value_row(meta, rows, bad_value)
+            })
         })
         .flatten();
     if let Some(row) = bad_value {
@@ -187,18 +180,10 @@ pub(crate) fn name_streamed_row(unit: &'static Unit, context: &Context, error: E
     }
     let label = (!what.starts_with(", row") && !detail.is_empty())
         .then(|| {
-            let context = std::sync::Arc::new(context.clone());
-            context
-                .sync_scope_unit(unit.name, unit.build)
-                .tables
-                .into_iter()
-                .filter(|t| t.meta.name == table)
-                .find_map(|t| {
-                    let meta = t.meta;
-                    KeyedRows::new(unit.name, &context, t)
-                        .find(|row| names_row(meta, row, detail))
-                        .map(|row| label_of(&row))
-                })
+            find_in_rows(unit, context, &table, |meta, mut rows| {
+                rows.find(|row| names_row(meta, row, detail))
+                    .map(|row| label_of(&row))
+            })
         })
         .flatten();
     Error::Apply(ApplyError::Constraint {
@@ -209,4 +194,22 @@ pub(crate) fn name_streamed_row(unit: &'static Unit, context: &Context, error: E
             None => what,
         },
     })
+}
+
+/// Builds `unit`'s rows of `table` again, keyed as they were streamed, and returns what `find`
+/// makes of them: the rows of a streamed unit are not kept, so naming one means generating
+/// them once more.
+fn find_in_rows<T>(
+    unit: &Unit,
+    context: &Context,
+    table: &str,
+    find: impl Fn(&'static TableMeta, KeyedRows) -> Option<T>,
+) -> Option<T> {
+    let context = std::sync::Arc::new(context.clone());
+    context
+        .sync_scope_unit(unit.name, unit.build)
+        .tables
+        .into_iter()
+        .filter(|t| t.meta.name == table)
+        .find_map(|t| find(t.meta, KeyedRows::new(unit.name, &context, t)))
 }
