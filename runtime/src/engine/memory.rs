@@ -2,7 +2,8 @@
 //! keyed by their primary key, the ledger, transactions that restore a snapshot when they do
 //! not commit, `ON DELETE` rules applied as rows go, and every foreign key checked at commit.
 //! A write that would last, made without the seed-run lock, is refused: the policy tests find
-//! a command that writes unlocked. Keys the database generates are not modelled.
+//! a command that writes unlocked. Keys the database generates come from a sequence per table
+//! that, as PostgreSQL's, does not go back when a transaction is rolled back.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -12,10 +13,11 @@ use crate::engine::catalog::{Catalog, ForeignKey};
 use crate::engine::ledger::{Entry, Record, TableChanges, TableDigest};
 use crate::engine::{Comparison, Engine, Recorded, Transaction, Upserted};
 use crate::error::ApplyError;
-use crate::plan::Unit;
 use crate::plan::context::Context;
+use crate::plan::{Row, TableMeta, Unit};
 use crate::run::build::TableRowsBuilt;
 use crate::run::build::build;
+use crate::run::keys::{GeneratedKeys, KeySource};
 use crate::run::report::TableReport;
 
 /// A row: column to value, as text (`None` is NULL).
@@ -35,6 +37,8 @@ struct Ledger {
     entries: HashMap<String, Entry>,
     /// (unit, table, key) to the generation that wrote it.
     rows: BTreeMap<(String, String, String), i64>,
+    /// The identity (label or `#n`) of recorded rows of tables whose keys are generated.
+    identities: BTreeMap<(String, String, String), String>,
 }
 
 /// The in-memory engine.
@@ -45,6 +49,9 @@ pub(crate) struct Memory {
     locked: bool,
     /// Per streamed unit, in order, the tables it was asked to load bare and build after.
     built_after: Vec<(String, BTreeSet<String>)>,
+    /// The last value drawn from each `table.column` sequence: kept outside [`State`], so
+    /// that a rolled-back transaction does not give a value again.
+    sequences: HashMap<String, i64>,
 }
 
 fn refused(message: impl Into<String>) -> Error {
@@ -63,6 +70,7 @@ impl Memory {
             commits: true,
             locked: false,
             built_after: Vec::new(),
+            sequences: HashMap::new(),
         }
     }
 
@@ -147,12 +155,9 @@ fn key_of(catalog: &Catalog, table: &str, row: &MemoryRow) -> Result<String, Err
 }
 
 /// Whether a row recorded by `unit` under `generation` is one of `which`.
-/// Row `at` of a unit's built rows of `table`, as the engine keeps it.
-fn built_row(table: &TableRowsBuilt, at: usize) -> MemoryRow {
-    let row = &table.rows[at];
-    table
-        .meta
-        .column_names(&row.columns)
+/// A row of `meta`, as the engine keeps it.
+fn memory_row(meta: &TableMeta, row: &Row) -> MemoryRow {
+    meta.column_names(&row.columns)
         .into_iter()
         .zip(&row.values)
         .map(|(c, v)| (c.to_owned(), v.to_pg_text()))
@@ -221,6 +226,8 @@ impl Engine for Memory {
     async fn drop_schema(&mut self) -> Result<(), Error> {
         self.may_write("dropping the schema")?;
         self.state = State::default();
+        // The sequences are dropped with their tables.
+        self.sequences.clear();
         Ok(())
     }
 
@@ -282,20 +289,31 @@ impl Engine for Memory {
         unit: &str,
         tables: &[TableRowsBuilt],
     ) -> Result<Vec<TableChanges>, Error> {
+        // Rows of tables whose keys are generated are matched by identity, the others by key.
         let recorded: BTreeSet<(&str, &str)> = match &self.state.ledger {
             Some(ledger) => ledger
                 .rows
                 .keys()
                 .filter(|(u, _, _)| u == unit)
-                .map(|(_, t, k)| (t.as_str(), k.as_str()))
+                .map(|row| {
+                    let identity = ledger.identities.get(row).unwrap_or(&row.2);
+                    (row.1.as_str(), identity.as_str())
+                })
                 .collect(),
             None => BTreeSet::new(),
         };
         let mut changes = Vec::new();
         for table in tables {
             let name = table.meta.name;
-            let keys = (0..table.rows.len())
-                .map(|at| key_of(&self.catalog, name, &built_row(table, at)))
+            let mut anonymous = 0..;
+            let keys = table
+                .rows
+                .iter()
+                .map(|row| match (table.meta.generated_key, row.label) {
+                    (Some(_), Some(label)) => Ok(label.to_owned()),
+                    (Some(_), None) => Ok(format!("#{}", anonymous.next().unwrap_or_default())),
+                    (None, _) => key_of(&self.catalog, name, &memory_row(table.meta, row)),
+                })
                 .collect::<Result<BTreeSet<String>, Error>>()?;
             let kept = keys
                 .iter()
@@ -336,7 +354,7 @@ impl Engine for Memory {
         })
     }
 
-    async fn begin_unit(&mut self, _unit: &'static str) -> Result<MemoryTx<'_>, Error> {
+    async fn begin_unit(&mut self) -> Result<MemoryTx<'_>, Error> {
         self.begin().await
     }
 
@@ -512,13 +530,62 @@ impl MemoryTx<'_> {
         &mut self,
         unit: &str,
         table: &str,
-        key: String,
+        (key, identity): (String, Option<&String>),
         generation: i64,
     ) -> Result<(), Error> {
-        self.ledger()?
-            .rows
-            .insert((unit.to_owned(), table.to_owned(), key), generation);
+        let ledger = self.ledger()?;
+        let recorded = (unit.to_owned(), table.to_owned(), key);
+        match identity {
+            Some(identity) => ledger.identities.insert(recorded.clone(), identity.clone()),
+            None => ledger.identities.remove(&recorded),
+        };
+        ledger.rows.insert(recorded, generation);
         Ok(())
+    }
+
+    /// `(table, identity, key)` of the rows of generated-key tables `unit` recorded.
+    fn identities_of(&self, unit: &str) -> Vec<(String, String, String)> {
+        self.engine
+            .state
+            .ledger
+            .iter()
+            .flat_map(|l| l.identities.iter())
+            .filter(|((u, _, _), _)| u == unit)
+            .map(|((_, t, k), identity)| (t.clone(), identity.clone(), k.clone()))
+            .collect()
+    }
+}
+
+impl KeySource for MemoryTx<'_> {
+    async fn draw_keys(&mut self, table: &str, column: &str, n: usize) -> Result<Vec<i64>, Error> {
+        let last = self
+            .engine
+            .sequences
+            .entry(format!("{table}.{column}"))
+            .or_insert(0);
+        let first = *last + 1;
+        *last += n as i64;
+        Ok((first..=*last).collect())
+    }
+
+    async fn recorded_identities(
+        &mut self,
+        unit: &str,
+    ) -> Result<Vec<(String, String, String)>, Error> {
+        Ok(self.identities_of(unit))
+    }
+
+    async fn labelled_keys(
+        &mut self,
+        unit: &str,
+        table: &str,
+    ) -> Result<Vec<(String, String)>, Error> {
+        Ok(self
+            .identities_of(unit)
+            .into_iter()
+            .filter(|(t, identity, _)| t == table && !identity.starts_with('#'))
+            .map(|(_, identity, key)| (identity, key))
+            .collect())
     }
 }
 
@@ -609,6 +676,8 @@ impl Transaction for MemoryTx<'_> {
     async fn forget(&mut self, which: Recorded<'_>) -> Result<(), Error> {
         let ledger = self.ledger()?;
         ledger.rows.retain(|(u, _, _), g| !holds(which, u, *g));
+        let rows = &ledger.rows;
+        ledger.identities.retain(|k, _| rows.contains_key(k));
         if let Recorded::Units(units) = which {
             ledger.entries.retain(|u, _| !units.contains(u));
         }
@@ -626,15 +695,12 @@ impl Transaction for MemoryTx<'_> {
         let mut upserted = Upserted::default();
         for table in &tables {
             let name = table.meta.name;
-            if table.meta.generated_key.is_some() {
-                return Err(refused("keys the database generates are not modelled"));
-            }
             let mut report = TableReport {
                 table: name.to_owned(),
                 ..TableReport::default()
             };
             for at in 0..table.rows.len() {
-                let mut row = built_row(table, at);
+                let mut row = memory_row(table.meta, &table.rows[at]);
                 let key = key_of(&catalog, name, &row)?;
                 let rows = self.engine.state.tables.entry(name.to_owned()).or_default();
                 // Not reset, the columns the row leaves out keep what they hold.
@@ -649,7 +715,8 @@ impl Transaction for MemoryTx<'_> {
                     Some(_) => report.unchanged += 1,
                 }
                 rows.insert(key.clone(), row);
-                self.record_key(unit.name, name, key, generation)?;
+                let identity = table.identities.as_ref().and_then(|ids| ids.get(at));
+                self.record_key(unit.name, name, (key, identity), generation)?;
             }
             upserted.reports.insert(name.to_owned(), report);
             let written = digest(&self.engine.state, unit.name, name);
@@ -664,6 +731,7 @@ impl Transaction for MemoryTx<'_> {
         context: &Context,
         generation: i64,
         build_after: &BTreeSet<String>,
+        keys: &mut GeneratedKeys,
     ) -> Result<(Vec<TableReport>, String), Error> {
         // Keys are checked row by row either way: the choice is only recorded.
         self.engine
@@ -671,11 +739,27 @@ impl Transaction for MemoryTx<'_> {
             .push((unit.name.to_owned(), build_after.clone()));
         let (tables, checksum) = build(unit, context)?;
         let catalog = Arc::clone(&self.engine.catalog);
-        let mut reports = Vec::new();
         for table in &tables {
-            let name = table.meta.name;
-            for at in 0..table.rows.len() {
-                let row = built_row(table, at);
+            keys.add_table(table.meta);
+        }
+        let names: Vec<&str> = tables.iter().map(|t| t.meta.name).collect();
+        let mut reports = Vec::new();
+        for name in catalog.insert_order(&names) {
+            let Some(table) = tables.iter().find(|t| t.meta.name == name) else {
+                continue;
+            };
+            let meta = table.meta;
+            // Keyed row by row as they stream, reading what a row needs when it needs it.
+            for (at, row) in table.rows.iter().enumerate() {
+                let mut row = row.clone();
+                while let Some(missing) = keys.missing(meta, &row) {
+                    let remaining = table.rows.len() - at;
+                    keys.fetch(self, missing, name, (remaining, Some(remaining)))
+                        .await?;
+                }
+                let identity = keys.assign(meta, &mut row)?;
+                keys.resolve(meta, &mut row)?;
+                let row = memory_row(meta, &row);
                 let key = key_of(&catalog, name, &row)?;
                 let rows = self.engine.state.tables.entry(name.to_owned()).or_default();
                 if rows.insert(key.clone(), row).is_some() {
@@ -683,7 +767,7 @@ impl Transaction for MemoryTx<'_> {
                         "duplicate key value violates unique constraint on \"{name}\""
                     )));
                 }
-                self.record_key(unit.name, name, key, generation)?;
+                self.record_key(unit.name, name, (key, identity.as_ref()), generation)?;
             }
             reports.push(TableReport {
                 table: name.to_owned(),

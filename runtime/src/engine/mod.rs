@@ -18,6 +18,7 @@ use crate::Error;
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::build::TableRowsBuilt;
+use crate::run::keys::{GeneratedKeys, KeySource};
 use crate::run::report::TableReport;
 use catalog::{Catalog, ForeignKey};
 use ledger::{Entry, Record, TableChanges, TableDigest};
@@ -100,8 +101,8 @@ pub(crate) trait Engine {
     ) -> Result<Vec<TableChanges>, Error>;
     /// A transaction for cleanup.
     async fn begin(&mut self) -> Result<Self::Tx<'_>, Error>;
-    /// A transaction for writing `unit`, deferrable constraints deferred to its commit.
-    async fn begin_unit(&mut self, unit: &'static str) -> Result<Self::Tx<'_>, Error>;
+    /// A transaction for writing a unit, deferrable constraints deferred to its commit.
+    async fn begin_unit(&mut self) -> Result<Self::Tx<'_>, Error>;
     /// Runs `work` and then undoes everything it wrote, its commits included: the dry run, and
     /// the drift check of `--status`, which writes the units again to see what would change.
     async fn rehearse<T>(
@@ -112,7 +113,7 @@ pub(crate) trait Engine {
 
 /// One transaction: what it changes is there after [`Transaction::commit`], and gone when it is
 /// dropped without one.
-pub(crate) trait Transaction {
+pub(crate) trait Transaction: KeySource {
     /// The tables holding rows of `which`.
     async fn recorded_tables(&mut self, which: Recorded<'_>) -> Result<Vec<String>, Error>;
     /// Locks `tables` against writes by others until the end of the transaction.
@@ -146,8 +147,9 @@ pub(crate) trait Transaction {
     async fn truncate(&mut self, tables: &[&str]) -> Result<(), Error>;
     /// Forgets the rows of `which` in the ledger (and, for units, their entries).
     async fn forget(&mut self, which: Recorded<'_>) -> Result<(), Error>;
-    /// Inserts or updates the built rows of `unit` and records their keys under `generation`;
-    /// per table, what was inserted, updated and left as it was. In the tables `reset` names,
+    /// Inserts or updates the built rows of `unit`, keyed ([`GeneratedKeys::key_tables`]), and
+    /// records their keys (and identities) under `generation`; per table, what was inserted,
+    /// updated and left as it was. In the tables `reset` names,
     /// the columns a row leaves out are set to their defaults (or NULL) on update too; in the
     /// others they keep what they hold.
     async fn upsert(
@@ -157,8 +159,9 @@ pub(crate) trait Transaction {
         generation: i64,
         reset: &[&str],
     ) -> Result<Upserted, Error>;
-    /// Streams the rows `unit` generates under `context` into its tables (empty of them) and
-    /// records their keys under `generation`; per table what went in, and the checksum. The
+    /// Streams the rows `unit` generates under `context` into its tables (empty of them), keyed
+    /// by `keys` as they go, and records their keys under `generation`; per table what went in,
+    /// and the checksum. The
     /// tables of `build_after` may be loaded without their keys and indexes and have them built
     /// after the rows are in (an engine that cannot loads them as the others); the transaction
     /// ends with the same keys, indexes and constraints either way.
@@ -168,6 +171,7 @@ pub(crate) trait Transaction {
         context: &Context,
         generation: i64,
         build_after: &BTreeSet<String>,
+        keys: &mut GeneratedKeys,
     ) -> Result<(Vec<TableReport>, String), Error>;
     /// Digests of the rows `unit` recorded in `tables`, for [`Engine::compare`] later; each
     /// table comes with how many rows of the unit it holds.

@@ -18,6 +18,7 @@ use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::RunOutcome;
+use crate::run::keys::GeneratedKeys;
 use crate::run::plan::{Action, Decision, UnitPlan};
 use crate::run::report::{Blocker, Outcome, TableReport, UnitReport};
 use crate::run::{build, panics};
@@ -70,13 +71,15 @@ pub(crate) async fn apply(
     context: &Context,
 ) -> RunOutcome {
     let mut reports = Vec::with_capacity(units.len());
+    // Keys the database generated for labelled rows, kept from unit to unit of the run.
+    let mut keys = GeneratedKeys::default();
     for plan in units {
         let name = plan.unit.name;
         let work = async {
             if plan.rows.is_some() {
-                apply_static(engine, plan, (environment, context)).await
+                apply_static(engine, plan, &mut keys, (environment, context)).await
             } else {
-                apply_streamed(engine, plan, (environment, context)).await
+                apply_streamed(engine, plan, &mut keys, (environment, context)).await
             }
         };
         match panics::guard_async(name, work).await {
@@ -102,6 +105,7 @@ pub(crate) async fn apply(
 async fn apply_static(
     engine: &mut impl Engine,
     plan: UnitPlan,
+    keys: &mut GeneratedKeys,
     (environment, context): (&str, &Context),
 ) -> Result<UnitReport, Error> {
     let started = Instant::now();
@@ -113,7 +117,7 @@ async fn apply_static(
         rows,
         ..
     } = plan;
-    let rows = rows.unwrap_or_default();
+    let mut rows = rows.unwrap_or_default();
     if decision.action == Action::Verify
         && let Some(previous) = &previous
         && previous.digests.is_some()
@@ -138,7 +142,10 @@ async fn apply_static(
     let catalog = engine.catalog().await?;
     let reset = columns_to_reset(decision, previous.as_ref(), &catalog, &written);
     let recorded = engine.commits();
-    let mut tx = engine.begin_unit(unit.name).await?;
+    let mut tx = engine.begin_unit().await?;
+    // The keys of the unit's old rows are read before those rows and their entries go.
+    keys.begin_unit(&mut tx, unit.name).await?;
+    keys.key_tables(&mut tx, &mut rows).await?;
     let Upserted {
         reports: mut table_reports,
         digests: mut written_digests,
@@ -160,6 +167,7 @@ async fn apply_static(
             .await?;
         tx.set_digests(unit.name, &digests).await?;
         commit_unit(tx, unit.name, recorded).await?;
+        keys.end_unit();
         return Ok(UnitReport {
             unit: unit.name.into(),
             outcome: Outcome::Unchanged,
@@ -196,6 +204,7 @@ async fn apply_static(
     );
     tx.record(&entry).await?;
     commit_unit(tx, unit.name, recorded).await?;
+    keys.end_unit();
     Ok(UnitReport {
         millis: millis(started.elapsed()),
         ..report
@@ -237,6 +246,7 @@ fn columns_to_reset(
 async fn apply_streamed(
     engine: &mut impl Engine,
     plan: UnitPlan,
+    keys: &mut GeneratedKeys,
     (environment, context): (&str, &Context),
 ) -> Result<UnitReport, Error> {
     let started = Instant::now();
@@ -262,7 +272,8 @@ async fn apply_streamed(
     }
     let catalog = engine.catalog().await?;
     let recorded = engine.commits();
-    let mut tx = engine.begin_unit(unit.name).await?;
+    let mut tx = engine.begin_unit().await?;
+    keys.begin_unit(&mut tx, unit.name).await?;
     let mut removed = BTreeMap::new();
     if previous.is_some() {
         let stale = Recorded::Stale {
@@ -273,7 +284,7 @@ async fn apply_streamed(
     }
     let build_after = build_after(&mut tx, unit, context).await?;
     let (mut tables, checksum) = tx
-        .bulk_load(unit, context, decision.generation, &build_after)
+        .bulk_load(unit, context, decision.generation, &build_after, keys)
         .await?;
     for table in &mut tables {
         table.deleted = removed.remove(&table.table).map_or(0, |r| r.deleted);
@@ -304,6 +315,7 @@ async fn apply_streamed(
     );
     tx.record(&entry).await?;
     commit_unit(tx, unit.name, recorded).await?;
+    keys.end_unit();
     Ok(UnitReport {
         millis: millis(started.elapsed()),
         ..report

@@ -15,6 +15,9 @@ use crate::{Error, Value};
 pub struct TableRowsBuilt {
     pub meta: &'static TableMeta,
     pub rows: Vec<Row>,
+    /// For a table whose keys the database generates, once its rows are keyed: each row's
+    /// identity in the ledger, its label or `#n`.
+    pub identities: Option<Vec<String>>,
 }
 
 /// Builds a unit's rows under the run's context, fills in the keys of anonymous rows, and
@@ -33,7 +36,11 @@ pub fn build(unit: &Unit, context: &Context) -> Result<(Vec<TableRowsBuilt>, Str
                 let rows = KeyedRows::new(unit.name, &context, table)
                     .inspect(|row| checksum.add(meta, row))
                     .collect();
-                TableRowsBuilt { meta, rows }
+                TableRowsBuilt {
+                    meta,
+                    rows,
+                    identities: None,
+                }
             })
             .collect()
     })?;

@@ -30,6 +30,7 @@ pub(crate) mod build;
 pub mod cleanup;
 pub mod error;
 mod guards;
+pub(crate) mod keys;
 mod panics;
 pub mod plan;
 #[cfg(test)]

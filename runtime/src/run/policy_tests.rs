@@ -3,7 +3,8 @@
 //! Schema: `venues (id)`, `events (id, venue_id → venues)`, `reviews (id, event_id → events
 //! ON DELETE CASCADE)` and `tickets (id)`. Unit `venues` seeds `scale("venues", 2)` venues,
 //! `events` one event at the first venue, `tickets` (with a loop) `scale("tickets", 3)` tickets.
-//! Reviews are other data, written by hand.
+//! Reviews are other data, written by hand. `members (id generated, name)` and `tags (id
+//! generated, name)` have keys the database generates; `posts (id, member_id → members)`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ use crate::engine::catalog::{Catalog, ForeignKey, TableInfo};
 use crate::engine::memory::Memory;
 use crate::error::{ApplyError, CleanupError, GuardError};
 use crate::plan::context::{Context, scale};
-use crate::plan::{ColumnMeta, Row, Seed, TableMeta, Unit, UnitKind};
+use crate::plan::{ColumnMeta, Row, RowId, Seed, TableMeta, Unit, UnitKind};
 use crate::run::report::Outcome;
 use crate::run::{
     RunOptions, UnitState, apply_with, cleanup_with, dry_run_with, guards, reset_with, status_with,
@@ -46,6 +47,26 @@ static NOTES_TABLE: TableMeta = TableMeta {
 static TICKETS_TABLE: TableMeta = TableMeta {
     name: "tickets",
     columns: &ID_NAME,
+    primary_key: &[0],
+    generated_key: None,
+};
+static MEMBERS_TABLE: TableMeta = TableMeta {
+    name: "members",
+    columns: &ID_NAME,
+    primary_key: &[0],
+    generated_key: Some(0),
+};
+static TAGS_TABLE: TableMeta = TableMeta {
+    name: "tags",
+    columns: &ID_NAME,
+    primary_key: &[0],
+    generated_key: Some(0),
+};
+static POST_COLUMNS: [ColumnMeta; 2] =
+    [ColumnMeta { name: "id" }, ColumnMeta { name: "member_id" }];
+static POSTS_TABLE: TableMeta = TableMeta {
+    name: "posts",
+    columns: &POST_COLUMNS,
     primary_key: &[0],
     generated_key: None,
 };
@@ -146,6 +167,9 @@ fn catalog() -> Catalog {
             ("events".to_owned(), table(&["id", "venue_id"])),
             ("reviews".to_owned(), table(&["id", "event_id"])),
             ("tickets".to_owned(), table(&["id", "name"])),
+            ("members".to_owned(), table(&["id", "name"])),
+            ("tags".to_owned(), table(&["id", "name"])),
+            ("posts".to_owned(), table(&["id", "member_id"])),
             (
                 "notes".to_owned(),
                 TableInfo {
@@ -159,6 +183,7 @@ fn catalog() -> Catalog {
         vec![
             fk("events", "venue_id", "venues", "a"),
             fk("reviews", "event_id", "events", "c"),
+            fk("posts", "member_id", "members", "a"),
         ],
     )
 }
@@ -743,5 +768,160 @@ async fn a_large_streamed_unit_is_loaded_bare_only_into_a_table_small_beside_it(
     }
     run(&mut db, &[&*TICKETS], &large).await?;
     assert_eq!(chosen(&db), Some(tickets()), "a quarter exactly");
+    Ok(())
+}
+
+/// `alice`, then `scale("members", 2)` anonymous members; their keys are generated.
+fn members() -> Seed {
+    let alice = Row {
+        label: Some("alice"),
+        columns: Cow::Borrowed(&[1]),
+        values: vec![text("Alice".into())],
+    };
+    let others = (0..scale("members", 2)).map(|i| Row {
+        label: None,
+        columns: Cow::Borrowed(&[1]),
+        values: vec![text(format!("member {i}"))],
+    });
+    Seed::new().table(&MEMBERS_TABLE, std::iter::once(alice).chain(others))
+}
+
+/// A post by the member labelled `author` of unit `members`, whose key is not known until
+/// that row is written.
+fn post_by(author: &'static str) -> Seed {
+    let member = RowId {
+        unit: "members",
+        table: "members",
+        label: author,
+        key: uuid::Uuid::nil(),
+    };
+    Seed::new().table(
+        &POSTS_TABLE,
+        std::iter::once(Row {
+            label: None,
+            columns: Cow::Borrowed(&[0, 1]),
+            values: vec![text(format!("by {author}")), Value::Ref(member)],
+        }),
+    )
+}
+
+/// `pinned`, then `scale("tags", 2)` anonymous tags, streamed.
+fn tags() -> Seed {
+    let pinned = Row {
+        label: Some("pinned"),
+        columns: Cow::Borrowed(&[1]),
+        values: vec![text("pinned".into())],
+    };
+    let others = (0..scale("tags", 2)).map(|i| Row {
+        label: None,
+        columns: Cow::Borrowed(&[1]),
+        values: vec![text(format!("tag {i}"))],
+    });
+    Seed::new().table(&TAGS_TABLE, std::iter::once(pinned).chain(others))
+}
+
+static MEMBERS: std::sync::LazyLock<Unit> =
+    std::sync::LazyLock::new(|| unit("members", &[], members));
+static POSTS: std::sync::LazyLock<Unit> =
+    std::sync::LazyLock::new(|| unit("posts", &["members"], || post_by("alice")));
+static GHOST_POSTS: std::sync::LazyLock<Unit> =
+    std::sync::LazyLock::new(|| unit("ghost_posts", &["members"], || post_by("nobody")));
+static TAGS: std::sync::LazyLock<Unit> = std::sync::LazyLock::new(|| Unit {
+    static_rows: None,
+    ..unit("tags", &[], tags)
+});
+
+fn ids(db: &Memory, table: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = db
+        .column(table, "id")
+        .into_iter()
+        .map(|id| id.and_then(|id| id.parse().ok()).unwrap_or(-1))
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+#[tokio::test]
+async fn generated_keys_are_kept_by_identity_and_new_rows_draw_from_the_sequence()
+-> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    run(&mut db, &[&*MEMBERS, &*POSTS], &options("development", &[])).await?;
+    assert_eq!(
+        ids(&db, "members"),
+        [1, 2, 3],
+        "one draw for the three rows"
+    );
+    let alice = db.column("members", "id")[0].clone();
+    assert_eq!(
+        db.column("posts", "member_id"),
+        std::slice::from_ref(&alice)
+    );
+
+    // One more member: the three written before keep their keys, the new one draws 4.
+    let more = options("development", &[("members", 3)]);
+    let reports = run(&mut db, &[&*MEMBERS, &*POSTS], &more).await?;
+    assert_eq!(reports[0].outcome, Outcome::Updated);
+    assert_eq!(reports[0].tables[0].inserted, 1);
+    assert_eq!(ids(&db, "members"), [1, 2, 3, 4]);
+
+    // One fewer: the last anonymous rows are stale and go; alice keeps her key.
+    let fewer = options("development", &[("members", 1)]);
+    run(&mut db, &[&*MEMBERS], &fewer).await?;
+    assert_eq!(ids(&db, "members"), [1, 2]);
+    let again = options("development", &[("members", 2)]);
+    run(&mut db, &[&*MEMBERS], &again).await?;
+    assert_eq!(
+        ids(&db, "members"),
+        [1, 2, 5],
+        "a key once given to a removed row is not given again"
+    );
+
+    // A later run (its own process) finds alice's key in the ledger.
+    let mut db = Memory::new(catalog());
+    run(&mut db, &[&*MEMBERS], &options("development", &[])).await?;
+    run(&mut db, &[&*POSTS], &options("development", &[])).await?;
+    assert_eq!(db.column("posts", "member_id"), [alice]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_reference_to_a_label_the_ledger_does_not_hold_stops_the_unit_and_writes_nothing()
+-> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    run(&mut db, &[&*MEMBERS], &dev).await?;
+    let err = run(&mut db, &[&*GHOST_POSTS], &dev).await.unwrap_err();
+    let Error::Apply(ApplyError::UnknownRow { label, .. }) = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(label, "nobody");
+    assert!(db.column("posts", "id").is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_streamed_unit_written_again_gives_its_rows_their_keys_back() -> Result<(), Error> {
+    let mut db = Memory::new(catalog());
+    let dev = options("development", &[]);
+    run(&mut db, &[&*TAGS], &dev).await?;
+    assert_eq!(ids(&db, "tags"), [1, 2, 3]);
+    let pinned = db.column("tags", "id")[0].clone();
+
+    // A row deleted by hand: the unit is written again from scratch, every row with its key.
+    db.delete_where("tags", "id", "2");
+    let reports = run(&mut db, &[&*TAGS], &dev).await?;
+    assert_eq!(reports[0].outcome, Outcome::Restored);
+    assert_eq!(ids(&db, "tags"), [1, 2, 3]);
+
+    // One more tag: drawn after the keys given so far.
+    let more = options("development", &[("tags", 3)]);
+    run(&mut db, &[&*TAGS], &more).await?;
+    assert_eq!(ids(&db, "tags"), [1, 2, 3, 4]);
+    assert_eq!(db.column("tags", "id")[0], pinned);
+
+    // A dry run draws from the sequence, writes nothing, and keys stay as they are.
+    let most = options("development", &[("tags", 5)]);
+    dry_run_with(&mut db, &[&*TAGS], &most).await?;
+    assert_eq!(ids(&db, "tags"), [1, 2, 3, 4]);
     Ok(())
 }

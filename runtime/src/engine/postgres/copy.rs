@@ -18,13 +18,13 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::engine::catalog::{Catalog, TableInfo};
-use crate::engine::postgres::keys::GeneratedKeys;
 use crate::engine::postgres::ledger;
 use crate::engine::postgres::sql::ident;
 use crate::error::ApplyError;
 use crate::plan::context::Context;
 use crate::plan::{Row, TableMeta, TableRows, Unit, ordinal_key, ordinal_prefix};
 use crate::run::build::{Checksum, KeyedRows};
+use crate::run::keys::GeneratedKeys;
 use crate::run::progress::TableProgress;
 use crate::run::report::TableReport;
 use crate::{Error, Value};

@@ -31,16 +31,14 @@ use crate::engine::{Comparison, Engine, Recorded, Transaction, Upserted};
 use crate::plan::Unit;
 use crate::plan::context::Context;
 use crate::run::build::TableRowsBuilt;
+use crate::run::keys::{GeneratedKeys, KeySource};
 use crate::run::report::TableReport;
-use keys::GeneratedKeys;
 use sql::ident;
 
 /// PostgreSQL as seedbed's engine, over a connection.
 pub(crate) struct PgEngine<'c> {
     conn: &'c mut PgConnection,
     catalog: Option<Arc<Catalog>>,
-    /// Keys of generated-key tables, kept across the units of a run.
-    keys: GeneratedKeys,
     commits: bool,
     /// Whether this run said already that tables could not be loaded bare.
     bare_refused: bool,
@@ -52,7 +50,6 @@ impl<'c> PgEngine<'c> {
         PgEngine {
             conn,
             catalog: None,
-            keys: GeneratedKeys::default(),
             commits,
             bare_refused: false,
         }
@@ -163,19 +160,16 @@ impl Engine for PgEngine<'_> {
         Ok(PgTransaction {
             tx,
             catalog,
-            keys: &mut self.keys,
             bare_refused: &mut self.bare_refused,
         })
     }
 
-    async fn begin_unit(&mut self, unit: &'static str) -> Result<PgTransaction<'_>, Error> {
+    async fn begin_unit(&mut self) -> Result<PgTransaction<'_>, Error> {
         let mut tx = self.begin().await?;
         sqlx::query("SET CONSTRAINTS ALL DEFERRED")
             .execute(&mut *tx.tx)
             .await
             .map_err(|e| Error::database("deferring constraints", &e))?;
-        // The keys of the unit's old rows are read before those rows and their entries go.
-        tx.keys.begin_unit(&mut tx.tx, unit).await?;
         Ok(tx)
     }
 
@@ -202,7 +196,6 @@ impl Engine for PgEngine<'_> {
 pub(crate) struct PgTransaction<'a> {
     tx: sqlx::Transaction<'a, sqlx::Postgres>,
     catalog: Arc<Catalog>,
-    keys: &'a mut GeneratedKeys,
     bare_refused: &'a mut bool,
 }
 
@@ -279,6 +272,27 @@ fn described(which: Recorded<'_>) -> String {
     match which {
         Recorded::Units(units) => units.join(", "),
         Recorded::Stale { unit, .. } => format!("`{unit}`"),
+    }
+}
+
+impl KeySource for PgTransaction<'_> {
+    async fn draw_keys(&mut self, table: &str, column: &str, n: usize) -> Result<Vec<i64>, Error> {
+        self.tx.draw_keys(table, column, n).await
+    }
+
+    async fn recorded_identities(
+        &mut self,
+        unit: &str,
+    ) -> Result<Vec<(String, String, String)>, Error> {
+        self.tx.recorded_identities(unit).await
+    }
+
+    async fn labelled_keys(
+        &mut self,
+        unit: &str,
+        table: &str,
+    ) -> Result<Vec<(String, String)>, Error> {
+        self.tx.labelled_keys(unit, table).await
     }
 }
 
@@ -424,34 +438,17 @@ impl Transaction for PgTransaction<'_> {
     async fn upsert(
         &mut self,
         unit: &'static Unit,
-        mut tables: Vec<TableRowsBuilt>,
+        tables: Vec<TableRowsBuilt>,
         generation: i64,
         reset: &[&str],
     ) -> Result<Upserted, Error> {
-        // Every generated key first, so that references in any table find their rows.
-        let mut identities: HashMap<&'static str, Vec<String>> = HashMap::new();
-        for table in &mut tables {
-            self.keys.add_table(table.meta);
-            if let Some(ids) = self
-                .keys
-                .assign_all(&mut self.tx, table.meta, &mut table.rows)
-                .await?
-            {
-                identities.insert(table.meta.name, ids);
-            }
-        }
-        for table in &mut tables {
-            self.keys
-                .resolve_all(&mut self.tx, table.meta, &mut table.rows)
-                .await?;
-        }
         let names: Vec<&str> = tables.iter().map(|t| t.meta.name).collect();
         let mut upserted = Upserted::default();
         for name in self.catalog.insert_order(&names) {
             let Some(table) = tables.iter().find(|t| t.meta.name == name) else {
                 continue;
             };
-            let ids = identities.get(name).map(Vec::as_slice);
+            let ids = table.identities.as_deref();
             let reset = reset.contains(&name);
             let (report, written) = upsert::upsert_table(
                 &mut self.tx,
@@ -474,21 +471,15 @@ impl Transaction for PgTransaction<'_> {
         context: &Context,
         generation: i64,
         build_after: &BTreeSet<String>,
+        keys: &mut GeneratedKeys,
     ) -> Result<(Vec<TableReport>, String), Error> {
         let bare = if build_after.is_empty() {
             None
         } else {
             Some(rebuild::drop_for_load(&mut self.tx, build_after, self.bare_refused).await?)
         };
-        let loaded = copy::copy_unit(
-            &mut self.tx,
-            unit,
-            &self.catalog,
-            generation,
-            context,
-            self.keys,
-        )
-        .await;
+        let loaded =
+            copy::copy_unit(&mut self.tx, unit, &self.catalog, generation, context, keys).await;
         let built = match (loaded, bare) {
             (Ok(loaded), Some(bare)) => bare
                 .build(&mut self.tx)
@@ -525,7 +516,6 @@ impl Transaction for PgTransaction<'_> {
             .commit()
             .await
             .map_err(|e| Error::database(format!("committing {what}"), &e))?;
-        self.keys.end_unit();
         Ok(())
     }
 }
