@@ -117,24 +117,32 @@ pub enum LedgerState {
 /// at a version this seedbed reads. Anything else is [`Error::LedgerDamaged`] (a table or column
 /// dropped by hand would make a run re-insert rows, or a cleanup leave them, without a word).
 pub async fn check(conn: &mut PgConnection) -> Result<LedgerState, Error> {
-    let (schema, version): (bool, Option<String>) = sqlx::query_as(
-        "SELECT to_regnamespace('seedbed') IS NOT NULL,
-                obj_description(to_regnamespace('seedbed'), 'pg_namespace')",
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| Error::database("looking for the seedbed ledger", &e))?;
+    Ok(inspect(conn).await?.0)
+}
+
+/// [`check`], and the ledger's format version when there is a ledger.
+async fn inspect(conn: &mut PgConnection) -> Result<(LedgerState, Option<i64>), Error> {
+    let (schema, version, columns): (bool, Option<String>, Vec<(String, String)>) = {
+        let (schema, version, tables, names): (bool, Option<String>, Vec<String>, Vec<String>) =
+            sqlx::query_as(
+                "SELECT to_regnamespace('seedbed') IS NOT NULL,
+                        obj_description(to_regnamespace('seedbed'), 'pg_namespace'),
+                        coalesce(array_agg(c.relname::text) FILTER (WHERE a.attname IS NOT NULL), '{}'),
+                        coalesce(array_agg(a.attname::text) FILTER (WHERE a.attname IS NOT NULL), '{}')
+                 FROM (SELECT) AS one
+                 LEFT JOIN pg_class c
+                   ON c.relnamespace = to_regnamespace('seedbed') AND c.relkind = 'r'
+                 LEFT JOIN pg_attribute a
+                   ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped",
+            )
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| Error::database("looking for the seedbed ledger", &e))?;
+        (schema, version, tables.into_iter().zip(names).collect())
+    };
     if !schema {
-        return Ok(LedgerState::Absent);
+        return Ok((LedgerState::Absent, None));
     }
-    let columns: Vec<(String, String)> = sqlx::query_as(
-        "SELECT c.relname::text, a.attname::text FROM pg_class c
-         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-         WHERE c.relnamespace = to_regnamespace('seedbed') AND c.relkind = 'r'",
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(|e| Error::database("reading the seedbed ledger's tables", &e))?;
     let version = match version
         .as_deref()
         .and_then(|v| v.strip_prefix("seedbed ledger "))
@@ -157,7 +165,7 @@ pub async fn check(conn: &mut PgConnection) -> Result<LedgerState, Error> {
     // A bare schema (created by hand, or by a run that stopped before its first table) and an
     // empty unmarked one are no ledger at all.
     if columns.is_empty() && version == Some(1) {
-        return Ok(LedgerState::Absent);
+        return Ok((LedgerState::Absent, None));
     }
     let mut missing = Vec::new();
     for (table, wanted) in EXPECTED {
@@ -184,7 +192,7 @@ pub async fn check(conn: &mut PgConnection) -> Result<LedgerState, Error> {
         }
     }
     if missing.is_empty() {
-        return Ok(LedgerState::Complete);
+        return Ok((LedgerState::Complete, version));
     }
     Err(Error::LedgerDamaged {
         what: format!("{} missing", missing.join(", ")),
@@ -198,18 +206,7 @@ pub async fn check(conn: &mut PgConnection) -> Result<LedgerState, Error> {
 /// When the ledger is complete and current nothing is executed, so a role without CREATE rights
 /// (common outside development) can seed a database whose ledger an administrator created.
 pub async fn ensure(conn: &mut PgConnection) -> Result<(), Error> {
-    let current: bool = match check(conn).await? {
-        LedgerState::Absent => false,
-        LedgerState::Complete => sqlx::query_scalar(
-            "SELECT obj_description(to_regnamespace('seedbed'), 'pg_namespace') = $1",
-        )
-        .bind(format!("seedbed ledger {LEDGER_VERSION}"))
-        .fetch_one(&mut *conn)
-        .await
-        .map(|v: Option<bool>| v.unwrap_or(false))
-        .map_err(|e| Error::database("reading the seedbed ledger's version", &e))?,
-    };
-    if current {
+    if inspect(conn).await? == (LedgerState::Complete, Some(LEDGER_VERSION)) {
         return Ok(());
     }
     sqlx::raw_sql(SCHEMA_SQL)
@@ -229,6 +226,11 @@ pub async fn entries(conn: &mut PgConnection) -> Result<HashMap<String, Entry>, 
     if !exists(conn).await? {
         return Ok(HashMap::new());
     }
+    read_entries(conn).await
+}
+
+/// Every applied unit, by name, from a ledger known to be there.
+pub(crate) async fn read_entries(conn: &mut PgConnection) -> Result<HashMap<String, Entry>, Error> {
     let rows: Vec<Entry> = sqlx::query_as("SELECT * FROM seedbed.ledger")
         .fetch_all(&mut *conn)
         .await
@@ -241,6 +243,11 @@ pub async fn stamp(conn: &mut PgConnection) -> Result<Option<String>, Error> {
     if !exists(conn).await? {
         return Ok(None);
     }
+    read_stamp(conn).await
+}
+
+/// The environment stamp of a ledger known to be there.
+pub(crate) async fn read_stamp(conn: &mut PgConnection) -> Result<Option<String>, Error> {
     sqlx::query_scalar("SELECT environment FROM seedbed.stamp")
         .fetch_optional(&mut *conn)
         .await

@@ -39,6 +39,9 @@ use sql::ident;
 pub(crate) struct PgEngine<'c> {
     conn: &'c mut PgConnection,
     catalog: Option<Arc<Catalog>>,
+    /// Whether there is a ledger, once checked: a run holds the seed-run lock, so no other
+    /// run creates or drops it meanwhile.
+    ledger: Option<bool>,
     commits: bool,
     /// Whether this run said already that tables could not be loaded bare.
     bare_refused: bool,
@@ -50,6 +53,7 @@ impl<'c> PgEngine<'c> {
         PgEngine {
             conn,
             catalog: None,
+            ledger: None,
             commits,
             bare_refused: false,
         }
@@ -83,8 +87,9 @@ impl Engine for PgEngine<'_> {
         )
         .execute(&mut *self.conn)
         .await
-        .map(drop)
-        .map_err(|e| Error::database("dropping the database's schema", &e))
+        .map_err(|e| Error::database("dropping the database's schema", &e))?;
+        (self.catalog, self.ledger) = (None, None);
+        Ok(())
     }
 
     async fn catalog(&mut self) -> Result<Arc<Catalog>, Error> {
@@ -97,38 +102,53 @@ impl Engine for PgEngine<'_> {
     }
 
     async fn ensure_ledger(&mut self) -> Result<(), Error> {
-        ledger::ensure(self.conn).await
+        ledger::ensure(self.conn).await?;
+        self.ledger = Some(true);
+        Ok(())
     }
 
     async fn ledger_exists(&mut self) -> Result<bool, Error> {
-        ledger::exists(self.conn).await
+        if self.ledger.is_none() {
+            self.ledger = Some(ledger::exists(self.conn).await?);
+        }
+        Ok(self.ledger == Some(true))
     }
 
     async fn entries(&mut self) -> Result<HashMap<String, Entry>, Error> {
-        ledger::entries(self.conn).await
+        match self.ledger_exists().await? {
+            true => ledger::read_entries(self.conn).await,
+            false => Ok(HashMap::new()),
+        }
     }
 
     async fn stamp(&mut self) -> Result<Option<String>, Error> {
-        ledger::stamp(self.conn).await
+        match self.ledger_exists().await? {
+            true => ledger::read_stamp(self.conn).await,
+            false => Ok(None),
+        }
     }
 
     async fn set_stamp(&mut self, environment: &str) -> Result<(), Error> {
         ledger::set_stamp(self.conn, environment).await
     }
 
-    async fn compare(&mut self, entry: &Entry) -> Result<Comparison, Error> {
+    async fn compare(&mut self, entries: &[&Entry]) -> Result<HashMap<String, Comparison>, Error> {
         let catalog = self.catalog().await?;
-        Ok(match &entry.digests {
-            Some(kept) => digest::compare(self.conn, &catalog, &entry.unit, kept).await?,
-            // A ledger older than digests: rows are counted.
-            None => {
-                let present = digest::rows_present(self.conn, &catalog, &entry.unit).await?;
-                Comparison {
-                    missing: entry.rows.saturating_sub(present).max(0) as u64,
-                    ..Comparison::default()
-                }
-            }
-        })
+        let kept: Vec<(&str, &BTreeMap<String, TableDigest>)> = entries
+            .iter()
+            .filter_map(|e| Some((e.unit.as_str(), &e.digests.as_ref()?.0)))
+            .collect();
+        let mut found = digest::compare(self.conn, &catalog, &kept).await?;
+        // A ledger older than digests: rows are counted.
+        for entry in entries.iter().filter(|e| e.digests.is_none()) {
+            let present = digest::rows_present(self.conn, &catalog, &entry.unit).await?;
+            let comparison = Comparison {
+                missing: entry.rows.saturating_sub(present).max(0) as u64,
+                ..Comparison::default()
+            };
+            found.insert(entry.unit.clone(), comparison);
+        }
+        Ok(found)
     }
 
     async fn changes(
@@ -137,7 +157,7 @@ impl Engine for PgEngine<'_> {
         tables: &[TableRowsBuilt],
     ) -> Result<Vec<TableChanges>, Error> {
         let catalog = self.catalog().await?;
-        if !ledger::exists(self.conn).await? {
+        if !self.ledger_exists().await? {
             return Ok(tables
                 .iter()
                 .map(|t| TableChanges {
