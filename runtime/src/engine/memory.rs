@@ -52,8 +52,6 @@ pub(crate) struct Memory {
     /// The last value drawn from each `table.column` sequence: kept outside [`State`], so
     /// that a rolled-back transaction does not give a value again.
     sequences: HashMap<String, i64>,
-    /// Per call of [`Engine::compare`], in order, the units it compared.
-    compared: Vec<Vec<String>>,
 }
 
 fn refused(message: impl Into<String>) -> Error {
@@ -73,7 +71,6 @@ impl Memory {
             locked: false,
             built_after: Vec::new(),
             sequences: HashMap::new(),
-            compared: Vec::new(),
         }
     }
 
@@ -117,11 +114,6 @@ impl Memory {
     /// Per streamed unit, in order, the tables the policy chose to build after the load.
     pub(crate) fn built_after(&self) -> &[(String, BTreeSet<String>)] {
         &self.built_after
-    }
-
-    /// Per call of [`Engine::compare`], in order, the units it compared.
-    pub(crate) fn compared(&self) -> &[Vec<String>] {
-        &self.compared
     }
 
     /// The values of `column` in `table`, sorted.
@@ -279,22 +271,17 @@ impl Engine for Memory {
         Ok(())
     }
 
-    async fn compare(&mut self, entries: &[&Entry]) -> Result<HashMap<String, Comparison>, Error> {
-        self.compared
-            .push(entries.iter().map(|e| e.unit.clone()).collect());
-        let mut found = HashMap::new();
-        for entry in entries {
-            let comparison: &mut Comparison = found.entry(entry.unit.clone()).or_default();
-            for (table, kept) in entry.digests.iter().flat_map(|d| d.0.iter()) {
-                let now = digest(&self.state, &entry.unit, table);
-                if now.rows < kept.rows {
-                    comparison.missing += (kept.rows - now.rows) as u64;
-                } else if now.digest != kept.digest {
-                    comparison.edited.push(table.clone());
-                }
+    async fn compare(&mut self, entry: &Entry) -> Result<Comparison, Error> {
+        let mut comparison = Comparison::default();
+        for (table, kept) in entry.digests.iter().flat_map(|d| d.0.iter()) {
+            let now = digest(&self.state, &entry.unit, table);
+            if now.rows < kept.rows {
+                comparison.missing += (kept.rows - now.rows) as u64;
+            } else if now.digest != kept.digest {
+                comparison.edited.push(table.clone());
             }
         }
-        Ok(found)
+        Ok(comparison)
     }
 
     async fn changes(

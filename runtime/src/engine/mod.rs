@@ -89,9 +89,8 @@ pub(crate) trait Engine {
     async fn stamp(&mut self) -> Result<Option<String>, Error>;
     /// Stamps the database with `environment`.
     async fn set_stamp(&mut self, environment: &str) -> Result<(), Error>;
-    /// The rows of each unit of `entries` now, against what its entry recorded of them, by unit
-    /// name: many units at once, in as few round trips as the engine can.
-    async fn compare(&mut self, entries: &[&Entry]) -> Result<HashMap<String, Comparison>, Error>;
+    /// The rows of a unit with loops now, against what `entry` recorded of them.
+    async fn compare(&mut self, entry: &Entry) -> Result<Comparison, Error>;
     /// What writing `tables` (a unit's rows, built) would change, per table, read from the
     /// ledger and the catalog alone; tables the ledger holds rows of `unit` in and `tables` no
     /// longer has come last, every row gone. Writes nothing.

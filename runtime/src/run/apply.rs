@@ -7,13 +7,13 @@
 //! of its rows the ledger kept, per table; only when they differ (rows deleted or edited by
 //! hand since) is it written again.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use crate::Error;
 use crate::engine::catalog::Catalog;
 use crate::engine::ledger::{Entry, Record, TableDigest};
-use crate::engine::{Comparison, Engine, Recorded, Transaction, Upserted};
+use crate::engine::{Engine, Recorded, Transaction, Upserted};
 use crate::error::ApplyError;
 use crate::plan::Unit;
 use crate::plan::context::Context;
@@ -71,30 +71,19 @@ pub(crate) async fn apply(
     context: &Context,
 ) -> RunOutcome {
     let mut reports = Vec::with_capacity(units.len());
-    let mut run = match Shared::compared(engine, &units).await {
-        Ok(run) => run,
-        Err(error) => {
-            return RunOutcome {
-                reports,
-                error: Some(error),
-            };
-        }
-    };
+    // Keys the database generated for labelled rows, kept from unit to unit of the run.
+    let mut keys = GeneratedKeys::default();
     for plan in units {
         let name = plan.unit.name;
         let work = async {
             if plan.rows.is_some() {
-                apply_static(engine, plan, &mut run, (environment, context)).await
+                apply_static(engine, plan, &mut keys, (environment, context)).await
             } else {
-                apply_streamed(engine, plan, &mut run, (environment, context)).await
+                apply_streamed(engine, plan, &mut keys, (environment, context)).await
             }
         };
         match panics::guard_async(name, work).await {
-            Ok(report) => {
-                // Its writes may touch rows another unit recorded (rows given the same key).
-                run.written |= report.outcome != Outcome::Unchanged;
-                reports.push(report);
-            }
+            Ok(report) => reports.push(report),
             Err(error) => {
                 return RunOutcome {
                     reports,
@@ -109,49 +98,6 @@ pub(crate) async fn apply(
     }
 }
 
-/// What the units of one run share.
-struct Shared {
-    /// Keys the database generated for labelled rows, kept from unit to unit.
-    keys: GeneratedKeys,
-    /// The rows of the units the plan leaves as they are, compared with their digests before
-    /// the first unit, in one go: what a re-run with nothing to do costs.
-    compared: HashMap<String, Comparison>,
-    /// Whether a unit wrote rows since: then the comparisons are taken again, unit by unit.
-    written: bool,
-}
-
-impl Shared {
-    async fn compared(engine: &mut impl Engine, units: &[UnitPlan]) -> Result<Shared, Error> {
-        let unchanged: Vec<&Entry> = units
-            .iter()
-            .filter(|p| p.decision.action == Action::Verify)
-            .filter_map(|p| p.previous.as_ref())
-            .collect();
-        let compared = match unchanged.is_empty() {
-            true => HashMap::new(),
-            false => engine.compare(&unchanged).await?,
-        };
-        Ok(Shared {
-            keys: GeneratedKeys::default(),
-            compared,
-            written: false,
-        })
-    }
-
-    /// Whether the rows of the unit of `entry` are as its digests say.
-    async fn is_clean(&mut self, engine: &mut impl Engine, entry: &Entry) -> Result<bool, Error> {
-        let found = match self.compared.remove(&entry.unit) {
-            Some(found) if !self.written => found,
-            _ => engine
-                .compare(&[entry])
-                .await?
-                .remove(&entry.unit)
-                .unwrap_or_default(),
-        };
-        Ok(found.is_clean())
-    }
-}
-
 /// A unit without loops: its built rows upserted. An unchanged definition whose rows are as
 /// the ledger's digests of them say is left as it is; otherwise it is written again, under its
 /// own generation: rows deleted or edited by hand since (drift) come back, and when none did
@@ -159,7 +105,7 @@ impl Shared {
 async fn apply_static(
     engine: &mut impl Engine,
     plan: UnitPlan,
-    run: &mut Shared,
+    keys: &mut GeneratedKeys,
     (environment, context): (&str, &Context),
 ) -> Result<UnitReport, Error> {
     let started = Instant::now();
@@ -175,7 +121,7 @@ async fn apply_static(
     if decision.action == Action::Verify
         && let Some(previous) = &previous
         && previous.digests.is_some()
-        && run.is_clean(engine, previous).await?
+        && engine.compare(previous).await?.is_clean()
     {
         let tables = rows
             .iter()
@@ -198,8 +144,8 @@ async fn apply_static(
     let recorded = engine.commits();
     let mut tx = engine.begin_unit().await?;
     // The keys of the unit's old rows are read before those rows and their entries go.
-    run.keys.begin_unit(&mut tx, unit.name).await?;
-    run.keys.key_tables(&mut tx, &mut rows).await?;
+    keys.begin_unit(&mut tx, unit.name).await?;
+    keys.key_tables(&mut tx, &mut rows).await?;
     let Upserted {
         reports: mut table_reports,
         digests: mut written_digests,
@@ -221,7 +167,7 @@ async fn apply_static(
             .await?;
         tx.set_digests(unit.name, &digests).await?;
         commit_unit(tx, unit.name, recorded).await?;
-        run.keys.end_unit();
+        keys.end_unit();
         return Ok(UnitReport {
             unit: unit.name.into(),
             outcome: Outcome::Unchanged,
@@ -258,7 +204,7 @@ async fn apply_static(
     );
     tx.record(&entry).await?;
     commit_unit(tx, unit.name, recorded).await?;
-    run.keys.end_unit();
+    keys.end_unit();
     Ok(UnitReport {
         millis: millis(started.elapsed()),
         ..report
@@ -300,7 +246,7 @@ fn columns_to_reset(
 async fn apply_streamed(
     engine: &mut impl Engine,
     plan: UnitPlan,
-    run: &mut Shared,
+    keys: &mut GeneratedKeys,
     (environment, context): (&str, &Context),
 ) -> Result<UnitReport, Error> {
     let started = Instant::now();
@@ -313,7 +259,7 @@ async fn apply_streamed(
     if let Some(previous) = &previous
         && decision.action == Action::Verify
     {
-        if run.is_clean(engine, previous).await? {
+        if engine.compare(previous).await?.is_clean() {
             return Ok(UnitReport {
                 unit: unit.name.into(),
                 outcome: Outcome::Unchanged,
@@ -327,7 +273,7 @@ async fn apply_streamed(
     let catalog = engine.catalog().await?;
     let recorded = engine.commits();
     let mut tx = engine.begin_unit().await?;
-    run.keys.begin_unit(&mut tx, unit.name).await?;
+    keys.begin_unit(&mut tx, unit.name).await?;
     let mut removed = BTreeMap::new();
     if previous.is_some() {
         let stale = Recorded::Stale {
@@ -338,13 +284,7 @@ async fn apply_streamed(
     }
     let build_after = build_after(&mut tx, unit, context).await?;
     let (mut tables, checksum) = tx
-        .bulk_load(
-            unit,
-            context,
-            decision.generation,
-            &build_after,
-            &mut run.keys,
-        )
+        .bulk_load(unit, context, decision.generation, &build_after, keys)
         .await?;
     for table in &mut tables {
         table.deleted = removed.remove(&table.table).map_or(0, |r| r.deleted);
@@ -375,7 +315,7 @@ async fn apply_streamed(
     );
     tx.record(&entry).await?;
     commit_unit(tx, unit.name, recorded).await?;
-    run.keys.end_unit();
+    keys.end_unit();
     Ok(UnitReport {
         millis: millis(started.elapsed()),
         ..report

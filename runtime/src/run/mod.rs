@@ -568,8 +568,7 @@ pub(crate) async fn unit_states(
             if plan.rows.is_some() {
                 verify.push(plan);
             } else {
-                let found = engine.compare(&[entry]).await?;
-                let found = found.get(unit.name).cloned().unwrap_or_default();
+                let found = engine.compare(entry).await?;
                 drift = Some(Drift {
                     missing: found.missing,
                     changed: 0,

@@ -925,28 +925,3 @@ async fn a_streamed_unit_written_again_gives_its_rows_their_keys_back() -> Resul
     assert_eq!(ids(&db, "tags"), [1, 2, 3, 4]);
     Ok(())
 }
-
-#[tokio::test]
-async fn a_run_compares_the_units_it_leaves_alone_in_one_go_until_a_unit_writes()
--> Result<(), Error> {
-    let mut db = Memory::new(catalog());
-    let dev = options("development", &[]);
-    run(&mut db, &all(), &dev).await?;
-    assert!(
-        db.compared().is_empty(),
-        "a first run has nothing to compare"
-    );
-
-    run(&mut db, &all(), &dev).await?;
-    assert_eq!(db.compared(), [vec!["venues", "events", "tickets"]]);
-
-    // `venues` changed and writes first: what was compared before it may have changed since.
-    let more = options("development", &[("venues", 3)]);
-    let reports = run(&mut db, &all(), &more).await?;
-    assert_eq!(reports[0].outcome, Outcome::Updated);
-    assert_eq!(
-        db.compared()[1..],
-        [vec!["events", "tickets"], vec!["events"], vec!["tickets"]]
-    );
-    Ok(())
-}

@@ -5,7 +5,7 @@
 //! or `--status` computes them again: rows deleted by hand lower the count, rows edited by hand
 //! change the digest.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use sqlx::PgConnection;
 
@@ -64,96 +64,39 @@ async fn measure_whole(
         .map_err(|e| Error::database(format!("digesting the rows of {table}"), &e))
 }
 
-/// Tables measured in one statement by [`compare`]: enough for a project's base data and
-/// scenarios in one round trip, few enough that planning the statement stays cheap.
-const TABLES_PER_STATEMENT: usize = 64;
-
-/// The rows of each unit of `entries` now, against the digests kept when it was written, by
-/// unit. Every table whose digest is to be taken again is measured in a few statements, not
-/// one per table: a re-run that finds nothing to do reads them all in one round trip.
+/// The rows of `unit` now, against the digests kept when it was written.
 pub async fn compare(
     conn: &mut PgConnection,
     catalog: &Catalog,
-    entries: &[(&str, &BTreeMap<String, TableDigest>)],
-) -> Result<HashMap<String, Comparison>, Error> {
-    let mut found: HashMap<String, Comparison> = HashMap::new();
-    let mut measured: Vec<(&str, &str, &TableDigest)> = Vec::new();
-    for (unit, kept) in entries {
-        let comparison = found.entry((*unit).to_owned()).or_default();
-        for (table, then) in *kept {
-            let Ok(info) = catalog.table(table) else {
-                // Its table is gone, and the rows with it.
-                comparison.missing += then.rows.max(0) as u64;
-                continue;
-            };
-            if then.columns.iter().any(|c| !info.columns.contains_key(c))
-                || then
-                    .defaults
-                    .as_ref()
-                    .is_some_and(|d| *d != info.defaults())
-            {
-                // A column of the rows was dropped since, or a default changed: they are not
-                // what a fresh apply gives.
-                comparison.edited.push(table.clone());
-                continue;
-            }
-            measured.push((unit, table, then));
-        }
-    }
-    for batch in measured.chunks(TABLES_PER_STATEMENT) {
-        let now = measure_all(conn, catalog, batch).await?;
-        for ((unit, table, then), (rows, digest)) in batch.iter().zip(now) {
-            let comparison = found.entry((*unit).to_owned()).or_default();
-            if rows < then.rows {
-                comparison.missing += (then.rows - rows) as u64;
-            } else if digest != then.digest {
-                comparison.edited.push((*table).to_owned());
-            }
-        }
-    }
-    Ok(found)
-}
-
-/// For each (unit, table, digest kept) of `batch`, the number of rows of the table recorded
-/// for the unit and their digest over the columns kept, in one statement.
-async fn measure_all(
-    conn: &mut PgConnection,
-    catalog: &Catalog,
-    batch: &[(&str, &str, &TableDigest)],
-) -> Result<Vec<(i64, String)>, Error> {
-    let mut units: Vec<&str> = Vec::new();
-    let mut parts = Vec::with_capacity(batch.len());
-    for (at, (unit, table, then)) in batch.iter().enumerate() {
-        let parameter = match units.iter().position(|u| u == unit) {
-            Some(i) => i + 1,
-            None => {
-                units.push(unit);
-                units.len()
-            }
+    unit: &str,
+    kept: &BTreeMap<String, TableDigest>,
+) -> Result<Comparison, Error> {
+    let mut comparison = Comparison::default();
+    for (table, then) in kept {
+        let Ok(info) = catalog.table(table) else {
+            // Its table is gone, and the rows with it.
+            comparison.missing += then.rows.max(0) as u64;
+            continue;
         };
-        let info = catalog.table(table)?;
-        parts.push(format!(
-            "SELECT {at} AS at, count(*), coalesce(sum({hash}), 0)::text FROM ({rows}) AS s",
-            hash = row_hash("s", &then.columns),
-            rows = info.seeded_columns(table, &then.columns, &format!("unit = ${parameter}")),
-        ));
-    }
-    let sql = parts.join("\nUNION ALL\n");
-    let mut query = sqlx::query_as::<_, (i32, i64, String)>(&sql);
-    for unit in &units {
-        query = query.bind(*unit);
-    }
-    let rows = query.fetch_all(&mut *conn).await.map_err(|e| {
-        let named: Vec<String> = units.iter().map(|u| format!("`{u}`")).collect();
-        Error::database(format!("digesting the rows of {}", named.join(", ")), &e)
-    })?;
-    let mut now = vec![(0, String::new()); batch.len()];
-    for (at, count, digest) in rows {
-        if let Some(slot) = usize::try_from(at).ok().and_then(|at| now.get_mut(at)) {
-            *slot = (count, digest);
+        if then.columns.iter().any(|c| !info.columns.contains_key(c))
+            || then
+                .defaults
+                .as_ref()
+                .is_some_and(|d| *d != info.defaults())
+        {
+            // A column of the rows was dropped since, or a default changed: they are not what
+            // a fresh apply gives.
+            comparison.edited.push(table.clone());
+            continue;
+        }
+        let (rows, digest) = measure(conn, catalog, unit, table, &then.columns).await?;
+        if rows < then.rows {
+            comparison.missing += (then.rows - rows) as u64;
+        } else if digest != then.digest {
+            comparison.edited.push(table.clone());
         }
     }
-    Ok(now)
+    Ok(comparison)
 }
 
 /// The 64-bit hash of row `alias` over `columns` (sorted, as [`take`] lists them), as a

@@ -132,23 +132,19 @@ impl Engine for PgEngine<'_> {
         ledger::set_stamp(self.conn, environment).await
     }
 
-    async fn compare(&mut self, entries: &[&Entry]) -> Result<HashMap<String, Comparison>, Error> {
+    async fn compare(&mut self, entry: &Entry) -> Result<Comparison, Error> {
         let catalog = self.catalog().await?;
-        let kept: Vec<(&str, &BTreeMap<String, TableDigest>)> = entries
-            .iter()
-            .filter_map(|e| Some((e.unit.as_str(), &e.digests.as_ref()?.0)))
-            .collect();
-        let mut found = digest::compare(self.conn, &catalog, &kept).await?;
-        // A ledger older than digests: rows are counted.
-        for entry in entries.iter().filter(|e| e.digests.is_none()) {
-            let present = digest::rows_present(self.conn, &catalog, &entry.unit).await?;
-            let comparison = Comparison {
-                missing: entry.rows.saturating_sub(present).max(0) as u64,
-                ..Comparison::default()
-            };
-            found.insert(entry.unit.clone(), comparison);
-        }
-        Ok(found)
+        Ok(match &entry.digests {
+            Some(kept) => digest::compare(self.conn, &catalog, &entry.unit, kept).await?,
+            // A ledger older than digests: rows are counted.
+            None => {
+                let present = digest::rows_present(self.conn, &catalog, &entry.unit).await?;
+                Comparison {
+                    missing: entry.rows.saturating_sub(present).max(0) as u64,
+                    ..Comparison::default()
+                }
+            }
+        })
     }
 
     async fn changes(
