@@ -260,10 +260,21 @@ async fn apply_streamed(
         && decision.action == Action::Verify
     {
         if engine.compare(previous).await?.is_clean() {
+            // Its rows are as the digests counted them.
+            let tables = previous
+                .digests
+                .iter()
+                .flat_map(|d| d.0.iter())
+                .map(|(table, digest)| TableReport {
+                    table: table.clone(),
+                    unchanged: digest.rows.max(0) as u64,
+                    ..TableReport::default()
+                })
+                .collect();
             return Ok(UnitReport {
                 unit: unit.name.into(),
                 outcome: Outcome::Unchanged,
-                tables: Vec::new(),
+                tables,
                 millis: millis(started.elapsed()),
             });
         }

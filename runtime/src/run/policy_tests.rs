@@ -241,6 +241,12 @@ async fn a_second_run_changes_nothing_and_rows_deleted_by_hand_come_back() -> Re
 
     let again = run(&mut db, &all(), &dev).await?;
     assert!(again.iter().all(|r| r.outcome == Outcome::Unchanged));
+    let rows: Vec<u64> = again.iter().map(|r| r.rows()).collect();
+    assert_eq!(
+        rows,
+        [2, 1, 3],
+        "an unchanged unit with loops counts its rows too"
+    );
     assert_eq!(db.recorded_rows(), recorded);
 
     db.delete_where("venues", "id", "v1");
