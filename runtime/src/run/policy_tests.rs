@@ -777,19 +777,20 @@ async fn a_large_streamed_unit_is_loaded_bare_only_into_a_table_small_beside_it(
     Ok(())
 }
 
-/// `alice`, then `scale("members", 2)` anonymous members; their keys are generated.
-fn members() -> Seed {
-    let alice = Row {
-        label: Some("alice"),
+/// A row labelled `label`, then `scale(table, 2)` anonymous rows, of a table whose keys are
+/// generated.
+fn labelled_then_numbered(meta: &'static TableMeta, label: &'static str) -> Seed {
+    let first = Row {
+        label: Some(label),
         columns: Cow::Borrowed(&[1]),
-        values: vec![text("Alice".into())],
+        values: vec![text(label.into())],
     };
-    let others = (0..scale("members", 2)).map(|i| Row {
+    let others = (0..scale(meta.name, 2)).map(|i| Row {
         label: None,
         columns: Cow::Borrowed(&[1]),
-        values: vec![text(format!("member {i}"))],
+        values: vec![text(format!("{} {i}", meta.name))],
     });
-    Seed::new().table(&MEMBERS_TABLE, std::iter::once(alice).chain(others))
+    Seed::new().table(meta, std::iter::once(first).chain(others))
 }
 
 /// A post by the member labelled `author` of unit `members`, whose key is not known until
@@ -811,30 +812,20 @@ fn post_by(author: &'static str) -> Seed {
     )
 }
 
-/// `pinned`, then `scale("tags", 2)` anonymous tags, streamed.
-fn tags() -> Seed {
-    let pinned = Row {
-        label: Some("pinned"),
-        columns: Cow::Borrowed(&[1]),
-        values: vec![text("pinned".into())],
-    };
-    let others = (0..scale("tags", 2)).map(|i| Row {
-        label: None,
-        columns: Cow::Borrowed(&[1]),
-        values: vec![text(format!("tag {i}"))],
-    });
-    Seed::new().table(&TAGS_TABLE, std::iter::once(pinned).chain(others))
-}
-
-static MEMBERS: std::sync::LazyLock<Unit> =
-    std::sync::LazyLock::new(|| unit("members", &[], members));
+static MEMBERS: std::sync::LazyLock<Unit> = std::sync::LazyLock::new(|| {
+    unit("members", &[], || {
+        labelled_then_numbered(&MEMBERS_TABLE, "alice")
+    })
+});
 static POSTS: std::sync::LazyLock<Unit> =
     std::sync::LazyLock::new(|| unit("posts", &["members"], || post_by("alice")));
 static GHOST_POSTS: std::sync::LazyLock<Unit> =
     std::sync::LazyLock::new(|| unit("ghost_posts", &["members"], || post_by("nobody")));
 static TAGS: std::sync::LazyLock<Unit> = std::sync::LazyLock::new(|| Unit {
     static_rows: None,
-    ..unit("tags", &[], tags)
+    ..unit("tags", &[], || {
+        labelled_then_numbered(&TAGS_TABLE, "pinned")
+    })
 });
 
 fn ids(db: &Memory, table: &str) -> Vec<i64> {
