@@ -294,3 +294,45 @@ async fn a_large_unit_beside_other_rows_is_digested_by_its_own_and_found_unchang
     );
     fresh.finish().await
 }
+
+#[tokio::test]
+async fn a_large_unit_alone_in_its_table_finds_a_row_edited_or_swapped_by_hand() -> Result<()> {
+    let fresh = migrated().await?;
+    let pool = &fresh.pool;
+    let opts = options("development", &[]);
+    let outcome = async |pool: &PgPool| -> Result<seedbed::run::Outcome> {
+        let reports = apply(pool, &["t_bulk_events"], &opts).await?;
+        let bulk = reports.iter().find(|r| r.unit == "t_bulk_events");
+        Ok(bulk.map(|r| r.outcome).expect("the unit is reported"))
+    };
+    assert_eq!(outcome(pool).await?, seedbed::run::Outcome::Applied);
+    assert_eq!(outcome(pool).await?, seedbed::run::Outcome::Unchanged);
+
+    // The table holds the unit's rows alone, and as many as it wrote: one scan of the whole
+    // table sees the edit.
+    sqlx::query(
+        "UPDATE events SET title = 'Edited' WHERE id = (SELECT id FROM events ORDER BY id LIMIT 1)",
+    )
+    .execute(pool)
+    .await?;
+    assert_eq!(outcome(pool).await?, seedbed::run::Outcome::Restored);
+    assert_eq!(count(pool, "events").await?, 12_000);
+    let edited: i64 = sqlx::query_scalar("SELECT count(*) FROM events WHERE title = 'Edited'")
+        .fetch_one(pool)
+        .await?;
+    assert_eq!(edited, 0);
+
+    // One of its rows deleted and another in its place: still as many rows as it wrote.
+    sqlx::raw_sql(
+        "DELETE FROM events WHERE id = (SELECT id FROM events ORDER BY id DESC LIMIT 1);
+         INSERT INTO events (organizer_id, venue_id, slug, title, starts_at, ends_at, timezone)
+         SELECT o.id, v.id, 'hand-made', 'By hand', now(), now() + interval '1 day', 'UTC'
+         FROM organizers o, venues v LIMIT 1",
+    )
+    .execute(pool)
+    .await?;
+    assert_eq!(count(pool, "events").await?, 12_000);
+    assert_eq!(outcome(pool).await?, seedbed::run::Outcome::Restored);
+    assert_eq!(count(pool, "events").await?, 12_001);
+    fresh.finish().await
+}
