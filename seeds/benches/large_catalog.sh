@@ -11,7 +11,7 @@
 # schema's own post-data DDL (`--section=post-data`) in the same transaction, with the
 # `maintenance_work_mem` seed-runner gives its index builds. Prints seconds, rows/s and peak
 # memory of each, and seed-runner's ratio to both. Then: base plus the six scenarios on a fresh
-# database, a no-op re-run, the cleanup of the large catalog, and `seed-runner --list`. Drops
+# database, a no-op re-run of them and of the large catalog, its cleanup, and `seed-runner --list`. Drops
 # its databases at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -91,6 +91,9 @@ read -r _ small_kb <"$WORK/small.time"
 scenarios_ms=$("$RUNNER" --database-url "$(url seedbed_bench_scenarios)" --json 2>/dev/null | json_millis)
 noop_ms=$("$RUNNER" --database-url "$(url seedbed_bench_scenarios)" --json 2>/dev/null | json_millis)
 
+large_noop_ms=$("$RUNNER" --database-url "$(url seedbed_bench_runner)" --only large_catalog \
+  --scale "events=$EVENTS" --json 2>/dev/null | json_millis)
+
 start=$(date +%s%N)
 "$RUNNER" --database-url "$(url seedbed_bench_runner)" --cleanup --only large_catalog >/dev/null 2>&1
 cleanup_ms=$(ms "$start")
@@ -102,11 +105,11 @@ list_ms=$(ms "$start")
 
 python3 - "$rows" "$runner_s" "$runner_kb" "$psql_s" "$psql_kb" "$small_events" "$small_kb" \
   "$scenarios_ms" "$noop_ms" "$cleanup_ms" "$left" "$list_ms" "$EVENTS" "$ceiling_s" "$ceiling_kb" \
-  "$workers" <<'PY'
+  "$workers" "$large_noop_ms" <<'PY'
 import sys
 (rows, runner_s, runner_kb, psql_s, psql_kb, small_events, small_kb,
  scenarios_ms, noop_ms, cleanup_ms, left, list_ms, events, ceiling_s, ceiling_kb,
- workers) = sys.argv[1:]
+ workers, large_noop_ms) = sys.argv[1:]
 rows, runner_s, psql_s, ceiling_s = int(rows), float(runner_s), float(psql_s), float(ceiling_s)
 print(f"large_catalog: {int(events):,} events, {rows:,} rows in 11 tables")
 print(f"{'':24}{'seconds':>10}{'rows/s':>12}{'peak MB':>10}")
@@ -123,6 +126,7 @@ print(f"seed-runner peak memory at {int(small_events):,} events: {int(small_kb) 
       f"(at {int(events):,}: {int(runner_kb) / 1024:.1f} MB; target < 64 MB)")
 print(f"base + six scenarios on a fresh database: {scenarios_ms} ms after connecting (target < 100 ms)")
 print(f"no-op re-run: {noop_ms} ms after connecting (target < 10 ms)")
+print(f"no-op re-run of the large catalog: {float(large_noop_ms) / 1000:.1f} s after connecting")
 print(f"cleanup of the large catalog: {int(cleanup_ms) / 1000:.1f} s ({left} events left)")
 print(f"seed-runner --list: {list_ms} ms")
 PY
