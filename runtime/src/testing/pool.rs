@@ -46,6 +46,10 @@ const MAX_DROP_BACKLOG_WAITING: usize = 4 * MAX_DROP_BACKLOG;
 /// The environment variable choosing how the server copies a template (PostgreSQL 15 and
 /// newer): `wal_log` (the server's default) or `file_copy`.
 pub const STRATEGY_ENV: &str = "SEEDBED_TEST_CLONE_STRATEGY";
+/// A setting of the server's own that says how it is best copied, when [`STRATEGY_ENV`] does
+/// not: the local test cluster sets it, so that every test process (cargo nextest's one per
+/// test) learns it from the server.
+pub(crate) const STRATEGY_SETTING: &str = "seedbed.clone_strategy";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -239,11 +243,20 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         .fetch_one(&mut member)
         .await
         .map_err(|e| Error::database("reading the server's version", &e))?;
+    let hint: Option<String> = sqlx::query_scalar("SELECT current_setting($1, true)")
+        .bind(STRATEGY_SETTING)
+        .fetch_one(&mut member)
+        .await
+        .map_err(|e| Error::database("reading the server's settings", &e))?;
     let strategy = (version >= 150_000)
-        .then(|| match std::env::var(STRATEGY_ENV).as_deref() {
-            Ok("file_copy" | "FILE_COPY") => Some("FILE_COPY"),
-            Ok("wal_log" | "WAL_LOG") => Some("WAL_LOG"),
-            _ => None,
+        .then(|| {
+            clone_strategy(
+                std::env::var(STRATEGY_ENV)
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .or(hint)
+                    .as_deref(),
+            )
         })
         .flatten();
     let admin = PgPoolOptions::new()
@@ -285,6 +298,15 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         ahead: Mutex::new(HashMap::new()),
         _member: member,
     })
+}
+
+/// The `STRATEGY` of `CREATE DATABASE` that `chosen` names; `None`: the server's default.
+fn clone_strategy(chosen: Option<&str>) -> Option<&'static str> {
+    match chosen?.trim() {
+        s if s.eq_ignore_ascii_case("file_copy") => Some("FILE_COPY"),
+        s if s.eq_ignore_ascii_case("wal_log") => Some("WAL_LOG"),
+        _ => None,
+    }
 }
 
 /// The sixteen hex digits that name a template's clones.
