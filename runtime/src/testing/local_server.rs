@@ -142,3 +142,44 @@ fn start(dir: PathBuf) -> Result<String, Error> {
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_folder_is_used_when_it_is_there_and_has_room() {
+        let tmp = std::env::temp_dir();
+        assert_eq!(memory_dir(Some(tmp.as_os_str()), 0), Ok(tmp.clone()));
+        if Path::new(DEFAULT_MEMORY_DIR).is_dir() {
+            assert_eq!(memory_dir(None, 0), Ok(PathBuf::from(DEFAULT_MEMORY_DIR)));
+            assert_eq!(
+                memory_dir(Some(OsStr::new("")), 0),
+                Ok(PathBuf::from(DEFAULT_MEMORY_DIR))
+            );
+        }
+    }
+
+    #[test]
+    fn the_data_goes_to_disk_when_asked_or_the_memory_folder_is_missing_or_too_small() {
+        let off = memory_dir(Some(OsStr::new("off")), 0).unwrap_err();
+        assert!(off.contains(MEMORY_DIR_ENV), "{off}");
+        let missing = memory_dir(Some(OsStr::new("/nonexistent-seedbed")), 0).unwrap_err();
+        assert!(
+            missing.contains("/nonexistent-seedbed is not a folder"),
+            "{missing}"
+        );
+        let file = std::env::current_exe().unwrap();
+        assert!(memory_dir(Some(file.as_os_str()), 0).is_err());
+        let tmp = std::env::temp_dir();
+        let small = memory_dir(Some(tmp.as_os_str()), u64::MAX).unwrap_err();
+        assert!(small.contains("MiB free, less than"), "{small}");
+    }
+
+    #[test]
+    fn free_space_is_read_from_df() {
+        let free = free_bytes(&std::env::temp_dir()).expect("df answers for the temp folder");
+        assert!(free > 0);
+        assert_eq!(free_bytes(Path::new("/nonexistent-seedbed")), None);
+    }
+}

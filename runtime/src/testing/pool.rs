@@ -768,3 +768,18 @@ pub(crate) enum Claimed {
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::clone_strategy;
+
+    #[test]
+    fn the_copy_strategy_is_named_in_either_case_and_anything_else_is_the_servers_default() {
+        assert_eq!(clone_strategy(Some("file_copy")), Some("FILE_COPY"));
+        assert_eq!(clone_strategy(Some("WAL_LOG")), Some("WAL_LOG"));
+        assert_eq!(clone_strategy(Some(" File_Copy ")), Some("FILE_COPY"));
+        assert_eq!(clone_strategy(Some("fast")), None);
+        assert_eq!(clone_strategy(Some("")), None);
+        assert_eq!(clone_strategy(None), None);
+    }
+}
