@@ -636,21 +636,8 @@ impl Server {
         let ready = format!("{}{suffix}", self.ready_prefix(template));
         let server = Arc::clone(self);
         tokio::task::spawn_local(async move {
-            // The server waits in steps of 100 ms for the sessions of a database it renames to
-            // end (and a closed session takes a while to go on a busy machine): wait here in
-            // steps of 2 ms instead.
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline {
-                let gone: Result<bool, _> = sqlx::query_scalar(
-                    "SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE datname = $1)",
-                )
-                .bind(&warming)
-                .fetch_one(&server.admin)
-                .await;
-                if gone.unwrap_or(true) {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(2)).await;
+            if let Ok(mut conn) = server.admin.acquire().await {
+                sessions_gone(&mut conn, &warming).await;
             }
             match server
                 .execute(&format!("ALTER DATABASE {warming} RENAME TO {ready}"))
@@ -700,6 +687,25 @@ impl Server {
         made.map_err(|e| Error::database(format!("making the shared test database {name}"), &e))?;
         lock(&self.shared).insert(name.clone());
         Ok(name)
+    }
+}
+
+/// Waits up to 5 s until no session is connected to `database`, before it is renamed: the
+/// server waits for them in steps of 100 ms (and a closed session takes a while to go on a busy
+/// machine), this in steps of 2 ms.
+pub(crate) async fn sessions_gone(conn: &mut PgConnection, database: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let gone: Result<bool, _> = sqlx::query_scalar(
+            "SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE datname = $1)",
+        )
+        .bind(database)
+        .fetch_one(&mut *conn)
+        .await;
+        if gone.unwrap_or(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
     }
 }
 
