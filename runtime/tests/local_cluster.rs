@@ -216,7 +216,7 @@ async fn a_throwaway_server_runs_with_its_settings_and_is_found_without_a_progra
 /// A setting of the test cluster's own, only given when its data is in memory.
 const IN_MEMORY: &[(&str, &str)] = &[("seedbed.clone_strategy", "file_copy")];
 
-async fn setting(url: &str, name: &str) -> Option<String> {
+async fn setting_of(url: &str, name: &str) -> Option<String> {
     let pool = connect(url).await.unwrap();
     let value = sqlx::query_scalar("SELECT current_setting($1, true)")
         .bind(name)
@@ -252,17 +252,17 @@ async fn a_cluster_in_memory_keeps_its_data_there_is_made_again_when_it_went_and
     );
     assert!(folder.join("PG_VERSION").is_file());
     let url = cluster.url_for("postgres");
-    let data = setting(&url, "data_directory").await.unwrap();
+    let data = setting_of(&url, "data_directory").await.unwrap();
     assert_eq!(
         std::fs::canonicalize(data).unwrap(),
         folder,
         "the server's data directory"
     );
     assert_eq!(
-        setting(&url, "seedbed.clone_strategy").await.as_deref(),
+        setting_of(&url, "seedbed.clone_strategy").await.as_deref(),
         Some("file_copy")
     );
-    assert_eq!(setting(&url, "fsync").await.as_deref(), Some("off"));
+    assert_eq!(setting_of(&url, "fsync").await.as_deref(), Some("off"));
 
     // The machine restarted: the memory folder is gone, the link stays; the next start makes
     // the cluster again, in memory.
@@ -275,7 +275,7 @@ async fn a_cluster_in_memory_keeps_its_data_there_is_made_again_when_it_went_and
     assert_eq!(again.outcome(), ClusterOutcome::Created);
     assert_eq!(again.memory_dir().as_deref(), Some(folder.as_path()));
     assert_eq!(
-        setting(&again.url_for("postgres"), "fsync")
+        setting_of(&again.url_for("postgres"), "fsync")
             .await
             .as_deref(),
         Some("off")
@@ -303,8 +303,57 @@ async fn a_cluster_whose_memory_folder_cannot_be_used_keeps_its_data_on_disk() {
     let data = std::fs::symlink_metadata(cluster.data_dir()).unwrap();
     assert!(data.is_dir() && !data.is_symlink());
     let url = cluster.url_for("postgres");
-    assert_eq!(setting(&url, "seedbed.clone_strategy").await, None);
-    assert_eq!(setting(&url, "fsync").await.as_deref(), Some("off"));
+    assert_eq!(setting_of(&url, "seedbed.clone_strategy").await, None);
+    assert_eq!(setting_of(&url, "fsync").await.as_deref(), Some("off"));
+}
+
+/// Run in a child process by the test below, whose environment asks for the local test cluster:
+/// starts it (doing nothing when run by the test harness on its own).
+#[test]
+fn child_starts_the_local_test_cluster() {
+    if std::env::var_os("SEEDBED_LOCAL_SERVER_CHILD").is_some() {
+        let url = seedbed::testing::TestDatabase::try_admin_url().expect("the test cluster starts");
+        println!("admin url: {url}");
+    }
+}
+
+#[tokio::test]
+async fn the_local_test_cluster_keeps_its_data_in_memory_unless_told_not_to() {
+    use seedbed::testing::local_server::{MEMORY_DIR_ENV, MIN_MEMORY_FREE, memory_dir};
+    let room = memory_dir(None, MIN_MEMORY_FREE).is_ok();
+    for (setting, in_memory) in [(None, room), (Some("off"), false)] {
+        let mut guard = Cleanup::new();
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args([
+                "child_starts_the_local_test_cluster",
+                "--exact",
+                "--nocapture",
+            ])
+            .env("SEEDBED_LOCAL_SERVER_CHILD", "1")
+            .env("SEEDBED_TEST_ADMIN_URL", "local")
+            .env("SEEDBED_LOCAL_PG_DIR", guard.dir.join("pg"));
+        match setting {
+            Some(value) => child.env(MEMORY_DIR_ENV, value),
+            None => child.env_remove(MEMORY_DIR_ENV),
+        };
+        let output = child.output().unwrap();
+        let cluster = LocalCluster::existing(&guard.dir.join("test-pg")).unwrap();
+        guard.cluster = cluster.clone();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let cluster = cluster.expect("the test cluster is made beside the development one");
+        assert_eq!(cluster.memory_dir().is_some(), in_memory, "{setting:?}");
+        let url = cluster.url_for("postgres");
+        assert_eq!(
+            setting_of(&url, "seedbed.clone_strategy").await.is_some(),
+            in_memory
+        );
+        assert_eq!(setting_of(&url, "fsync").await.as_deref(), Some("off"));
+    }
 }
 
 #[test]
