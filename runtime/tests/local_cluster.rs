@@ -11,7 +11,7 @@ use seedbed::Error;
 use seedbed::database::connect;
 use seedbed::error::ConnectError;
 use seedbed::local_cluster::{
-    ClusterOutcome, LocalCluster, PgBinaries, THROWAWAY_SETTINGS, database,
+    ClusterOutcome, LocalCluster, PgBinaries, ServerOptions, THROWAWAY_SETTINGS, database,
 };
 
 /// A fresh folder under /tmp; on drop, stops the cluster in it (if any) and removes it.
@@ -35,10 +35,13 @@ impl Cleanup {
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        if let Some(cluster) = &self.cluster
-            && let Err(e) = cluster.stop()
-        {
-            eprintln!("cannot stop the test cluster: {e}");
+        if let Some(cluster) = &self.cluster {
+            if let Err(e) = cluster.stop() {
+                eprintln!("cannot stop the test cluster: {e}");
+            }
+            if let Some(memory) = cluster.memory_dir() {
+                let _ = std::fs::remove_dir_all(memory);
+            }
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
@@ -208,6 +211,149 @@ async fn a_throwaway_server_runs_with_its_settings_and_is_found_without_a_progra
     pool.close().await;
     cluster.stop().expect("stop");
     assert_eq!(LocalCluster::answering_url(cluster.dir(), "postgres"), None);
+}
+
+/// A setting of the test cluster's own, only given when its data is in memory.
+const IN_MEMORY: &[(&str, &str)] = &[("seedbed.clone_strategy", "file_copy")];
+
+async fn setting_of(url: &str, name: &str) -> Option<String> {
+    let pool = connect(url).await.unwrap();
+    let value = sqlx::query_scalar("SELECT current_setting($1, true)")
+        .bind(name)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    value
+}
+
+#[tokio::test]
+async fn a_cluster_in_memory_keeps_its_data_there_is_made_again_when_it_went_and_destroy_removes_it()
+ {
+    let mut guard = Cleanup::new();
+    let memory = Path::new("/dev/shm");
+    let options = ServerOptions {
+        settings: THROWAWAY_SETTINGS,
+        memory_dir: Some(memory),
+        memory_settings: IN_MEMORY,
+    };
+    let bins = PgBinaries::find().expect("PostgreSQL is installed here");
+    let cluster = LocalCluster::ensure_server_with(&guard.dir, bins.clone(), &options)
+        .await
+        .expect("start");
+    guard.cluster = Some(cluster.clone());
+    assert_eq!(cluster.outcome(), ClusterOutcome::Created);
+    let folder = cluster.memory_dir().expect("the data is in memory");
+    assert!(folder.starts_with(memory), "{}", folder.display());
+    assert!(
+        std::fs::symlink_metadata(cluster.data_dir())
+            .unwrap()
+            .is_symlink()
+    );
+    assert!(folder.join("PG_VERSION").is_file());
+    let url = cluster.url_for("postgres");
+    let data = setting_of(&url, "data_directory").await.unwrap();
+    assert_eq!(
+        std::fs::canonicalize(data).unwrap(),
+        folder,
+        "the server's data directory"
+    );
+    assert_eq!(
+        setting_of(&url, "seedbed.clone_strategy").await.as_deref(),
+        Some("file_copy")
+    );
+    assert_eq!(setting_of(&url, "fsync").await.as_deref(), Some("off"));
+
+    // The machine restarted: the memory folder is gone, the link stays; the next start makes
+    // the cluster again, in memory.
+    cluster.stop().expect("stop");
+    std::fs::remove_dir_all(&folder).unwrap();
+    let again = LocalCluster::ensure_server_with(&guard.dir, bins, &options)
+        .await
+        .expect("made again");
+    guard.cluster = Some(again.clone());
+    assert_eq!(again.outcome(), ClusterOutcome::Created);
+    assert_eq!(again.memory_dir().as_deref(), Some(folder.as_path()));
+    assert_eq!(
+        setting_of(&again.url_for("postgres"), "fsync")
+            .await
+            .as_deref(),
+        Some("off")
+    );
+
+    again.destroy().expect("destroy");
+    assert!(!folder.exists(), "destroy leaves {}", folder.display());
+    assert!(!guard.dir.exists());
+}
+
+#[tokio::test]
+async fn a_cluster_whose_memory_folder_cannot_be_used_keeps_its_data_on_disk() {
+    let mut guard = Cleanup::new();
+    let options = ServerOptions {
+        settings: THROWAWAY_SETTINGS,
+        memory_dir: Some(Path::new("/nonexistent-seedbed-memory")),
+        memory_settings: IN_MEMORY,
+    };
+    let bins = PgBinaries::find().expect("PostgreSQL is installed here");
+    let cluster = LocalCluster::ensure_server_with(&guard.dir, bins, &options)
+        .await
+        .expect("start");
+    guard.cluster = Some(cluster.clone());
+    assert_eq!(cluster.memory_dir(), None);
+    let data = std::fs::symlink_metadata(cluster.data_dir()).unwrap();
+    assert!(data.is_dir() && !data.is_symlink());
+    let url = cluster.url_for("postgres");
+    assert_eq!(setting_of(&url, "seedbed.clone_strategy").await, None);
+    assert_eq!(setting_of(&url, "fsync").await.as_deref(), Some("off"));
+}
+
+/// Run in a child process by the test below, whose environment asks for the local test cluster:
+/// starts it (doing nothing when run by the test harness on its own).
+#[test]
+fn child_starts_the_local_test_cluster() {
+    if std::env::var_os("SEEDBED_LOCAL_SERVER_CHILD").is_some() {
+        let url = seedbed::testing::TestDatabase::try_admin_url().expect("the test cluster starts");
+        println!("admin url: {url}");
+    }
+}
+
+#[tokio::test]
+async fn the_local_test_cluster_keeps_its_data_in_memory_unless_told_not_to() {
+    use seedbed::testing::local_server::{MEMORY_DIR_ENV, MIN_MEMORY_FREE, memory_dir};
+    let room = memory_dir(None, MIN_MEMORY_FREE).is_ok();
+    for (setting, in_memory) in [(None, room), (Some("off"), false)] {
+        let mut guard = Cleanup::new();
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args([
+                "child_starts_the_local_test_cluster",
+                "--exact",
+                "--nocapture",
+            ])
+            .env("SEEDBED_LOCAL_SERVER_CHILD", "1")
+            .env("SEEDBED_TEST_ADMIN_URL", "local")
+            .env("SEEDBED_LOCAL_PG_DIR", guard.dir.join("pg"));
+        match setting {
+            Some(value) => child.env(MEMORY_DIR_ENV, value),
+            None => child.env_remove(MEMORY_DIR_ENV),
+        };
+        let output = child.output().unwrap();
+        let cluster = LocalCluster::existing(&guard.dir.join("test-pg")).unwrap();
+        guard.cluster = cluster.clone();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let cluster = cluster.expect("the test cluster is made beside the development one");
+        assert_eq!(cluster.memory_dir().is_some(), in_memory, "{setting:?}");
+        let url = cluster.url_for("postgres");
+        assert_eq!(
+            setting_of(&url, "seedbed.clone_strategy").await.is_some(),
+            in_memory
+        );
+        assert_eq!(setting_of(&url, "fsync").await.as_deref(), Some("off"));
+    }
 }
 
 #[test]

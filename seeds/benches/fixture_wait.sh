@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The fixture_wait benchmark on the local test cluster (SEEDBED_TEST_ADMIN_URL=local: fsync,
-# full_page_writes and synchronous_commit off), made afresh in a temporary folder and stopped at
+# full_page_writes and synchronous_commit off, its data in /dev/shm unless
+# SEEDBED_TEST_PG_MEMORY_DIR says otherwise), made afresh in a temporary folder and removed at
 # the end, then on the server of SEEDBED_TEST_ADMIN_URL (default postgres://postgres@127.0.0.1:5432)
 # as it is.
 #
@@ -20,6 +21,10 @@ stop() {
     if [ -f "$dir/test-pg/data/postmaster.pid" ]; then
         "${as_owner[@]}" "$(dirname "$(command -v pg_ctl)")/pg_ctl" -D "$dir/test-pg/data" \
             -m immediate stop >/dev/null 2>&1 || true
+    fi
+    # A cluster in memory: its data directory is a link to a folder in /dev/shm.
+    if [ -L "$dir/test-pg/data" ]; then
+        rm -rf "$(readlink "$dir/test-pg/data")"
     fi
     rm -rf "$dir"
 }

@@ -284,6 +284,7 @@ impl Fixture {
         pool.close().await;
         match applied {
             Ok(_) => {
+                pool::sessions_gone(admin, &building).await;
                 execute(
                     admin,
                     &format!("ALTER DATABASE {building} RENAME TO {template}"),

@@ -46,6 +46,10 @@ const MAX_DROP_BACKLOG_WAITING: usize = 4 * MAX_DROP_BACKLOG;
 /// The environment variable choosing how the server copies a template (PostgreSQL 15 and
 /// newer): `wal_log` (the server's default) or `file_copy`.
 pub const STRATEGY_ENV: &str = "SEEDBED_TEST_CLONE_STRATEGY";
+/// A setting of the server's own that says how it is best copied, when [`STRATEGY_ENV`] does
+/// not: the local test cluster sets it, so that every test process (cargo nextest's one per
+/// test) learns it from the server.
+pub(crate) const STRATEGY_SETTING: &str = "seedbed.clone_strategy";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -239,11 +243,20 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         .fetch_one(&mut member)
         .await
         .map_err(|e| Error::database("reading the server's version", &e))?;
+    let hint: Option<String> = sqlx::query_scalar("SELECT current_setting($1, true)")
+        .bind(STRATEGY_SETTING)
+        .fetch_one(&mut member)
+        .await
+        .map_err(|e| Error::database("reading the server's settings", &e))?;
     let strategy = (version >= 150_000)
-        .then(|| match std::env::var(STRATEGY_ENV).as_deref() {
-            Ok("file_copy" | "FILE_COPY") => Some("FILE_COPY"),
-            Ok("wal_log" | "WAL_LOG") => Some("WAL_LOG"),
-            _ => None,
+        .then(|| {
+            clone_strategy(
+                std::env::var(STRATEGY_ENV)
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .or(hint)
+                    .as_deref(),
+            )
         })
         .flatten();
     let admin = PgPoolOptions::new()
@@ -285,6 +298,15 @@ async fn join(admin_url: &str, prefix: &str) -> Result<Server, Error> {
         ahead: Mutex::new(HashMap::new()),
         _member: member,
     })
+}
+
+/// The `STRATEGY` of `CREATE DATABASE` that `chosen` names; `None`: the server's default.
+fn clone_strategy(chosen: Option<&str>) -> Option<&'static str> {
+    match chosen?.trim() {
+        s if s.eq_ignore_ascii_case("file_copy") => Some("FILE_COPY"),
+        s if s.eq_ignore_ascii_case("wal_log") => Some("WAL_LOG"),
+        _ => None,
+    }
 }
 
 /// The sixteen hex digits that name a template's clones.
@@ -614,21 +636,8 @@ impl Server {
         let ready = format!("{}{suffix}", self.ready_prefix(template));
         let server = Arc::clone(self);
         tokio::task::spawn_local(async move {
-            // The server waits in steps of 100 ms for the sessions of a database it renames to
-            // end (and a closed session takes a while to go on a busy machine): wait here in
-            // steps of 2 ms instead.
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline {
-                let gone: Result<bool, _> = sqlx::query_scalar(
-                    "SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE datname = $1)",
-                )
-                .bind(&warming)
-                .fetch_one(&server.admin)
-                .await;
-                if gone.unwrap_or(true) {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(2)).await;
+            if let Ok(mut conn) = server.admin.acquire().await {
+                sessions_gone(&mut conn, &warming).await;
             }
             match server
                 .execute(&format!("ALTER DATABASE {warming} RENAME TO {ready}"))
@@ -678,6 +687,25 @@ impl Server {
         made.map_err(|e| Error::database(format!("making the shared test database {name}"), &e))?;
         lock(&self.shared).insert(name.clone());
         Ok(name)
+    }
+}
+
+/// Waits up to 5 s until no session is connected to `database`, before it is renamed: the
+/// server waits for them in steps of 100 ms (and a closed session takes a while to go on a busy
+/// machine), this in steps of 2 ms.
+pub(crate) async fn sessions_gone(conn: &mut PgConnection, database: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let gone: Result<bool, _> = sqlx::query_scalar(
+            "SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE datname = $1)",
+        )
+        .bind(database)
+        .fetch_one(&mut *conn)
+        .await;
+        if gone.unwrap_or(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
     }
 }
 
@@ -745,4 +773,19 @@ pub(crate) enum Claimed {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clone_strategy;
+
+    #[test]
+    fn the_copy_strategy_is_named_in_either_case_and_anything_else_is_the_servers_default() {
+        assert_eq!(clone_strategy(Some("file_copy")), Some("FILE_COPY"));
+        assert_eq!(clone_strategy(Some("WAL_LOG")), Some("WAL_LOG"));
+        assert_eq!(clone_strategy(Some(" File_Copy ")), Some("FILE_COPY"));
+        assert_eq!(clone_strategy(Some("fast")), None);
+        assert_eq!(clone_strategy(Some("")), None);
+        assert_eq!(clone_strategy(None), None);
+    }
 }

@@ -102,6 +102,29 @@ pub const THROWAWAY_SETTINGS: &[(&str, &str)] = &[
     ("synchronous_commit", "off"),
 ];
 
+/// The start of the name of a folder in memory holding a cluster's data directory; only such
+/// folders are ever removed through the `<dir>/data` link.
+const MEMORY_FOLDER_PREFIX: &str = "seedbed-pg-";
+
+fn is_memory_folder(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name.to_string_lossy().starts_with(MEMORY_FOLDER_PREFIX))
+}
+
+/// How [`LocalCluster::ensure_server_with`] creates and starts a cluster.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerOptions<'a> {
+    /// `-c name=value` settings the server starts with (unless it runs already).
+    pub settings: &'a [(&'a str, &'a str)],
+    /// A folder on a memory file system (tmpfs) where a cluster created now keeps its data
+    /// directory, `<dir>/data` linking to it; `None`, or a folder that cannot be used, keeps it
+    /// on disk. A cluster keeps the place it was created in. Data in memory is gone when the
+    /// machine restarts: the next call creates the cluster again.
+    pub memory_dir: Option<&'a Path>,
+    /// More settings for a cluster whose data is in memory.
+    pub memory_settings: &'a [(&'a str, &'a str)],
+}
+
 /// The PostgreSQL server programs `initdb` and `pg_ctl`, from one `bin` folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PgBinaries {
@@ -331,6 +354,20 @@ impl LocalCluster {
         bins: PgBinaries,
         settings: &[(&str, &str)],
     ) -> Result<Self, Error> {
+        let options = ServerOptions {
+            settings,
+            ..ServerOptions::default()
+        };
+        Self::ensure_server_with(dir, bins, &options).await
+    }
+
+    /// [`LocalCluster::ensure_server`] with [`ServerOptions`]: a cluster created now may keep its
+    /// data directory in memory.
+    pub async fn ensure_server_with(
+        dir: &Path,
+        bins: PgBinaries,
+        options: &ServerOptions<'_>,
+    ) -> Result<Self, Error> {
         let fail = |action: &str, detail: String| {
             Error::Connect(ConnectError::LocalCluster {
                 dir: dir.to_owned(),
@@ -370,15 +407,11 @@ impl LocalCluster {
         let data = cluster.data_dir();
 
         if !data.join("PG_VERSION").is_file() {
-            if data.exists() {
-                // Left behind by an interrupted initdb: it is ours, and holds nothing.
-                tracing::warn!(data = %data.display(), "removing an incomplete cluster");
-                fs::remove_dir_all(&data).map_err(|e| {
-                    Error::io(
-                        format!("cannot remove the incomplete {}", data.display()),
-                        e,
-                    )
-                })?;
+            cluster.remove_incomplete_data()?;
+            if let Some(memory) = options.memory_dir
+                && let Err(e) = cluster.link_data_into(memory)
+            {
+                tracing::warn!(%e, "keeping the cluster's data on disk");
             }
             tracing::info!(dir = %cluster.dir.display(), "creating a local PostgreSQL cluster");
             let password = cluster.write_password()?;
@@ -427,7 +460,11 @@ impl LocalCluster {
                 "local PostgreSQL cluster already running"
             );
         } else {
-            cluster.start(settings).await?;
+            let mut settings = options.settings.to_vec();
+            if cluster.memory_dir().is_some() {
+                settings.extend_from_slice(options.memory_settings);
+            }
+            cluster.start(&settings).await?;
             if cluster.outcome == ClusterOutcome::Reused {
                 cluster.outcome = ClusterOutcome::Started;
             }
@@ -505,16 +542,122 @@ impl LocalCluster {
         self.is_running()
     }
 
-    /// Stops the server and removes the whole folder: every database in it is gone.
+    /// Stops the server and removes the whole folder (and its data directory in memory, if
+    /// there): every database in it is gone.
     pub fn destroy(self) -> Result<(), Error> {
         self.stop()?;
+        if let Some(memory) = self.memory_dir() {
+            fs::remove_dir_all(&memory)
+                .map_err(|e| Error::io(format!("cannot remove {}", memory.display()), e))?;
+        }
         fs::remove_dir_all(&self.dir)
             .map_err(|e| Error::io(format!("cannot remove {}", self.dir.display()), e))
     }
 
-    /// The data directory (`<dir>/data`).
+    /// The data directory (`<dir>/data`; a link to a folder in memory for a cluster created
+    /// with [`ServerOptions::memory_dir`]).
     pub fn data_dir(&self) -> PathBuf {
         self.dir.join("data")
+    }
+
+    /// The folder in memory that `<dir>/data` links to, if the cluster's data is there.
+    pub fn memory_dir(&self) -> Option<PathBuf> {
+        fs::read_link(self.data_dir())
+            .ok()
+            .filter(|target| is_memory_folder(target))
+    }
+
+    /// The folder in `memory` that holds the data of the cluster in `dir`: one name per cluster
+    /// folder and OS user, so that clusters of several checkouts never share one.
+    fn memory_folder_in(&self, memory: &Path) -> PathBuf {
+        use sha2::Digest as _;
+        use std::os::unix::ffi::OsStrExt as _;
+        let hash = sha2::Sha256::digest(self.dir.as_os_str().as_bytes());
+        let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let uid = effective_uid().unwrap_or(0);
+        memory.join(format!("{MEMORY_FOLDER_PREFIX}{uid}-{hex}"))
+    }
+
+    /// Removes what an interrupted initdb left at `<dir>/data`, or a link to a memory folder
+    /// that is gone or empty (the machine restarted): it is ours, and holds nothing.
+    fn remove_incomplete_data(&self) -> Result<(), Error> {
+        let data = self.data_dir();
+        let Ok(meta) = fs::symlink_metadata(&data) else {
+            return Ok(());
+        };
+        tracing::warn!(data = %data.display(), "removing an incomplete cluster");
+        let removed = if meta.is_symlink() {
+            if let Some(memory) = self.memory_dir()
+                && memory.exists()
+            {
+                self.stop_stale(&memory);
+                fs::remove_dir_all(&memory).map_err(|e| {
+                    Error::io(
+                        format!("cannot remove the incomplete {}", memory.display()),
+                        e,
+                    )
+                })?;
+            }
+            fs::remove_file(&data)
+        } else {
+            fs::remove_dir_all(&data)
+        };
+        removed.map_err(|e| {
+            Error::io(
+                format!("cannot remove the incomplete {}", data.display()),
+                e,
+            )
+        })
+    }
+
+    /// Makes `<dir>/data` a link to a new, private folder in `memory`, for initdb to fill.
+    fn link_data_into(&self, memory: &Path) -> Result<(), Error> {
+        let folder = self.memory_folder_in(memory);
+        if folder.exists() {
+            // A cluster of this folder whose link went (`target/` deleted under a running
+            // server, say): its data is nobody's now.
+            self.stop_stale(&folder);
+            fs::remove_dir_all(&folder).map_err(|e| {
+                Error::io(format!("cannot remove the stale {}", folder.display()), e)
+            })?;
+        }
+        fs::create_dir(&folder)
+            .map_err(|e| Error::io(format!("cannot create {}", folder.display()), e))?;
+        if let Some(user) = &self.run_as {
+            give_to(&folder, user)?;
+        }
+        make_private(&folder)?;
+        std::os::unix::fs::symlink(&folder, self.data_dir()).map_err(|e| {
+            let _ = fs::remove_dir(&folder);
+            Error::io(
+                format!(
+                    "cannot link {} to {}",
+                    self.data_dir().display(),
+                    folder.display()
+                ),
+                e,
+            )
+        })
+    }
+
+    /// Stops a server still running on the data directory `data`, if any (immediately: its data
+    /// is about to go).
+    fn stop_stale(&self, data: &Path) {
+        if data.join("postmaster.pid").is_file() {
+            let mut stop = self.command(
+                &self.bins.pg_ctl(),
+                &[
+                    "stop".as_ref(),
+                    "-D".as_ref(),
+                    data.as_os_str(),
+                    "-m".as_ref(),
+                    "immediate".as_ref(),
+                    "-w".as_ref(),
+                    "-s".as_ref(),
+                ],
+            );
+            let _ = stop.output();
+        }
     }
 
     /// The server log (`<dir>/postgres.log`).
