@@ -142,9 +142,10 @@ async fn apply_static(
     let catalog = engine.catalog().await?;
     let reset = columns_to_reset(decision, previous.as_ref(), &catalog, &written);
     let recorded = engine.commits();
+    let generated = rows.iter().any(|t| t.meta.generated_key.is_some());
     let mut tx = engine.begin_unit().await?;
     // The keys of the unit's old rows are read before those rows and their entries go.
-    keys.begin_unit(&mut tx, unit.name).await?;
+    keys.begin_unit(&mut tx, unit.name, generated).await?;
     keys.key_tables(&mut tx, &mut rows).await?;
     let Upserted {
         reports: mut table_reports,
@@ -284,7 +285,8 @@ async fn apply_streamed(
     let catalog = engine.catalog().await?;
     let recorded = engine.commits();
     let mut tx = engine.begin_unit().await?;
-    keys.begin_unit(&mut tx, unit.name).await?;
+    // Its tables are known as its rows stream: what it recorded is read either way.
+    keys.begin_unit(&mut tx, unit.name, true).await?;
     let mut removed = BTreeMap::new();
     if previous.is_some() {
         let stale = Recorded::Stale {

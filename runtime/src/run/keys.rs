@@ -168,16 +168,21 @@ pub(crate) enum Missing {
 }
 
 impl GeneratedKeys {
-    /// Starts on `unit`: reads the keys its rows were given when it was applied before. Call
-    /// before its stale rows and their ledger entries are removed.
+    /// Starts on `unit`: reads the keys its rows were given when it was applied before, unless
+    /// it writes no table whose keys the database generates (`generated`). Call before its
+    /// stale rows and their ledger entries are removed.
     pub(crate) async fn begin_unit(
         &mut self,
         source: &mut impl KeySource,
         unit: &'static str,
+        generated: bool,
     ) -> Result<(), Error> {
         self.unit = unit;
         self.tables.clear();
         self.previous.clear();
+        if !generated {
+            return Ok(());
+        }
         let rows = source.recorded_identities(unit).await?;
         for (table, label, key) in rows {
             let Ok(key) = key.parse::<i64>() else {
