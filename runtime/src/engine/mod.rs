@@ -149,9 +149,9 @@ pub(crate) trait Transaction: KeySource {
     async fn forget(&mut self, which: Recorded<'_>) -> Result<(), Error>;
     /// Inserts or updates the built rows of `unit`, keyed ([`GeneratedKeys::key_tables`]), and
     /// records their keys (and identities) under `generation`; per table, what was inserted,
-    /// updated and left as it was. In the tables `reset` names,
-    /// the columns a row leaves out are set to their defaults (or NULL) on update too; in the
-    /// others they keep what they hold.
+    /// updated and left as it was. In the tables `reset` names, the columns a row leaves out
+    /// are set to their defaults (or NULL) on update too; in the others they keep what they
+    /// hold.
     async fn upsert(
         &mut self,
         unit: &'static Unit,
@@ -161,10 +161,10 @@ pub(crate) trait Transaction: KeySource {
     ) -> Result<Upserted, Error>;
     /// Streams the rows `unit` generates under `context` into its tables (empty of them), keyed
     /// by `keys` as they go, and records their keys under `generation`; per table what went in,
-    /// and the checksum. The
-    /// tables of `build_after` may be loaded without their keys and indexes and have them built
-    /// after the rows are in (an engine that cannot loads them as the others); the transaction
-    /// ends with the same keys, indexes and constraints either way.
+    /// and the checksum. The tables of `build_after` may be loaded without their keys and
+    /// indexes and have them built after the rows are in (an engine that cannot loads them as
+    /// the others); the transaction ends with the same keys, indexes and constraints either
+    /// way.
     async fn bulk_load(
         &mut self,
         unit: &'static Unit,
