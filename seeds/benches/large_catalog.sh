@@ -15,11 +15,9 @@
 # its databases at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. seeds/benches/catalog_common.sh
 
 EVENTS=${1:-1000000}
-ADMIN=${SEEDBED_TEST_ADMIN_URL:-postgres://postgres@127.0.0.1:5432}
-ADMIN=${ADMIN%/}
-TABLES="organizers venues users teachers musicians events event_teachers event_musicians pricing_tiers event_saves event_attendances"
 DBS="seedbed_bench_runner seedbed_bench_psql seedbed_bench_small seedbed_bench_scenarios"
 CEILING=seedbed_bench_ceiling
 
@@ -27,13 +25,9 @@ if [ ! -x /usr/bin/time ]; then
   echo "installing GNU time (peak memory)" >&2
   apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
-cargo build --release -q -p festival-seeds
-RUNNER=${CARGO_TARGET_DIR:-$PWD/target}/release/seed-runner
 WORK=$(mktemp -d /tmp/seedbed-bench.XXXXXX)
 chmod 755 "$WORK"
 
-url() { echo "$ADMIN/$1"; }
-admin() { psql "$(url postgres)" -qX -v ON_ERROR_STOP=1 "$@" >/dev/null 2>&1; }
 finish() {
   for db in $DBS $CEILING; do admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done
   rm -rf "$WORK"
@@ -49,7 +43,6 @@ pg_dump "$(url seedbed_bench_psql)" --section=post-data --no-owner -f "$WORK/pos
 admin -c "DROP DATABASE IF EXISTS $CEILING WITH (FORCE)" -c "CREATE DATABASE $CEILING"
 psql "$(url $CEILING)" -qX -v ON_ERROR_STOP=1 -f "$WORK/pre-data.sql" >/dev/null
 workers=$(psql "$(url $CEILING)" -qXAt -c "SHOW max_parallel_maintenance_workers")
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 json_millis() { python3 -c 'import json,sys; print(round(json.load(sys.stdin)["millis"], 1))'; }
 
 echo "seeding $EVENTS events (and their catalog) with seed-runner..." >&2

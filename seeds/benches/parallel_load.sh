@@ -12,25 +12,18 @@
 # attempt's rows). Drops its databases at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. seeds/benches/catalog_common.sh
 
 EVENTS=${1:-200000}
-ADMIN=${SEEDBED_TEST_ADMIN_URL:-postgres://postgres@127.0.0.1:5432}
-ADMIN=${ADMIN%/}
-TABLES="organizers venues users teachers musicians events event_teachers event_musicians pricing_tiers event_saves event_attendances"
 DBS="seedbed_par_source seedbed_par_one seedbed_par_two"
 
-cargo build --release -q -p festival-seeds
-RUNNER=${CARGO_TARGET_DIR:-$PWD/target}/release/seed-runner
 WORK=$(mktemp -d /tmp/seedbed-par.XXXXXX)
 chmod 755 "$WORK"
-url() { echo "$ADMIN/$1"; }
-admin() { psql "$(url postgres)" -qX -v ON_ERROR_STOP=1 "$@" >/dev/null 2>&1; }
 finish() {
   for db in $DBS; do admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done
   rm -rf "$WORK"
 }
 trap finish EXIT
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 for db in $DBS; do admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"; done
 "$RUNNER" migrate --database-url "$(url seedbed_par_source)" >/dev/null 2>&1
