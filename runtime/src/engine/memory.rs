@@ -154,7 +154,6 @@ fn key_of(catalog: &Catalog, table: &str, row: &MemoryRow) -> Result<String, Err
     Ok(parts.join("\u{1f}"))
 }
 
-/// Whether a row recorded by `unit` under `generation` is one of `which`.
 /// A row of `meta`, as the engine keeps it.
 fn memory_row(meta: &TableMeta, row: &Row) -> MemoryRow {
     meta.column_names(&row.columns)
@@ -164,6 +163,7 @@ fn memory_row(meta: &TableMeta, row: &Row) -> MemoryRow {
         .collect()
 }
 
+/// Whether a row recorded by `unit` under `generation` is one of `which`.
 fn holds(which: Recorded<'_>, unit: &str, generation: i64) -> bool {
     match which {
         Recorded::Units(units) => units.iter().any(|u| u == unit),

@@ -122,24 +122,23 @@ pub async fn check(conn: &mut PgConnection) -> Result<LedgerState, Error> {
 
 /// [`check`], and the ledger's format version when there is a ledger.
 async fn inspect(conn: &mut PgConnection) -> Result<(LedgerState, Option<i64>), Error> {
-    let (schema, version, columns): (bool, Option<String>, Vec<(String, String)>) = {
-        let (schema, version, tables, names): (bool, Option<String>, Vec<String>, Vec<String>) =
-            sqlx::query_as(
-                "SELECT to_regnamespace('seedbed') IS NOT NULL,
-                        obj_description(to_regnamespace('seedbed'), 'pg_namespace'),
-                        coalesce(array_agg(c.relname::text) FILTER (WHERE a.attname IS NOT NULL), '{}'),
-                        coalesce(array_agg(a.attname::text) FILTER (WHERE a.attname IS NOT NULL), '{}')
-                 FROM (SELECT) AS one
-                 LEFT JOIN pg_class c
-                   ON c.relnamespace = to_regnamespace('seedbed') AND c.relkind = 'r'
-                 LEFT JOIN pg_attribute a
-                   ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped",
-            )
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| Error::database("looking for the seedbed ledger", &e))?;
-        (schema, version, tables.into_iter().zip(names).collect())
-    };
+    // The schema, its mark, and every table's columns, in one round trip.
+    let (schema, version, tables, names): (bool, Option<String>, Vec<String>, Vec<String>) =
+        sqlx::query_as(
+            "SELECT to_regnamespace('seedbed') IS NOT NULL,
+                    obj_description(to_regnamespace('seedbed'), 'pg_namespace'),
+                    coalesce(array_agg(c.relname::text) FILTER (WHERE a.attname IS NOT NULL), '{}'),
+                    coalesce(array_agg(a.attname::text) FILTER (WHERE a.attname IS NOT NULL), '{}')
+             FROM (SELECT) AS one
+             LEFT JOIN pg_class c
+               ON c.relnamespace = to_regnamespace('seedbed') AND c.relkind = 'r'
+             LEFT JOIN pg_attribute a
+               ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| Error::database("looking for the seedbed ledger", &e))?;
+    let columns: Vec<(String, String)> = tables.into_iter().zip(names).collect();
     if !schema {
         return Ok((LedgerState::Absent, None));
     }

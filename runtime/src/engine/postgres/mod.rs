@@ -39,8 +39,8 @@ use sql::ident;
 pub(crate) struct PgEngine<'c> {
     conn: &'c mut PgConnection,
     catalog: Option<Arc<Catalog>>,
-    /// Whether there is a ledger, once checked: a run holds the seed-run lock, so no other
-    /// run creates or drops it meanwhile.
+    /// Whether there is a ledger, once checked in this command: the commands that create or
+    /// drop it hold the seed-run lock, and `drop_schema` forgets it.
     ledger: Option<bool>,
     commits: bool,
     /// Whether this run said already that tables could not be loaded bare.
